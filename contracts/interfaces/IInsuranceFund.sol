@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IFeeSplitter} from "./IFeeSplitter.sol";
+import {IInsuranceVault} from "./IInsuranceVault.sol";
+import {IOpenInterestTracker} from "./IOpenInterestTracker.sol";
+import {ISocializedLossLedger} from "./ISocializedLossLedger.sol";
+
+/// @title IInsuranceFund
+/// @notice Everything an exchange integrates against, at one address:
+/// - on every trade: `collectFee(marketId, TradingFee, fee)` and `recordOpenInterest(marketId, oi)`;
+/// - on every liquidation: `collectFee(marketId, LiquidationPenalty, penalty)`, and for a bankrupt account
+///   `coverBankruptcy(marketId, claim)`;
+/// - on every position touch: `positionLoss(marketId, absBase, settledIndex)` before the size changes.
+// solhint-disable-next-line no-empty-blocks
+interface IInsuranceFund is IInsuranceVault, IFeeSplitter, IOpenInterestTracker, ISocializedLossLedger {}

@@ -1,0 +1,42 @@
+import { createRequire } from "node:module";
+import "dotenv/config";
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { configVariable, defineConfig } from "hardhat/config";
+
+// The compiler comes from the pinned npm `solc` package: no download is needed, and the version
+// label is read from the same package so the two can never drift apart.
+const require = createRequire(import.meta.url);
+const solcVersion: string = require("solc/package.json").version;
+const solcPath = require.resolve("solc/soljson.js");
+
+// `cancun` is accepted by Ethereum and the major L2s (Arbitrum, Optimism, Base, Polygon zkEVM).
+const EVM_VERSION = "cancun";
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  solidity: {
+    version: solcVersion,
+    path: solcPath,
+    settings: {
+      evmVersion: EVM_VERSION,
+      optimizer: { enabled: true, runs: 10_000 },
+    },
+  },
+  paths: {
+    ignition: "deploy",
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: Number(process.env.FUZZ_RUNS ?? 256) },
+    },
+  },
+  networks: {
+    hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
+    testnet: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("TESTNET_RPC_URL"),
+      accounts: [configVariable("TESTNET_PRIVATE_KEY")],
+    },
+  },
+});

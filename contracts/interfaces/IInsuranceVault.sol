@@ -244,7 +244,7 @@ interface IInsuranceVault {
     function fundBalance() external view returns (uint256);
 
     /// @notice max(targetShareBps of the average open interest, floor).
-    function target() external view returns (uint256);
+    function targetSize() external view returns (uint256);
 
     /// @notice The target's share of the average open interest, in bps.
     function targetShareBps() external view returns (uint16);

@@ -197,21 +197,12 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         cover.shortfallPaid = Math.min(claim.shortfall, available);
 
         // Step 3: the rest is socialized over the market's open positions, or becomes bad debt.
-        uint256 rest = claim.shortfall - cover.shortfallPaid;
-        uint256 index = m.lossIndex;
-        if (rest != 0) {
-            bool absorbed;
-            (index, absorbed) = LossIndex.socialize(index, rest, claim.openBase);
-            if (absorbed) {
-                cover.socialized = rest;
-                m.lossIndex = index;
-            } else {
-                cover.badDebt = rest;
-                // Cannot overflow 128 bits in practice; SafeCast reverts rather than wrap if it ever did.
-                m.badDebt = _toAmount(m.badDebt + rest);
-                _totalBadDebt = _toAmount(_totalBadDebt + rest);
-            }
-        }
+        uint256 index;
+        (cover.socialized, cover.badDebt, index) = _spreadRest(
+            m,
+            claim.shortfall - cover.shortfallPaid,
+            claim.openBase
+        );
 
         uint256 paid = cover.rewardPaid + cover.shortfallPaid;
         if (paid != 0) {
@@ -510,6 +501,27 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         } catch {}
         emit InsuranceFundPolicyFailed(address(policy), kind, amount);
         return (amount, 0);
+    }
+
+    /// @dev Waterfall step 3: adds what the fund did not cover to the market's loss index, or records it as
+    /// bad debt when the market has no open base (or its index has no headroom left for it).
+    function _spreadRest(
+        Market storage m,
+        uint256 rest,
+        uint256 openBase
+    ) private returns (uint256 socialized, uint256 badDebt, uint256 index) {
+        index = m.lossIndex;
+        if (rest == 0) return (0, 0, index);
+        bool absorbed;
+        (index, absorbed) = LossIndex.socialize(index, rest, openBase);
+        if (absorbed) {
+            m.lossIndex = index;
+            return (rest, 0, index);
+        }
+        // `_toAmount` reverts rather than wrap should the bad debt ever outgrow 128 bits.
+        m.badDebt = _toAmount(m.badDebt + rest);
+        _totalBadDebt = _toAmount(_totalBadDebt + rest);
+        return (0, rest, index);
     }
 
     /// @dev The reward the fund may pay: the exchange's ask within the market's absolute and notional caps,

@@ -137,14 +137,12 @@ describe("InsuranceFund", () => {
       const suite = await networkHelpers.loadFixture(fundWithMarket);
       const { fund, governor, exchange } = suite;
       await expect(
-        fund
-          .connect(governor)
-          .registerMarket(7n, {
-            exchange: exchange.address,
-            insuranceLimit: usdc(50_000),
-            rewardCap: usdc(100),
-            rewardCapBps: 50n,
-          }),
+        fund.connect(governor).registerMarket(7n, {
+          exchange: exchange.address,
+          insuranceLimit: usdc(50_000),
+          rewardCap: usdc(100),
+          rewardCapBps: 50n,
+        }),
       )
         .to.emit(fund, "InsuranceFundMarketRegistered")
         .withArgs(7n, exchange.address, usdc(50_000), usdc(100), 50n);
@@ -398,12 +396,10 @@ describe("InsuranceFund", () => {
         .to.be.revertedWithCustomError(fund, "InsuranceFundAmountTooLarge")
         .withArgs(MAX_UINT128 + 1n);
       await expect(
-        fund
-          .connect(exchange)
-          .coverBankruptcy(MARKET_ID, {
-            ...claimOf(suite, { shortfall: 1n, reward: 1n }),
-            liquidator: ethers.ZeroAddress,
-          }),
+        fund.connect(exchange).coverBankruptcy(MARKET_ID, {
+          ...claimOf(suite, { shortfall: 1n, reward: 1n }),
+          liquidator: ethers.ZeroAddress,
+        }),
       ).to.be.revertedWithCustomError(fund, "InsuranceFundZeroAddress");
       expect(await fund.fundBalance()).to.equal(usdc(10_000));
     });

@@ -66,14 +66,12 @@ export type FundSuite = Awaited<ReturnType<typeof deployFund>>;
 
 /** Registers MARKET_ID for the suite's exchange with the given limit and no reward caps. */
 export async function registerMarket(suite: FundSuite, limit: bigint, marketId = MARKET_ID) {
-  await suite.fund
-    .connect(suite.governor)
-    .registerMarket(marketId, {
-      exchange: suite.exchange.address,
-      insuranceLimit: limit,
-      rewardCap: MAX_UINT128,
-      rewardCapBps: 10_000n,
-    });
+  await suite.fund.connect(suite.governor).registerMarket(marketId, {
+    exchange: suite.exchange.address,
+    insuranceLimit: limit,
+    rewardCap: MAX_UINT128,
+    rewardCapBps: 10_000n,
+  });
 }
 
 /** Mints `amount` to `from` and deposits it into the fund. */

@@ -420,7 +420,12 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
             effectiveOpenInterest == 0
                 ? type(uint256).max
                 : Math.mulDiv(state.balance, BasisPoints.MAX_BPS, effectiveOpenInterest);
-        h.band = _feePolicy.band(state);
+        // A broken policy must not hide the rest of the fund's health: its band then reads as 255.
+        try _feePolicy.band{gas: POLICY_GAS_LIMIT}(state) returns (uint8 band) {
+            h.band = band;
+        } catch {
+            h.band = type(uint8).max;
+        }
         h.badDebt = _totalBadDebt;
         h.treasuryAccrued = _treasuryAccrued;
     }

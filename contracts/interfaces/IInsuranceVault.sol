@@ -64,7 +64,7 @@ struct BankruptcyCover {
 /// @param totalOpenInterest The platform's open interest now.
 /// @param ratioBps balance / max(average OI, floor / target share), in bps, rounded down
 /// (`type(uint256).max` when both are zero).
-/// @param band The fee policy's band for this state.
+/// @param band The fee policy's band for this state (255 if the policy failed to answer).
 /// @param badDebt The sum of all markets' unpaid bad debt.
 /// @param treasuryAccrued The treasury's income held by the fund until the next flush.
 struct FundHealth {

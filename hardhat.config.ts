@@ -17,6 +17,8 @@ export default defineConfig({
   solidity: {
     version: solcVersion,
     path: solcPath,
+    // Deployed as it is by the deploy module and the tests: governance roles for the fund.
+    npmFilesToBuild: ["@openzeppelin/contracts/access/manager/AccessManager.sol"],
     settings: {
       evmVersion: EVM_VERSION,
       optimizer: { enabled: true, runs: 10_000 },
@@ -24,6 +26,9 @@ export default defineConfig({
   },
   paths: {
     ignition: "deploy",
+  },
+  typechain: {
+    outDir: "typechain-types",
   },
   test: {
     solidity: {

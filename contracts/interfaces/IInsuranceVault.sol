@@ -64,7 +64,7 @@ struct BankruptcyCover {
 /// @param totalOpenInterest The platform's open interest now.
 /// @param ratioBps balance / max(average OI, floor / target share), in bps, rounded down
 /// (`type(uint256).max` when both are zero).
-/// @param band The fee policy's band for this state.
+/// @param band The fee policy's band for this state (255 if the policy failed to answer).
 /// @param badDebt The sum of all markets' unpaid bad debt.
 /// @param treasuryAccrued The treasury's income held by the fund until the next flush.
 struct FundHealth {
@@ -244,7 +244,7 @@ interface IInsuranceVault {
     function fundBalance() external view returns (uint256);
 
     /// @notice max(targetShareBps of the average open interest, floor).
-    function target() external view returns (uint256);
+    function targetSize() external view returns (uint256);
 
     /// @notice The target's share of the average open interest, in bps.
     function targetShareBps() external view returns (uint16);

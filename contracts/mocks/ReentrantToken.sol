@@ -46,6 +46,7 @@ contract ReentrantToken is ERC20 {
         if (_armed && from != address(0)) {
             _armed = false; // one attack per arming, so the attack cannot recurse on itself
             ++attackCount;
+            // solhint-disable-next-line avoid-low-level-calls
             (lastAttackSucceeded, lastAttackResult) = _target.call(_payload);
         }
     }

@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {FeeKind, FundState, IFeePolicy} from "./interfaces/IFeePolicy.sol";
+import {IFeeSplitter} from "./interfaces/IFeeSplitter.sol";
+import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
+import {IOpenInterestTracker} from "./interfaces/IOpenInterestTracker.sol";
+import {ISocializedLossLedger} from "./interfaces/ISocializedLossLedger.sol";
+import {
+    BankruptcyClaim,
+    BankruptcyCover,
+    FundHealth,
+    IInsuranceVault,
+    MarketConfig,
+    MarketInfo
+} from "./interfaces/IInsuranceVault.sol";
+import {BasisPoints} from "./libraries/BasisPoints.sol";
+import {LossIndex} from "./libraries/LossIndex.sol";
+import {OpenInterestWindow} from "./libraries/OpenInterestWindow.sol";
+
+/// @title InsuranceFund
+/// @notice The insurance vault, fee splitter, open-interest tracker and socialized-loss ledger of a perp
+/// exchange, at one address (see `IInsuranceFund`).
+/// @dev One contract rather than four: the exchange-facing hot paths (`collectFee`, `recordOpenInterest`)
+/// then check their caller, read the fund's balance and the average open interest, and credit the fund
+/// without a single call between contracts; the only external calls on them are the policy's view and
+/// the token transfer. Governance (`restricted`) goes through an OpenZeppelin `AccessManager`: a
+/// governance role (a timelock or multisig in production) for parameters and a guardian role for pausing.
+contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransient {
+    using BasisPoints for uint256;
+    using OpenInterestWindow for OpenInterestWindow.State;
+    using SafeERC20 for IERC20;
+
+    // ================================================================ constants
+
+    /// @notice Gas a fee policy may use per answer: enough for any honest view, and it leaves a
+    /// liquidation enough gas to finish if a policy loops.
+    uint256 public constant POLICY_GAS_LIMIT = 100_000;
+
+    /// @notice The amount a new policy is probed with when governance sets it.
+    uint256 private constant POLICY_PROBE_AMOUNT = 1e6 + 1;
+
+    // ================================================================ storage
+
+    /// @dev Laid out so that each hot path reads two slots: `collectFee` and `recordOpenInterest` need
+    /// only `exchange` (slot 0) and `badDebt`/`openInterest` (slot 1).
+    struct Market {
+        address exchange;
+        uint16 rewardCapBps;
+        uint128 badDebt;
+        uint128 openInterest;
+        uint128 insuranceLimit;
+        uint128 insurancePaid;
+        uint128 rewardCap;
+        uint256 lossIndex;
+    }
+
+    IERC20 private immutable _quoteToken;
+    uint8 private immutable _quoteDecimals;
+    uint256 private immutable _windowSeconds;
+
+    /// @dev Both change on every fee: one slot, one write.
+    uint128 private _balance;
+    uint128 private _treasuryAccrued;
+
+    uint128 private _floor;
+    uint128 private _totalBadDebt;
+
+    IFeePolicy private _feePolicy;
+    uint16 private _targetShareBps;
+    bool private _paused;
+
+    address private _treasury;
+
+    mapping(uint256 marketId => Market) private _markets;
+
+    OpenInterestWindow.State private _openInterest;
+
+    // ================================================================ constructor
+
+    /// @param quoteToken_ The quote token (USDC); its decimals are read once here.
+    /// @param authority The `AccessManager` that decides who may call the `restricted` functions.
+    /// @param windowSeconds The averaging window of the open interest (7 days = 604,800).
+    /// @param targetShareBps_ The target's share of the average open interest (5 % = 500).
+    /// @param floor_ The target's floor in quote units (200,000 USDC = 200_000e6).
+    /// @param feePolicy_ The fee policy.
+    /// @param treasury_ Where the treasury's income and the surplus go.
+    constructor(
+        IERC20 quoteToken_,
+        address authority,
+        uint256 windowSeconds,
+        uint16 targetShareBps_,
+        uint128 floor_,
+        IFeePolicy feePolicy_,
+        address treasury_
+    ) AccessManaged(authority) {
+        if (address(quoteToken_) == address(0) || treasury_ == address(0)) revert InsuranceFundZeroAddress();
+        if (!OpenInterestWindow.isValidWindow(windowSeconds)) revert InsuranceFundWindowOutOfBounds(windowSeconds);
+        _quoteToken = quoteToken_;
+        _quoteDecimals = IERC20Metadata(address(quoteToken_)).decimals();
+        _windowSeconds = windowSeconds;
+        _setTarget(targetShareBps_, floor_);
+        _setTreasury(treasury_);
+        _setFeePolicy(feePolicy_);
+    }
+
+    // ================================================================ modifiers
+
+    /// @dev Checks the caller against the market's exchange from storage: no external call.
+    modifier onlyExchange(uint256 marketId) {
+        _checkExchange(marketId);
+        _;
+    }
+
+    modifier whenNotPaused() {
+        if (_paused) revert InsuranceFundPaused();
+        _;
+    }
+
+    // ================================================================ anyone
+
+    /// @inheritdoc IInsuranceVault
+    function deposit(uint256 amount) external nonReentrant {
+        if (amount == 0) revert InsuranceFundZeroAmount();
+        _balance = _toAmount(_balance + amount);
+        emit InsuranceFundDeposited(msg.sender, amount);
+        _quoteToken.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function sweepSurplus() external nonReentrant whenNotPaused returns (uint256 surplus, uint256 unaccounted) {
+        uint256 balance = _balance;
+        uint256 target_ = _target();
+        // Cannot underflow: each subtraction runs only when the minuend is larger.
+        unchecked {
+            surplus = balance > target_ ? balance - target_ : 0;
+            uint256 accounted = balance + _treasuryAccrued;
+            uint256 held = _quoteToken.balanceOf(address(this));
+            unaccounted = held > accounted ? held - accounted : 0;
+        }
+        if (surplus == 0 && unaccounted == 0) revert InsuranceFundNoSurplus(balance, target_);
+        // Cannot underflow: `surplus <= balance`.
+        unchecked {
+            _balance = uint128(balance - surplus);
+        }
+        address treasury_ = _treasury;
+        emit InsuranceFundSurplusSwept(treasury_, surplus, unaccounted);
+        _quoteToken.safeTransfer(treasury_, surplus + unaccounted);
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function recoverToken(IERC20 token) external nonReentrant returns (uint256 amount) {
+        if (token == _quoteToken) revert InsuranceFundCannotRecoverQuoteToken();
+        amount = token.balanceOf(address(this));
+        if (amount == 0) revert InsuranceFundZeroAmount();
+        address treasury_ = _treasury;
+        emit InsuranceFundTokenRecovered(address(token), treasury_, amount);
+        token.safeTransfer(treasury_, amount);
+    }
+
+    /// @inheritdoc IFeeSplitter
+    function flushTreasury() external nonReentrant returns (uint256 amount) {
+        amount = _treasuryAccrued;
+        if (amount == 0) revert InsuranceFundNothingToFlush();
+        _treasuryAccrued = 0;
+        address treasury_ = _treasury;
+        emit InsuranceFundTreasuryFlushed(treasury_, amount);
+        _quoteToken.safeTransfer(treasury_, amount);
+    }
+
+    // ================================================================ the exchange
+
+    /// @inheritdoc IInsuranceVault
+    function coverBankruptcy(
+        uint256 marketId,
+        BankruptcyClaim calldata claim
+    ) external nonReentrant whenNotPaused onlyExchange(marketId) returns (BankruptcyCover memory cover) {
+        if (claim.shortfall == 0 && claim.reward == 0) revert InsuranceFundZeroAmount();
+        if (claim.shortfall > type(uint128).max) revert InsuranceFundAmountTooLarge(claim.shortfall);
+        if (claim.reward != 0 && claim.liquidator == address(0)) revert InsuranceFundZeroAddress();
+        Market storage m = _markets[marketId];
+
+        // Step 2: the fund, within its balance and what is left of the market's limit; the reward first.
+        uint256 available = Math.min(_balance, m.insuranceLimit - m.insurancePaid);
+        cover.rewardPaid = Math.min(_cappedReward(m, claim), available);
+        // Cannot underflow: `rewardPaid <= available`.
+        unchecked {
+            available -= cover.rewardPaid;
+        }
+        cover.shortfallPaid = Math.min(claim.shortfall, available);
+
+        // Step 3: the rest is socialized over the market's open positions, or becomes bad debt.
+        uint256 index;
+        (cover.socialized, cover.badDebt, index) = _spreadRest(
+            m,
+            claim.shortfall - cover.shortfallPaid,
+            claim.openBase
+        );
+
+        uint256 paid = cover.rewardPaid + cover.shortfallPaid;
+        if (paid != 0) {
+            // Cannot underflow or overflow: `paid <= available <= _balance` and `<= limit - paid so far`.
+            unchecked {
+                _balance -= uint128(paid);
+                m.insurancePaid += uint128(paid);
+            }
+        }
+
+        if (cover.rewardPaid != 0) {
+            emit InsuranceFundLiquidatorRewarded(marketId, claim.account, claim.liquidator, cover.rewardPaid);
+        }
+        if (cover.shortfallPaid != 0) {
+            emit InsuranceFundShortfallCovered(marketId, claim.account, msg.sender, cover.shortfallPaid);
+        }
+        if (cover.socialized != 0) {
+            emit InsuranceFundLossSocialized(marketId, claim.account, cover.socialized, claim.openBase, index);
+        }
+        if (cover.badDebt != 0) {
+            emit InsuranceFundBadDebtRecorded(marketId, claim.account, cover.badDebt, m.badDebt);
+        }
+
+        if (cover.rewardPaid != 0) _quoteToken.safeTransfer(claim.liquidator, cover.rewardPaid);
+        if (cover.shortfallPaid != 0) _quoteToken.safeTransfer(msg.sender, cover.shortfallPaid);
+    }
+
+    /// @inheritdoc IFeeSplitter
+    function collectFee(
+        uint256 marketId,
+        FeeKind kind,
+        uint256 amount
+    )
+        external
+        nonReentrant
+        onlyExchange(marketId)
+        returns (uint256 fundPart, uint256 treasuryPart, uint256 badDebtRepaid)
+    {
+        if (amount == 0) return (0, 0, 0);
+        (fundPart, treasuryPart) = _split(kind, amount);
+
+        Market storage m = _markets[marketId];
+        uint256 marketBadDebt = m.badDebt;
+        if (marketBadDebt != 0) {
+            badDebtRepaid = Math.min(fundPart, marketBadDebt);
+            // Cannot underflow: `badDebtRepaid <= m.badDebt <= _totalBadDebt`.
+            unchecked {
+                m.badDebt = uint128(marketBadDebt - badDebtRepaid);
+                _totalBadDebt -= uint128(badDebtRepaid);
+            }
+            emit InsuranceFundBadDebtRepaid(marketId, badDebtRepaid, marketBadDebt - badDebtRepaid);
+        }
+
+        // Cannot underflow: `badDebtRepaid <= fundPart`.
+        unchecked {
+            _balance = _toAmount(_balance + (fundPart - badDebtRepaid));
+        }
+        _treasuryAccrued = _toAmount(_treasuryAccrued + treasuryPart);
+
+        emit InsuranceFundFeeCollected(marketId, kind, amount, fundPart, treasuryPart, badDebtRepaid);
+        // Cannot underflow: `badDebtRepaid <= fundPart <= amount`. The exchange keeps what repaid bad debt.
+        unchecked {
+            if (amount != badDebtRepaid) {
+                _quoteToken.safeTransferFrom(msg.sender, address(this), amount - badDebtRepaid);
+            }
+        }
+    }
+
+    /// @inheritdoc IOpenInterestTracker
+    function recordOpenInterest(uint256 marketId, uint256 openInterest) external onlyExchange(marketId) {
+        Market storage m = _markets[marketId];
+        uint256 previous = m.openInterest;
+        if (previous == openInterest) return;
+        m.openInterest = _toAmount(openInterest);
+        uint256 total = _openInterest.current() - previous + openInterest;
+        _openInterest.record(total, _windowSeconds);
+        emit InsuranceFundOpenInterestRecorded(marketId, openInterest, total);
+    }
+
+    // ================================================================ governance
+
+    /// @inheritdoc IInsuranceVault
+    function registerMarket(uint256 marketId, MarketConfig calldata config) external restricted {
+        if (config.exchange == address(0)) revert InsuranceFundZeroAddress();
+        if (config.rewardCapBps > BasisPoints.MAX_BPS) revert InsuranceFundBpsOutOfBounds(config.rewardCapBps);
+        Market storage m = _markets[marketId];
+        if (m.exchange != address(0)) revert InsuranceFundMarketExists(marketId);
+        m.exchange = config.exchange;
+        m.rewardCapBps = config.rewardCapBps;
+        m.insuranceLimit = config.insuranceLimit;
+        m.rewardCap = config.rewardCap;
+        emit InsuranceFundMarketRegistered(
+            marketId,
+            config.exchange,
+            config.insuranceLimit,
+            config.rewardCap,
+            config.rewardCapBps
+        );
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function raiseInsuranceLimit(uint256 marketId, uint128 newLimit) external restricted {
+        Market storage m = _knownMarket(marketId);
+        uint128 oldLimit = m.insuranceLimit;
+        if (newLimit <= oldLimit) revert InsuranceFundLimitNotRaised(marketId, oldLimit, newLimit);
+        m.insuranceLimit = newLimit;
+        emit InsuranceFundLimitRaised(marketId, oldLimit, newLimit);
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function setRewardCaps(uint256 marketId, uint128 rewardCap, uint16 rewardCapBps) external restricted {
+        if (rewardCapBps > BasisPoints.MAX_BPS) revert InsuranceFundBpsOutOfBounds(rewardCapBps);
+        Market storage m = _knownMarket(marketId);
+        m.rewardCap = rewardCap;
+        m.rewardCapBps = rewardCapBps;
+        emit InsuranceFundRewardCapsSet(marketId, rewardCap, rewardCapBps);
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function setTarget(uint16 targetShareBps_, uint128 floor_) external restricted {
+        _setTarget(targetShareBps_, floor_);
+    }
+
+    /// @inheritdoc IFeeSplitter
+    function setFeePolicy(IFeePolicy policy) external restricted {
+        _setFeePolicy(policy);
+    }
+
+    /// @inheritdoc IFeeSplitter
+    function setTreasury(address treasury_) external restricted {
+        if (treasury_ == address(0)) revert InsuranceFundZeroAddress();
+        _setTreasury(treasury_);
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function pause() external restricted whenNotPaused {
+        _paused = true;
+        emit InsuranceFundPausedBy(msg.sender);
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function unpause() external restricted {
+        if (!_paused) revert InsuranceFundNotPaused();
+        _paused = false;
+        emit InsuranceFundUnpausedBy(msg.sender);
+    }
+
+    // ================================================================ views
+
+    /// @inheritdoc IInsuranceVault
+    function quoteToken() external view returns (IERC20) {
+        return _quoteToken;
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function quoteDecimals() external view returns (uint8) {
+        return _quoteDecimals;
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function fundBalance() external view returns (uint256) {
+        return _balance;
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function targetSize() external view returns (uint256) {
+        return _target();
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function targetShareBps() external view returns (uint16) {
+        return _targetShareBps;
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function floor() external view returns (uint128) {
+        return _floor;
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function totalBadDebt() external view returns (uint256) {
+        return _totalBadDebt;
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function paused() external view returns (bool) {
+        return _paused;
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function market(uint256 marketId) external view returns (MarketInfo memory) {
+        Market storage m = _knownMarket(marketId);
+        return
+            MarketInfo({
+                exchange: m.exchange,
+                insuranceLimit: m.insuranceLimit,
+                insurancePaid: m.insurancePaid,
+                rewardCap: m.rewardCap,
+                rewardCapBps: m.rewardCapBps,
+                badDebt: m.badDebt,
+                openInterest: m.openInterest,
+                lossIndex: m.lossIndex
+            });
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function health() external view returns (FundHealth memory h) {
+        FundState memory state = _fundState();
+        h.balance = state.balance;
+        h.target = _target(state.averageOpenInterest);
+        h.averageOpenInterest = state.averageOpenInterest;
+        h.totalOpenInterest = _openInterest.current();
+        uint256 effectiveOpenInterest = Math.max(state.averageOpenInterest, _floorOpenInterest());
+        h.ratioBps =
+            effectiveOpenInterest == 0
+                ? type(uint256).max
+                : Math.mulDiv(state.balance, BasisPoints.MAX_BPS, effectiveOpenInterest);
+        // A broken policy must not hide the rest of the fund's health: its band then reads as 255.
+        try _feePolicy.band{gas: POLICY_GAS_LIMIT}(state) returns (uint8 band) {
+            h.band = band;
+        } catch {
+            h.band = type(uint8).max;
+        }
+        h.badDebt = _totalBadDebt;
+        h.treasuryAccrued = _treasuryAccrued;
+    }
+
+    /// @inheritdoc IFeeSplitter
+    function feePolicy() external view returns (IFeePolicy) {
+        return _feePolicy;
+    }
+
+    /// @inheritdoc IFeeSplitter
+    function treasury() external view returns (address) {
+        return _treasury;
+    }
+
+    /// @inheritdoc IFeeSplitter
+    function treasuryAccrued() external view returns (uint256) {
+        return _treasuryAccrued;
+    }
+
+    /// @inheritdoc IFeeSplitter
+    function fundState() external view returns (FundState memory) {
+        return _fundState();
+    }
+
+    /// @inheritdoc IOpenInterestTracker
+    function totalOpenInterest() external view returns (uint256) {
+        return _openInterest.current();
+    }
+
+    /// @inheritdoc IOpenInterestTracker
+    function averageOpenInterest() external view returns (uint256) {
+        return _openInterest.average(_windowSeconds);
+    }
+
+    /// @inheritdoc IOpenInterestTracker
+    function averagingWindow() external view returns (uint256) {
+        return _windowSeconds;
+    }
+
+    /// @inheritdoc ISocializedLossLedger
+    function lossIndex(uint256 marketId) external view returns (uint256) {
+        return _knownMarket(marketId).lossIndex;
+    }
+
+    /// @inheritdoc ISocializedLossLedger
+    function positionLoss(
+        uint256 marketId,
+        uint256 absBase,
+        uint256 settledIndex
+    ) external view returns (uint256 loss, uint256 currentIndex) {
+        currentIndex = _knownMarket(marketId).lossIndex;
+        if (settledIndex > currentIndex) revert InsuranceFundIndexAhead(marketId, settledIndex, currentIndex);
+        loss = LossIndex.owed(absBase, settledIndex, currentIndex);
+    }
+
+    // ================================================================ internal
+
+    function _checkExchange(uint256 marketId) private view {
+        address exchange = _markets[marketId].exchange;
+        if (exchange != msg.sender) {
+            if (exchange == address(0)) revert InsuranceFundUnknownMarket(marketId);
+            revert InsuranceFundNotMarketExchange(marketId, msg.sender);
+        }
+    }
+
+    function _knownMarket(uint256 marketId) private view returns (Market storage m) {
+        m = _markets[marketId];
+        if (m.exchange == address(0)) revert InsuranceFundUnknownMarket(marketId);
+    }
+
+    /// @dev Asks the policy for the split and re-checks it. A policy that reverts, runs out of its gas or
+    /// answers parts that do not add up to `amount` sends the whole amount to the fund: income is never
+    /// lost and a liquidation never blocked by a broken policy.
+    function _split(FeeKind kind, uint256 amount) private returns (uint256 fundPart, uint256 treasuryPart) {
+        IFeePolicy policy = _feePolicy;
+        try policy.split{gas: POLICY_GAS_LIMIT}(kind, amount, _fundState()) returns (uint256 f, uint256 t) {
+            if (f <= amount && t == amount - f) return (f, t);
+        } catch {}
+        emit InsuranceFundPolicyFailed(address(policy), kind, amount);
+        return (amount, 0);
+    }
+
+    /// @dev Waterfall step 3: adds what the fund did not cover to the market's loss index, or records it as
+    /// bad debt when the market has no open base (or its index has no headroom left for it).
+    function _spreadRest(
+        Market storage m,
+        uint256 rest,
+        uint256 openBase
+    ) private returns (uint256 socialized, uint256 badDebt, uint256 index) {
+        index = m.lossIndex;
+        if (rest == 0) return (0, 0, index);
+        bool absorbed;
+        (index, absorbed) = LossIndex.socialize(index, rest, openBase);
+        if (absorbed) {
+            m.lossIndex = index;
+            return (rest, 0, index);
+        }
+        // `_toAmount` reverts rather than wrap should the bad debt ever outgrow 128 bits.
+        m.badDebt = _toAmount(m.badDebt + rest);
+        _totalBadDebt = _toAmount(_totalBadDebt + rest);
+        return (0, rest, index);
+    }
+
+    /// @dev The reward the fund may pay: the exchange's ask within the market's absolute and notional caps,
+    /// rounded down (favours the fund).
+    function _cappedReward(Market storage m, BankruptcyClaim calldata claim) private view returns (uint256) {
+        uint256 byNotional = claim.liquidatedNotional.mulBpsDown(m.rewardCapBps);
+        return Math.min(claim.reward, Math.min(m.rewardCap, byNotional));
+    }
+
+    function _fundState() private view returns (FundState memory) {
+        return
+            FundState({
+                balance: _balance,
+                averageOpenInterest: _openInterest.average(_windowSeconds),
+                floor: _floor,
+                targetShareBps: _targetShareBps
+            });
+    }
+
+    function _target() private view returns (uint256) {
+        return _target(_openInterest.average(_windowSeconds));
+    }
+
+    /// @dev max(targetShareBps of the average open interest, floor); the share is rounded up, which keeps
+    /// more in the fund (less surplus).
+    function _target(uint256 averageOpenInterest_) private view returns (uint256) {
+        return Math.max(averageOpenInterest_.mulBpsUp(_targetShareBps), _floor);
+    }
+
+    /// @dev The open interest the floor stands for (floor / target share), rounded up: the ratio measured
+    /// against it is then never above the true one, which favours the fund's refill.
+    function _floorOpenInterest() private view returns (uint256) {
+        return Math.ceilDiv(uint256(_floor) * BasisPoints.MAX_BPS, _targetShareBps);
+    }
+
+    function _setTarget(uint16 targetShareBps_, uint128 floor_) private {
+        if (targetShareBps_ == 0 || targetShareBps_ > BasisPoints.MAX_BPS) {
+            revert InsuranceFundBpsOutOfBounds(targetShareBps_);
+        }
+        _targetShareBps = targetShareBps_;
+        _floor = floor_;
+        emit InsuranceFundTargetSet(targetShareBps_, floor_);
+    }
+
+    function _setTreasury(address treasury_) private {
+        emit InsuranceFundTreasurySet(_treasury, treasury_);
+        _treasury = treasury_;
+    }
+
+    /// @dev Probes the policy with both kinds before accepting it.
+    function _setFeePolicy(IFeePolicy policy) private {
+        if (address(policy) == address(0)) revert InsuranceFundZeroAddress();
+        FundState memory state = _fundState();
+        for (uint256 k; k < 2; ++k) {
+            try policy.split{gas: POLICY_GAS_LIMIT}(FeeKind(k), POLICY_PROBE_AMOUNT, state) returns (
+                uint256 f,
+                uint256 t
+            ) {
+                if (f <= POLICY_PROBE_AMOUNT && t == POLICY_PROBE_AMOUNT - f) continue;
+            } catch {}
+            revert InsuranceFundInvalidPolicy(address(policy));
+        }
+        emit InsuranceFundFeePolicySet(address(_feePolicy), address(policy));
+        _feePolicy = policy;
+    }
+
+    function _toAmount(uint256 amount) private pure returns (uint128) {
+        if (amount > type(uint128).max) revert InsuranceFundAmountTooLarge(amount);
+        return uint128(amount);
+    }
+}

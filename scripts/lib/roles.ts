@@ -1,0 +1,20 @@
+// The AccessManager roles of the suite and the functions each may call. The deploy module, the tests and
+// the scripts all read them from here.
+
+/** AccessManager's built-in admin role (a timelock or multisig in production). */
+export const ADMIN_ROLE = 0n;
+/** Sets parameters: markets, limits, reward caps, target, fee policy, treasury. */
+export const GOVERNOR_ROLE = 1n;
+/** Pauses and resumes payouts. */
+export const GUARDIAN_ROLE = 2n;
+
+export const GOVERNOR_FUNCTIONS = [
+  "registerMarket(uint256,(address,uint128,uint128,uint16))",
+  "raiseInsuranceLimit(uint256,uint128)",
+  "setRewardCaps(uint256,uint128,uint16)",
+  "setTarget(uint16,uint128)",
+  "setFeePolicy(address)",
+  "setTreasury(address)",
+] as const;
+
+export const GUARDIAN_FUNCTIONS = ["pause()", "unpause()"] as const;

@@ -1,0 +1,82 @@
+import { network } from "hardhat";
+
+import { GOVERNOR_FUNCTIONS, GOVERNOR_ROLE, GUARDIAN_FUNCTIONS, GUARDIAN_ROLE } from "../../scripts/lib/roles.js";
+import { MAX_UINT128, usdc, WEEK } from "./units.js";
+
+export type Connection = Awaited<ReturnType<typeof network.create>>;
+export type Ethers = Connection["ethers"];
+
+export const MARKET_ID = 1n;
+export const TARGET_SHARE_BPS = 500n;
+export const FLOOR = usdc(200_000);
+
+export interface FundOptions {
+  /** Deploy the fund on this token instead of a fresh MockUSDC. */
+  token?: string;
+  policy?: string;
+  windowSeconds?: bigint;
+}
+
+/**
+ * Deploys MockUSDC, an AccessManager (admin = signer 0), a MockFeePolicy (50 % / 50 %) and the fund, and
+ * wires the roles: signer 1 governs, signer 2 guards. Signer 3 is the market's exchange (an account, so
+ * tests can call the exchange-facing functions directly), signer 4 the treasury, signers 5.. are users.
+ */
+export async function deployFund(ethers: Ethers, options: FundOptions = {}) {
+  const [admin, governor, guardian, exchange, treasury, alice, bob, carol] = await ethers.getSigners();
+  const usdcToken = await ethers.deployContract("MockUSDC");
+  const tokenAddress = options.token ?? (await usdcToken.getAddress());
+  const manager = await ethers.deployContract("AccessManager", [admin.address]);
+  const policy = options.policy
+    ? await ethers.getContractAt("IFeePolicy", options.policy)
+    : await ethers.deployContract("MockFeePolicy", [5000n, 5000n]);
+  const fund = await ethers.deployContract("InsuranceFund", [
+    tokenAddress,
+    await manager.getAddress(),
+    options.windowSeconds ?? WEEK,
+    TARGET_SHARE_BPS,
+    FLOOR,
+    await policy.getAddress(),
+    treasury.address,
+  ]);
+  const fundAddress = await fund.getAddress();
+  const selectors = (signatures: readonly string[]) => signatures.map((s) => fund.interface.getFunction(s)!.selector);
+  await manager.setTargetFunctionRole(fundAddress, selectors(GOVERNOR_FUNCTIONS), GOVERNOR_ROLE);
+  await manager.setTargetFunctionRole(fundAddress, selectors(GUARDIAN_FUNCTIONS), GUARDIAN_ROLE);
+  await manager.grantRole(GOVERNOR_ROLE, governor.address, 0);
+  await manager.grantRole(GUARDIAN_ROLE, guardian.address, 0);
+  return {
+    usdc: usdcToken,
+    manager,
+    policy,
+    fund,
+    fundAddress,
+    admin,
+    governor,
+    guardian,
+    exchange,
+    treasury,
+    alice,
+    bob,
+    carol,
+  };
+}
+
+export type FundSuite = Awaited<ReturnType<typeof deployFund>>;
+
+/** Registers MARKET_ID for the suite's exchange with the given limit and no reward caps. */
+export async function registerMarket(suite: FundSuite, limit: bigint, marketId = MARKET_ID) {
+  await suite.fund.connect(suite.governor).registerMarket(marketId, {
+    exchange: suite.exchange.address,
+    insuranceLimit: limit,
+    rewardCap: MAX_UINT128,
+    rewardCapBps: 10_000n,
+  });
+}
+
+/** Mints `amount` to `from` and deposits it into the fund. */
+export async function seed(suite: FundSuite, amount: bigint, from = suite.admin) {
+  await suite.usdc.mint(from.address, amount);
+  await suite.usdc.connect(from).approve(suite.fundAddress, amount);
+  await suite.fund.connect(from).deposit(amount);
+}

@@ -15,7 +15,13 @@ import {FeeKind} from "../interfaces/IFeePolicy.sol";
 import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
 import {BankruptcyClaim, BankruptcyCover} from "../interfaces/IInsuranceVault.sol";
 import {IPriceFeed} from "../interfaces/IPriceFeed.sol";
-import {AccountHealth, IReferenceExchange, MarketParams, MarketState, Position} from "../interfaces/IReferenceExchange.sol";
+import {
+    AccountHealth,
+    IReferenceExchange,
+    MarketParams,
+    MarketState,
+    Position
+} from "../interfaces/IReferenceExchange.sol";
 
 /// @title ReferenceExchange
 /// @notice The reference perpetual-futures exchange: how an exchange calls the insurance fund. It imports only
@@ -52,7 +58,7 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
 
     // ---------------------------------------------------------------- storage
 
-    /// @notice A listed market.
+    /// @notice A listed market; the fields after `params` are those of `MarketState`.
     /// @param feed The oracle (zero for an unlisted id).
     /// @param priceToWad 10^(18 - feed decimals): turns an answer into an 18-decimal price.
     struct Market {
@@ -69,6 +75,9 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
     /// @param penaltyPaid What the account paid of it (to the liquidator and the fee splitter).
     /// @param liquidatorReward What the exchange paid the liquidator out of `penaltyPaid`.
     /// @param shortfall A bankrupt account's negative equity: what it cost the exchange's vault.
+    /// @param reward What a bankrupt account's liquidator asks of the fund: liquidatorShareBps of `penalty`,
+    /// rounded down (the fund pays it).
+    /// @param bankrupt Below the bankruptcy ratio: the account's collateral is used up, the fund covers the rest.
     struct Liquidation {
         int256 baseWad;
         uint256 priceWad;
@@ -78,6 +87,8 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
         uint256 penaltyPaid;
         uint256 liquidatorReward;
         uint256 shortfall;
+        uint256 reward;
+        bool bankrupt;
     }
 
     IERC20 private immutable _quoteToken;
@@ -238,62 +249,45 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
     function liquidate(address account, uint256 marketId) external nonReentrant {
         Market storage m = _listedMarket(marketId);
         Position storage p = _positions[account][marketId];
-        Liquidation memory l;
-        l.baseWad = p.baseWad;
-        if (l.baseWad == 0) revert ReferenceExchangeNoPosition(account, marketId);
-        l.priceWad = _price(marketId, m);
+        Liquidation memory liq;
+        liq.baseWad = p.baseWad;
+        if (liq.baseWad == 0) revert ReferenceExchangeNoPosition(account, marketId);
+        liq.priceWad = _price(marketId, m);
         // FUND: `positionLoss` first: the position pays its share of earlier losses on its full size.
         _settle(account, marketId, p);
 
         int256 collateral = p.collateral;
-        l.realizedPnl = _toQuoteDown(_valueWad(l.baseWad, l.priceWad, Math.Rounding.Floor) - p.openNotionalWad);
-        int256 equity = collateral + l.realizedPnl;
+        liq.realizedPnl = _toQuoteDown(_valueWad(liq.baseWad, liq.priceWad, Math.Rounding.Floor) - p.openNotionalWad);
+        int256 equity = collateral + liq.realizedPnl;
         if (!_isBelowRatio(collateral, equity, m.params.liquidationRatioWad)) {
             revert ReferenceExchangeAccountHealthy(account, marketId, _marginRatioWad(collateral, equity));
         }
-        bool bankrupt = equity < 0 || _isBelowRatio(collateral, equity, m.params.bankruptcyRatioWad);
-        uint256 absBaseWad = SignedMath.abs(l.baseWad);
-        l.notional = _notionalUp(absBaseWad, l.priceWad);
+        liq.bankrupt = _isBankrupt(collateral, equity, m.params.bankruptcyRatioWad);
+        uint256 absBaseWad = SignedMath.abs(liq.baseWad);
+        liq.notional = _notionalUp(absBaseWad, liq.priceWad);
         // The full penalty, rounded up (it is charged to the account).
-        l.penalty = Math.mulDiv(l.notional, m.params.liquidationPenaltyBps, MAX_BPS, Math.Rounding.Ceil);
+        liq.penalty = Math.mulDiv(liq.notional, m.params.liquidationPenaltyBps, MAX_BPS, Math.Rounding.Ceil);
 
-        // Close the position: its PnL is realized into the account's collateral (written below).
+        // Close the position: its PnL is realized into the account's collateral, which then pays.
         p.baseWad = 0;
         p.openNotionalWad = 0;
         m.openBaseWad -= absBaseWad;
-        _counterpartyRealizedPnl -= l.realizedPnl;
-        if (!bankrupt) {
-            // The penalty, at most what the collateral holds; the liquidator's share rounds down.
-            l.penaltyPaid = Math.min(l.penalty, uint256(equity));
-            l.liquidatorReward = Math.mulDiv(l.penaltyPaid, m.params.liquidatorShareBps, MAX_BPS);
-            _setCollateral(p, equity - l.penaltyPaid.toInt256());
-        } else {
-            // Waterfall step 1: the account's collateral is used up (it is already in this vault). Above a zero
-            // bankruptcy ratio the equity left is the penalty; below zero equity the rest is the shortfall.
-            if (equity > 0) l.penaltyPaid = uint256(equity);
-            else l.shortfall = uint256(-equity);
-            _setCollateral(p, 0);
-        }
+        _counterpartyRealizedPnl -= liq.realizedPnl;
+        _chargeLiquidation(p, m.params, equity, liq);
         emit ReferenceExchangeLiquidated(
             account,
             marketId,
             msg.sender,
-            l.baseWad,
-            l.priceWad,
-            l.realizedPnl,
-            l.penaltyPaid,
-            l.liquidatorReward
+            liq.baseWad,
+            liq.priceWad,
+            liq.realizedPnl,
+            liq.penaltyPaid,
+            liq.liquidatorReward
         );
 
-        if (l.liquidatorReward != 0) _quoteToken.safeTransfer(msg.sender, l.liquidatorReward);
-        // FUND: the penalty's rest goes to the fee splitter.
-        if (l.penaltyPaid > l.liquidatorReward) {
-            _collectFee(marketId, m, FeeKind.LiquidationPenalty, l.penaltyPaid - l.liquidatorReward);
-        }
-        // FUND: a bankrupt account's shortfall and its liquidator's reward go to the waterfall.
-        if (bankrupt) _coverBankruptcy(account, marketId, m, l);
+        _payLiquidation(account, marketId, m, liq);
         // FUND: the market's open interest changed.
-        _fund.recordOpenInterest(marketId, _openInterest(m.openBaseWad, l.priceWad));
+        _fund.recordOpenInterest(marketId, _openInterest(m.openBaseWad, liq.priceWad));
     }
 
     // ---------------------------------------------------------------- views
@@ -333,7 +327,7 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
             h.equity = h.collateral + h.unrealizedPnl;
             h.notional = _notionalUp(SignedMath.abs(p.baseWad), priceWad);
             h.liquidatable = _isBelowRatio(h.collateral, h.equity, m.params.liquidationRatioWad);
-            h.bankrupt = h.equity < 0 || _isBelowRatio(h.collateral, h.equity, m.params.bankruptcyRatioWad);
+            h.bankrupt = _isBankrupt(h.collateral, h.equity, m.params.bankruptcyRatioWad);
         }
         h.marginRatioWad = _marginRatioWad(h.collateral, h.equity);
     }
@@ -411,16 +405,15 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
     /// reward and this vault `shortfallPaid`, and splits the rest into `socialized` (the open positions pay
     /// it as they settle) and `badDebt` (the fund's next income repays it). Never reverts for lack of money;
     /// reverts while the fund is paused, and then so does the liquidation.
-    function _coverBankruptcy(address account, uint256 marketId, Market storage m, Liquidation memory l) private {
+    function _coverBankruptcy(address account, uint256 marketId, Market storage m, Liquidation memory liq) private {
         BankruptcyCover memory cover = _fund.coverBankruptcy(
             marketId,
             BankruptcyClaim({
                 account: account,
-                shortfall: l.shortfall,
+                shortfall: liq.shortfall,
                 liquidator: msg.sender,
-                // The liquidator's share of the full penalty, rounded down (the fund pays it).
-                reward: Math.mulDiv(l.penalty, m.params.liquidatorShareBps, MAX_BPS),
-                liquidatedNotional: l.notional,
+                reward: liq.reward,
+                liquidatedNotional: liq.notional,
                 openBase: m.openBaseWad
             })
         );
@@ -431,12 +424,51 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
         emit ReferenceExchangeBankruptcyCovered(
             account,
             marketId,
-            l.shortfall,
+            liq.shortfall,
             cover.rewardPaid,
             cover.shortfallPaid,
             cover.socialized,
             cover.badDebt
         );
+    }
+
+    // ---------------------------------------------------------------- internal: liquidation
+
+    /// @dev Who pays what out of a liquidated account whose position is closed and whose `equity` is its
+    /// collateral plus the realized PnL. Writes the collateral left.
+    /// - Solvent: the penalty, at most the equity; the liquidator's share of it rounds down.
+    /// - Bankrupt (waterfall step 1): the collateral is used up (it is already in this vault). Above a zero
+    ///   bankruptcy ratio the equity left is the penalty; below zero equity the rest is the shortfall. The
+    ///   liquidator's reward, liquidatorShareBps of the full penalty (rounded down), is asked of the fund.
+    function _chargeLiquidation(
+        Position storage p,
+        MarketParams storage params,
+        int256 equity,
+        Liquidation memory liq
+    ) private {
+        if (!liq.bankrupt) {
+            liq.penaltyPaid = Math.min(liq.penalty, uint256(equity));
+            liq.liquidatorReward = Math.mulDiv(liq.penaltyPaid, params.liquidatorShareBps, MAX_BPS);
+            _setCollateral(p, equity - liq.penaltyPaid.toInt256());
+        } else {
+            if (equity > 0) liq.penaltyPaid = uint256(equity);
+            else liq.shortfall = uint256(-equity);
+            liq.reward = Math.mulDiv(liq.penalty, params.liquidatorShareBps, MAX_BPS);
+            _setCollateral(p, 0);
+        }
+    }
+
+    /// @dev The liquidation's transfers, after its state is written: the liquidator's share of a solvent
+    /// account's penalty, the penalty's rest to the fee splitter, a bankrupt account to the waterfall.
+    function _payLiquidation(address account, uint256 marketId, Market storage m, Liquidation memory liq) private {
+        if (liq.liquidatorReward != 0) _quoteToken.safeTransfer(msg.sender, liq.liquidatorReward);
+        // FUND: the penalty's rest goes to the fee splitter.
+        if (liq.penaltyPaid > liq.liquidatorReward) {
+            _collectFee(marketId, m, FeeKind.LiquidationPenalty, liq.penaltyPaid - liq.liquidatorReward);
+        }
+        // FUND: the waterfall (the fund rejects an empty claim, which only a positive bankruptcy ratio with no
+        // liquidator share can produce).
+        if (liq.bankrupt && (liq.shortfall != 0 || liq.reward != 0)) _coverBankruptcy(account, marketId, m, liq);
     }
 
     // ---------------------------------------------------------------- internal: accounts
@@ -580,6 +612,12 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
     /// @dev equity / collateral below `ratioWad`; a non-positive collateral is below every ratio.
     function _isBelowRatio(int256 collateral, int256 equity, uint256 ratioWad) private pure returns (bool) {
         return collateral <= 0 || equity * int256(WAD) < int256(ratioWad) * collateral;
+    }
+
+    /// @dev Negative equity, or equity / collateral below `ratioWad` (> 0). An account whose collateral a
+    /// socialized charge took below zero but whose profit covers it is not bankrupt: it can pay its way.
+    function _isBankrupt(int256 collateral, int256 equity, uint256 ratioWad) private pure returns (bool) {
+        return equity < 0 || (collateral > 0 && equity * int256(WAD) < int256(ratioWad) * collateral);
     }
 
     /// @dev equity * 1e18 / collateral, rounded towards zero; `type(int256).min` for a non-positive collateral.

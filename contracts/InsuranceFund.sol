@@ -421,11 +421,8 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
                 ? type(uint256).max
                 : Math.mulDiv(state.balance, BasisPoints.MAX_BPS, effectiveOpenInterest);
         // A broken policy must not hide the rest of the fund's health: its band then reads as 255.
-        try _feePolicy.band{gas: POLICY_GAS_LIMIT}(state) returns (uint8 band) {
-            h.band = band;
-        } catch {
-            h.band = type(uint8).max;
-        }
+        (bool ok, uint256 band, ) = _askPolicy(_feePolicy, abi.encodeCall(IFeePolicy.band, (state)), 32);
+        h.band = ok && band < type(uint8).max ? uint8(band) : type(uint8).max;
         h.badDebt = _totalBadDebt;
         h.treasuryAccrued = _treasuryAccrued;
     }
@@ -496,16 +493,40 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         if (m.exchange == address(0)) revert InsuranceFundUnknownMarket(marketId);
     }
 
-    /// @dev Asks the policy for the split and re-checks it. A policy that reverts, runs out of its gas or
-    /// answers parts that do not add up to `amount` sends the whole amount to the fund: income is never
-    /// lost and a liquidation never blocked by a broken policy.
+    /// @dev Asks the policy for the split and re-checks it. A policy that reverts, runs out of its gas, answers
+    /// too little data or answers parts that do not add up to `amount` sends the whole amount to the fund:
+    /// income is never lost and a liquidation never blocked by a broken policy.
     function _split(FeeKind kind, uint256 amount) private returns (uint256 fundPart, uint256 treasuryPart) {
         IFeePolicy policy = _feePolicy;
-        try policy.split{gas: POLICY_GAS_LIMIT}(kind, amount, _fundState()) returns (uint256 f, uint256 t) {
-            if (f <= amount && t == amount - f) return (f, t);
-        } catch {}
+        (bool ok, uint256 f, uint256 t) = _askPolicy(
+            policy,
+            abi.encodeCall(IFeePolicy.split, (kind, amount, _fundState())),
+            64
+        );
+        if (ok && f <= amount && t == amount - f) return (f, t);
         emit InsuranceFundPolicyFailed(address(policy), kind, amount);
         return (amount, 0);
+    }
+
+    /// @dev Calls a policy view with `POLICY_GAS_LIMIT` gas and reads the first two words of its answer without
+    /// trusting it: a revert, running out of gas or an answer shorter than `minAnswerBytes` comes back as
+    /// `ok = false` instead of reverting here (as a `try` would when decoding a short answer), and at most
+    /// 64 bytes are copied however long the answer is.
+    function _askPolicy(
+        IFeePolicy policy,
+        bytes memory data,
+        uint256 minAnswerBytes
+    ) private view returns (bool ok, uint256 first, uint256 second) {
+        assembly ("memory-safe") {
+            // The answer lands in the scratch space (0x00-0x3f), which Solidity leaves free for this; clear it
+            // first so that a one-word answer does not leave stale data in the second word.
+            mstore(0x00, 0)
+            mstore(0x20, 0)
+            ok := staticcall(POLICY_GAS_LIMIT, policy, add(data, 0x20), mload(data), 0x00, 0x40)
+            ok := and(ok, iszero(lt(returndatasize(), minAnswerBytes)))
+            first := mload(0x00)
+            second := mload(0x20)
+        }
     }
 
     /// @dev Waterfall step 3: adds what the fund did not cover to the market's loss index, or records it as
@@ -581,13 +602,11 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         if (address(policy) == address(0)) revert InsuranceFundZeroAddress();
         FundState memory state = _fundState();
         for (uint256 k; k < 2; ++k) {
-            try policy.split{gas: POLICY_GAS_LIMIT}(FeeKind(k), POLICY_PROBE_AMOUNT, state) returns (
-                uint256 f,
-                uint256 t
-            ) {
-                if (f <= POLICY_PROBE_AMOUNT && t == POLICY_PROBE_AMOUNT - f) continue;
-            } catch {}
-            revert InsuranceFundInvalidPolicy(address(policy));
+            bytes memory probe = abi.encodeCall(IFeePolicy.split, (FeeKind(k), POLICY_PROBE_AMOUNT, state));
+            (bool ok, uint256 f, uint256 t) = _askPolicy(policy, probe, 64);
+            if (!ok || f > POLICY_PROBE_AMOUNT || t != POLICY_PROBE_AMOUNT - f) {
+                revert InsuranceFundInvalidPolicy(address(policy));
+            }
         }
         emit InsuranceFundFeePolicySet(address(_feePolicy), address(policy));
         _feePolicy = policy;

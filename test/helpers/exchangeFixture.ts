@@ -33,12 +33,15 @@ export interface ExchangeOptions extends FundOptions {
 export const feedAnswer = (price: number | bigint | string): bigint => wad(price) / 10n ** (18n - FEED_DECIMALS);
 
 /**
- * The fund suite of `deployFund` (MockUSDC, AccessManager, MockFeePolicy 50 % / 50 % as the fixed-share policy,
+ * The fund suite of `deployFund` (MockUSDC, AccessManager, FixedSharePolicy(5000, 5000) unless a policy is given,
  * InsuranceFund; signer 1 governs, 2 guards, 4 is the treasury, 5.. are users), plus a MockPriceFeed and the
  * ReferenceExchange (owned by signer 0), with MARKET_ID registered on the fund for the exchange and listed on it.
  */
 export async function deployExchange(ethers: Ethers, options: ExchangeOptions = {}) {
-  const suite = await deployFund(ethers, options);
+  // Spark's policy: half of every fee and penalty to the fund (the fund's part rounded up).
+  const policy =
+    options.policy ?? (await (await ethers.deployContract("FixedSharePolicy", [5000n, 5000n])).getAddress());
+  const suite = await deployFund(ethers, { ...options, policy });
   const signers = await ethers.getSigners();
   const dave = signers[8];
   // The exchange's quote token is the fund's: MockUSDC, or the token given (anything with `mint`).

@@ -40,7 +40,7 @@ export async function deployFund(ethers: Ethers, options: FundOptions = {}) {
     treasury.address,
   ]);
   const fundAddress = await fund.getAddress();
-  const selectors = (signatures: readonly string[]) => signatures.map((s) => fund.interface.getFunction(s)!.selector);
+  const selectors = (signatures: readonly string[]) => signatures.map((s) => ethers.id(s).slice(0, 10));
   await manager.setTargetFunctionRole(fundAddress, selectors(GOVERNOR_FUNCTIONS), GOVERNOR_ROLE);
   await manager.setTargetFunctionRole(fundAddress, selectors(GUARDIAN_FUNCTIONS), GUARDIAN_ROLE);
   await manager.grantRole(GOVERNOR_ROLE, governor.address, 0);

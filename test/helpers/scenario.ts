@@ -29,10 +29,16 @@ export interface ScenarioContracts {
  * fund's balance, accrual, bad debt, per-market limit use, loss index and open interest. Then conservation
  * (every holder the book knows, against what the book minted) and the exchange's solvency identity.
  */
-export async function expectMatchesBook(c: ScenarioContracts, book: ScenarioBook, step: string): Promise<void> {
+export async function expectMatchesBook(
+  c: ScenarioContracts,
+  book: ScenarioBook,
+  step: string,
+  names: ReadonlyMap<string, string> = new Map(),
+): Promise<void> {
+  const name = (address: string) => names.get(address) ?? address;
   const holders = [...book.wallets.keys()];
   for (const holder of holders) {
-    expect(await c.token.balanceOf(holder), `tokens of ${holder}, ${step}`).to.equal(book.balanceOf(holder));
+    expect(await c.token.balanceOf(holder), `tokens of ${name(holder)}, ${step}`).to.equal(book.balanceOf(holder));
   }
 
   const accounts = new Set<string>();
@@ -42,7 +48,7 @@ export async function expectMatchesBook(c: ScenarioContracts, book: ScenarioBook
       const p = await c.exchange.position(who, marketId);
       expect(
         [p.collateral, p.baseWad, p.openNotionalWad, p.settledLossIndex],
-        `position of ${who} in ${marketId}, ${step}`,
+        `position of ${name(who)} in ${marketId}, ${step}`,
       ).to.deep.equal([a.position.collateral, a.position.base, a.position.openNotional, a.settledIndex]);
     }
     const em = await c.exchange.market(marketId);
@@ -102,19 +108,27 @@ export interface DriverSuite extends ScenarioContracts {
  * reads as a list of steps, and every step is followed by the full check, conservation included.
  */
 export class ScenarioDriver {
+  /**
+   * @param names Addresses' names for failure messages and step labels.
+   */
   constructor(
     readonly c: DriverSuite,
     readonly book: ScenarioBook,
     readonly feeds: ReadonlyMap<bigint, MockPriceFeed>,
+    readonly names: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   /** The same chain with a copy of the book: what a test takes from a fixture it loads (see `ScenarioBook.clone`). */
   fresh(): ScenarioDriver {
-    return new ScenarioDriver(this.c, this.book.clone(), this.feeds);
+    return new ScenarioDriver(this.c, this.book.clone(), this.feeds, this.names);
+  }
+
+  private name(who: { address: string }): string {
+    return this.names.get(who.address) ?? who.address;
   }
 
   async check(step: string): Promise<void> {
-    await expectMatchesBook(this.c, this.book, step);
+    await expectMatchesBook(this.c, this.book, step, this.names);
   }
 
   /** Mints `amount` to `who` and deposits it as collateral. */
@@ -124,13 +138,13 @@ export class ScenarioDriver {
     await this.c.exchange.connect(who).deposit(marketId, amount);
     this.book.mint(who.address, amount);
     this.book.deposit(who.address, marketId, amount);
-    await this.check(`${who.address} deposits ${amount} in ${marketId}`);
+    await this.check(`${this.name(who)} deposits ${amount} in ${marketId}`);
   }
 
   async withdraw(who: Actor, amount: bigint, marketId: bigint): Promise<ContractTransactionResponse> {
     const tx = await this.c.exchange.connect(who).withdraw(marketId, amount);
     this.book.withdraw(who.address, marketId, amount);
-    await this.check(`${who.address} withdraws ${amount} from ${marketId}`);
+    await this.check(`${this.name(who)} withdraws ${amount} from ${marketId}`);
     return tx;
   }
 
@@ -141,7 +155,7 @@ export class ScenarioDriver {
     await this.c.fund.connect(from).deposit(amount);
     this.book.mint(from.address, amount);
     this.book.fundDeposit(from.address, amount);
-    await this.check(`${from.address} deposits ${amount} into the fund`);
+    await this.check(`${this.name(from)} deposits ${amount} into the fund`);
   }
 
   /** Sets the oracle price of a market (an 18-decimal price with at most the feed's decimals). */
@@ -163,7 +177,7 @@ export class ScenarioDriver {
     const tx = await this.c.exchange.connect(who).trade(marketId, sizeDeltaWad);
     const time = await minedAt(tx);
     const step = this.book.trade(who.address, marketId, sizeDeltaWad, time);
-    await this.check(`${who.address} trades ${sizeDeltaWad} in ${marketId}`);
+    await this.check(`${this.name(who)} trades ${sizeDeltaWad} in ${marketId}`);
     return { tx, step, time };
   }
 
@@ -175,14 +189,14 @@ export class ScenarioDriver {
     const tx = await this.c.exchange.connect(by).liquidate(who.address, marketId);
     const time = await minedAt(tx);
     const step = this.book.liquidate(who.address, marketId, by.address, time);
-    await this.check(`${by.address} liquidates ${who.address} in ${marketId}`);
+    await this.check(`${this.name(by)} liquidates ${this.name(who)} in ${marketId}`);
     return { tx, step, time };
   }
 
   async settle(who: Actor, by: Actor, marketId: bigint): Promise<{ tx: ContractTransactionResponse; loss: bigint }> {
     const tx = await this.c.exchange.connect(by).settle(who.address, marketId);
     const loss = this.book.settle(who.address, marketId);
-    await this.check(`${by.address} settles ${who.address} in ${marketId}`);
+    await this.check(`${this.name(by)} settles ${this.name(who)} in ${marketId}`);
     return { tx, loss };
   }
 
@@ -207,12 +221,13 @@ export class ScenarioDriver {
  * book that knows every holder of the quote token: `actors`, the seeder (signer 0), the treasury, the exchange
  * and the fund. Call it before the first step.
  * @param policy The model of the fund's fee policy.
+ * @param actors The story's traders and liquidators, by name.
  * @param insuranceLimit The limit MARKET_ID was registered with.
  */
 export function scenarioDriver(
   s: ExchangeSuite,
   policy: FeePolicyModel,
-  actors: readonly Actor[],
+  actors: Readonly<Record<string, Actor>>,
   insuranceLimit = MAX_UINT128,
 ): ScenarioDriver {
   const book = new ScenarioBook({
@@ -226,10 +241,18 @@ export function scenarioDriver(
     treasury: s.treasury.address,
   });
   book.addMarket(MARKET_ID, s.params, wad(START_PRICE), insuranceLimit);
-  book.track(...[...actors, s.admin, s.treasury].map((a) => a.address), s.exchangeAddress, s.fundAddress);
+  const names = new Map<string, string>([
+    [s.admin.address, "the seeder"],
+    [s.treasury.address, "the treasury"],
+    [s.exchangeAddress, "the exchange"],
+    [s.fundAddress, "the fund"],
+  ]);
+  for (const [name, actor] of Object.entries(actors)) names.set(actor.address, name);
+  book.track(...names.keys());
   return new ScenarioDriver(
     { token: s.quote, quote: s.quote, exchange: s.exchange, fund: s.fund },
     book,
     new Map([[MARKET_ID, s.feed]]),
+    names,
   );
 }

@@ -19,15 +19,30 @@ import { network } from "hardhat";
 
 import { deployExchange, MARKET_ID } from "../helpers/exchangeFixture.js";
 import { fixedShareModel, SPARK_SHARES } from "../helpers/model/feePolicies.js";
-import * as model from "../helpers/model/exchange.js";
+import {
+  LossMarket,
+  paysAtLeastShare,
+  paysAtMostOneUnitAbove,
+  Rational,
+  socialize,
+} from "../helpers/model/lossIndex.js";
 import { scenarioDriver } from "../helpers/scenario.js";
 import { usdc, wad } from "../helpers/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 
+/** Spark's policy, the fixture's: half of every fee and penalty to the fund, rounded up. */
+const SPARK = fixedShareModel(SPARK_SHARES.tradingFeeShareBps, SPARK_SHARES.penaltyShareBps);
+
 const SEED = usdc(10_000);
 const LIMIT = usdc(300);
 const CRASH = wad(1_700);
+
+/** A fraction in lowest terms, as [numerator, denominator]. */
+const reduced = (num: bigint, den: bigint) => {
+  const r = new Rational(num, den);
+  return [r.num, r.den];
+};
 
 describe("scenario: a crash bigger than the fund", () => {
   /** The six positions open at 2,000; the fund holds its 10,000 seed plus half of the 40 USDC of fees. */
@@ -35,12 +50,7 @@ describe("scenario: a crash bigger than the fund", () => {
     const s = await deployExchange(ethers, { fundSeed: 0n, insuranceLimit: LIMIT });
     const [ann, ben, cat, dan, eve, fay, kim] = (await ethers.getSigners()).slice(9, 16);
     // Spark's policy (the fixture's); everyone who will ever hold the token is known to the book.
-    const d = scenarioDriver(
-      s,
-      fixedShareModel(SPARK_SHARES.tradingFeeShareBps, SPARK_SHARES.penaltyShareBps),
-      [ann, ben, cat, dan, eve, fay, kim],
-      LIMIT,
-    );
+    const d = scenarioDriver(s, SPARK, { ann, ben, cat, dan, eve, fay, kim }, LIMIT);
     const book = d.book;
 
     await d.fundDeposit(s.admin, SEED);
@@ -112,7 +122,7 @@ describe("scenario: a crash bigger than the fund", () => {
     // 63 is spread over the 14 of base still open (Cat 3, Dan 1, Eve 6, Fay 4): 4.5 per unit of base.
     const second = await d.liquidate(ben, kim, MARKET_ID);
     expect(second.step.liquidation).to.deep.include({ shortfall: usdc(104), claimedReward: usdc(17) });
-    const index1 = model.lossIncrement(usdc(63), wad(14));
+    const index1 = socialize(0n, usdc(63), wad(14)).index;
     expect(index1).to.equal(usdc("4.5") * 10n ** 42n);
     await expect(second.tx)
       .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")
@@ -129,7 +139,7 @@ describe("scenario: a crash bigger than the fund", () => {
     const third = await d.liquidate(cat, kim, MARKET_ID);
     expect(third.step.loss).to.equal(usdc("13.5"));
     expect(third.step.liquidation).to.deep.include({ shortfall: usdc("219.5"), claimedReward: usdc("25.5") });
-    const index2 = index1 + model.lossIncrement(usdc("219.5"), wad(11));
+    const index2 = socialize(index1, usdc("219.5"), wad(11)).index;
     await expect(third.tx)
       .to.emit(s.exchange, "ReferenceExchangeLossSettled")
       .withArgs(cat.address, MARKET_ID, usdc("13.5"), index1);
@@ -151,20 +161,40 @@ describe("scenario: a crash bigger than the fund", () => {
 
   it("test_crash_eachSurvivorPaysItsShareWhenTouched", async () => {
     const { s, d, book, dan, eve, fay, kim } = await load(crashedFixture);
+    // The loss index's own model, played with the story's sizes and losses: Ann and Ben close, 63 is spread,
+    // Cat settles and closes, 219.5 is spread; then each survivor settles.
+    const ledger = new LossMarket();
+    for (const [id, base] of [
+      ["ann", 4],
+      ["ben", 2],
+      ["cat", 3],
+      ["dan", 1],
+      ["eve", 6],
+      ["fay", 4],
+    ] as const) {
+      ledger.touch(id, wad(base));
+    }
+    ledger.touch("ann", 0n);
+    ledger.touch("ben", 0n);
+    ledger.socialize(usdc(63));
+    expect(ledger.touch("cat", 0n)?.charge).to.equal(usdc("13.5"));
+    ledger.socialize(usdc("219.5"));
     const index = await s.fund.lossIndex(MARKET_ID);
-    expect(index).to.equal(book.market(MARKET_ID).lossIndex);
+    expect(index).to.equal(ledger.index);
+    const settlements = { dan: ledger.settle("dan"), eve: ledger.settle("eve"), fay: ledger.settle("fay") };
 
     // Each survivor's exact share of the two losses is |base| x (63 / 14 + 219.5 / 11) = |base| x 3,766 / 154,
-    // about 24.4545 per unit of base; the charge is that rounded up to the unit: 0 <= charge - exact < 1 unit.
-    const exactTimes154 = (base: bigint) => base * usdc(3_766);
+    // about 24.4545 per unit of base; its charge is that rounded up to the unit, never below, never a unit above.
     const charges = { dan: 24_454_546n, eve: 146_727_273n, fay: 97_818_182n };
-    for (const [base, charge] of [
-      [1n, charges.dan],
-      [6n, charges.eve],
-      [4n, charges.fay],
-    ]) {
-      expect(charge).to.equal(model.positionLoss(wad(base), 0n, index));
-      expect(charge * 154n - exactTimes154(base)).to.be.within(0n, 153n);
+    for (const [who, base] of [
+      ["dan", 1n],
+      ["eve", 6n],
+      ["fay", 4n],
+    ] as const) {
+      const settlement = settlements[who];
+      expect(settlement.charge, who).to.equal(charges[who]);
+      expect([settlement.exact.num, settlement.exact.den], who).to.deep.equal(reduced(base * usdc(3_766), 154n));
+      expect(paysAtLeastShare(settlement) && paysAtMostOneUnitAbove(settlement), who).to.equal(true);
     }
 
     // Dan is settled by Kim: he pays 24.454546 and nothing else changes.

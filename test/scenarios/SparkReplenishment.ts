@@ -16,6 +16,9 @@ import { usdc, wad } from "../helpers/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 
+/** Spark's policy, the fixture's: half of every fee and penalty to the fund, rounded up. */
+const SPARK = fixedShareModel(SPARK_SHARES.tradingFeeShareBps, SPARK_SHARES.penaltyShareBps);
+
 const SEED = usdc(50_000);
 const HOUR = 3_600;
 
@@ -62,10 +65,7 @@ describe("scenario: Spark's replenishment", () => {
     const s = await deployExchange(ethers, { fundSeed: 0n });
     const [ann, ben, cat, dan, vic, wes, kim] = (await ethers.getSigners()).slice(9, 16);
     const traders: Record<Name, Actor> = { ann, ben, cat, dan, vic, wes };
-    const d = scenarioDriver(s, fixedShareModel(SPARK_SHARES.tradingFeeShareBps, SPARK_SHARES.penaltyShareBps), [
-      ...Object.values(traders),
-      kim,
-    ]);
+    const d = scenarioDriver(s, SPARK, { ...traders, kim });
     await d.fundDeposit(s.admin, SEED);
     for (const [name, amount] of Object.entries(COLLATERAL)) await d.deposit(traders[name as Name], amount, MARKET_ID);
     return { s, d, traders, kim };

@@ -18,18 +18,16 @@ import { usdc, wad } from "../helpers/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 
+/** Spark's policy, the fixture's: half of every fee and penalty to the fund, rounded up. */
+const SPARK = fixedShareModel(SPARK_SHARES.tradingFeeShareBps, SPARK_SHARES.penaltyShareBps);
+
 const SEED = usdc(50);
 
 describe("scenario: bad debt with zero open interest", () => {
   async function loneLongFixture() {
     const s = await deployExchange(ethers, { fundSeed: 0n });
     const [alice, bob, carol, dan] = (await ethers.getSigners()).slice(9, 13);
-    const d = scenarioDriver(s, fixedShareModel(SPARK_SHARES.tradingFeeShareBps, SPARK_SHARES.penaltyShareBps), [
-      alice,
-      bob,
-      carol,
-      dan,
-    ]);
+    const d = scenarioDriver(s, SPARK, { alice, bob, carol, dan });
     await d.fundDeposit(s.admin, SEED);
     await d.deposit(alice, usdc(1_000), MARKET_ID);
     await d.trade(alice, wad(4), MARKET_ID);

@@ -1,12 +1,13 @@
 // A stateful bigint model of the whole system a scenario drives: the reference exchange's accounts (one isolated
 // position per account and market), the insurance fund's books, and every holder's quote-token balance. It only
 // sequences the rules of the topic models (exchange.ts for positions and liquidations, waterfall.ts for
-// bankruptcies, feePolicies.ts for the fee split, exchange.ts's loss index) in the order SPEC.md and the
+// bankruptcies, feePolicies.ts for the fee split, lossIndex.ts for socialized losses) in the order SPEC.md and the
 // exchange's NatSpec give them; it never reads a contract. A scenario applies each step to the chain and to the
 // book, then compares the two.
 
 import * as ex from "./exchange.js";
 import { FeeKind, type FeePolicyModel, type FundState } from "./feePolicies.js";
+import * as lossIndex from "./lossIndex.js";
 import { type Cover, waterfall } from "./waterfall.js";
 
 const MAX_UINT128 = 2n ** 128n - 1n;
@@ -325,7 +326,7 @@ export class ScenarioBook {
   pendingLoss(who: string, marketId: bigint): bigint {
     const a = this.account(who, marketId);
     if (a.position.base === 0n) return 0n;
-    return ex.positionLoss(ex.abs(a.position.base), a.settledIndex, this.market(marketId).lossIndex);
+    return lossIndex.owed(ex.abs(a.position.base), a.settledIndex, this.market(marketId).lossIndex);
   }
 
   /** Charges the position its share of the losses socialized since it last settled; returns the charge. */
@@ -402,7 +403,11 @@ export class ScenarioBook {
       const paid = cover.rewardPaid + cover.shortfallPaid;
       this.fundBalance -= paid;
       m.insurancePaid += paid;
-      if (cover.socialized !== 0n) m.lossIndex += ex.lossIncrement(cover.socialized, m.openBase);
+      if (cover.socialized !== 0n) {
+        const spread = lossIndex.socialize(m.lossIndex, cover.socialized, m.openBase);
+        if (!spread.absorbed) throw new Error("model: the waterfall socialized a loss the index cannot absorb");
+        m.lossIndex = spread.index;
+      }
       m.unsettledSocializedLoss += cover.socialized;
       m.badDebt += cover.badDebt;
       m.badDebtOutstanding += cover.badDebt;

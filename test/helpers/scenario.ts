@@ -7,6 +7,7 @@ import type { InsuranceFund, MockPriceFeed, MockUSDC, ReferenceExchange } from "
 import { expectConserved, expectExchangeSolvent, type TokenBalances } from "./conservation.js";
 import { type ExchangeSuite, MARKET_ID, START_PRICE } from "./exchangeFixture.js";
 import { FLOOR, TARGET_SHARE_BPS } from "./fundFixture.js";
+import type { ExchangeParams } from "./model/exchange.js";
 import type { FeePolicyModel } from "./model/feePolicies.js";
 import { type LiquidationStep, ScenarioBook, type TradeStep } from "./model/scenarioBook.js";
 import { MAX_UINT128, wad, WEEK } from "./units.js";
@@ -114,13 +115,22 @@ export class ScenarioDriver {
   constructor(
     readonly c: DriverSuite,
     readonly book: ScenarioBook,
-    readonly feeds: ReadonlyMap<bigint, MockPriceFeed>,
+    readonly feeds: Map<bigint, MockPriceFeed>,
     readonly names: ReadonlyMap<string, string> = new Map(),
   ) {}
 
+  /**
+   * Tells the book about a market the scenario registered on the fund and listed on the exchange itself.
+   * @param priceWad The feed's price now.
+   */
+  addMarket(marketId: bigint, feed: MockPriceFeed, params: ExchangeParams, priceWad: bigint): void {
+    this.book.addMarket(marketId, params, priceWad);
+    this.feeds.set(marketId, feed);
+  }
+
   /** The same chain with a copy of the book: what a test takes from a fixture it loads (see `ScenarioBook.clone`). */
   fresh(): ScenarioDriver {
-    return new ScenarioDriver(this.c, this.book.clone(), this.feeds, this.names);
+    return new ScenarioDriver(this.c, this.book.clone(), new Map(this.feeds), this.names);
   }
 
   private name(who: { address: string }): string {

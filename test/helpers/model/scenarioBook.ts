@@ -41,6 +41,8 @@ export interface BookMarket {
 
 /** The fund's split of one fee or penalty, and the part of the fund's share that repaid bad debt. */
 export interface Collected {
+  /** What the policy saw. */
+  state: FundState;
   kind: FeeKind;
   amount: bigint;
   fundPart: bigint;
@@ -285,7 +287,8 @@ export class ScenarioBook {
   /** `collectFee`: the policy splits; the fund part repays the market's bad debt first (the exchange keeps it). */
   private collect(marketId: bigint, kind: FeeKind, amount: bigint, time: bigint): Collected {
     const m = this.market(marketId);
-    const { fundPart, treasuryPart } = this.options.policy.split(kind, amount, this.fundState(time));
+    const state = this.fundState(time);
+    const { fundPart, treasuryPart } = this.options.policy.split(kind, amount, state);
     const badDebtRepaid = min(fundPart, m.badDebt);
     m.badDebt -= badDebtRepaid;
     this.totalBadDebt -= badDebtRepaid;
@@ -293,7 +296,7 @@ export class ScenarioBook {
     this.fundBalance += fundPart - badDebtRepaid;
     this.treasuryAccrued += treasuryPart;
     this.transfer(this.options.exchange, this.options.fund, amount - badDebtRepaid);
-    return { kind, amount, fundPart, treasuryPart, badDebtRepaid };
+    return { state, kind, amount, fundPart, treasuryPart, badDebtRepaid };
   }
 
   /** `recordOpenInterest` after a trade or a liquidation: the market's OI at the price now, if it changed. */

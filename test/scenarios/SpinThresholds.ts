@@ -10,10 +10,10 @@
 //   12    8,000,000      crosses 4M at hour 18: R < 5 %: middle band                        -> B at hour 21 (4.57M)
 //   24    30,000,000     crosses 10M at hour 30: R < 2 %: low band                          -> C at hour 33 (11.8M)
 //   36    0 (they close) 480M·h / t falls: 6.7M at hour 72: middle band again               -> D at hour 72
-//                       4.21M at hour 114: R > 5 % and 5 % of it (210,500) above the floor  -> E: sweep
+//                       4.22M at hour 114: R > 5 % and 5 % of it (210,800) above the floor  -> E: sweep
 //   720   0              the average is far below 4M: the target is the floor again         -> F: sweep the rest
 //
-// At each checkpoint Tess buys 1 unit (a 2 USDC fee) and an 8x-levered victim is liquidated while solvent in a
+// At each checkpoint Tess buys 1 unit (a 2 USDC fee) and a 5x-levered victim is liquidated while solvent in a
 // small market (price 100 -> 90: a 4.5 USDC penalty handed to the fee splitter): both splits are checked against
 // the policy model, in the band the model of the 7-day average says. In the low band Tess also churns 3 round
 // trips of 5,000 units (20 % of 6 x 10,000 USDC of fees refills the fund), and the whales' closing fees too.
@@ -193,8 +193,8 @@ describe("scenario: Spin's thresholds", () => {
       [usdc("1.8"), usdc("2.7")],
     ]);
 
-    // E. Hour 114: the average is about 4.21M: 5 % of it, about 210,500, is the target (above the floor), and the
-    // fund, at about 218,000, is above it: R > 5 %, the top band, and the surplus goes to the treasury.
+    // E. Hour 114: the average is about 4.22M: 5 % of it, about 210,800, is the target (above the floor), and the
+    // fund, at 218,006, is above it: R > 5 %, the top band, and the surplus (about 7,200) goes to the treasury.
     await at(114n);
     expect(await checkpoint(TOP)).to.deep.equal([
       [0n, usdc(2)],

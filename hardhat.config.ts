@@ -37,6 +37,13 @@ export default defineConfig({
   },
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
+    // `npx hardhat node`. Hardhat has a built-in `localhost` at http://localhost:8545, but `localhost` may
+    // resolve to ::1 while the node listens on 127.0.0.1; LOCALHOST_RPC_URL points it at another node.
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545",
+    },
     testnet: {
       type: "http",
       chainType: "l1",

@@ -35,7 +35,8 @@ interface Hour {
 // prettier-ignore
 const DAY: Hour[] = [
   // 08:00 the market opens at 2,000; Vic (8x) and Wes (8x) take the most risk.
-  { hour: 8, trades: [["ann", "1.5"], ["ben", "-2.25"], ["cat", "0.75"], ["dan", "-1.1"], ["vic", "5"], ["wes", "-4"]] },
+  { hour: 8, trades: [["ann", "1.5"], ["ben", "-2.25"], ["cat", "0.75"],
+                      ["dan", "-1.1"], ["vic", "5"], ["wes", "-4"]] },
   { hour: 9, price: "2013.37", trades: [["ann", "0.5"], ["ben", "-0.33"], ["cat", "0.123457"]] },
   { hour: 11, price: "2041.09", trades: [["cat", "-0.25"], ["dan", "2.2"]] },
   // 12:00 up 4.4 %: Wes's short has lost 350.2001 of his 992: margin ratio 0.647 < 0.7, liquidated while solvent.

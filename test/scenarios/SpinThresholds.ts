@@ -5,24 +5,25 @@
 //
 // Two whales, Lou (long) and Sam (short), make the open interest of the big market (2,000 USDC per unit):
 //
-//   hour  OI             average OI (= integral / hours since the first report, all inside the first 7 days)
-//   0     2,000,000      2M: R = 200,000 / 4M (the floor's OI) = 5 %: top band              -> A at hour 2
-//   12    8,000,000      crosses 4M at hour 18: R < 5 %: middle band                        -> B at hour 21 (4.57M)
-//   24    30,000,000     crosses 10M at hour 30: R < 2 %: low band                          -> C at hour 33 (11.8M)
-//   36    0 (they close) 480M·h / t falls: 6.7M at hour 72: middle band again               -> D at hour 72
-//                       4.22M at hour 114: R > 5 % and 5 % of it (210,800) above the floor  -> E: sweep
-//   720   0              the average is far below 4M: the target is the floor again         -> F: sweep the rest
+//   hour  OI              7-day average OI (in the first 7 days: the integral / hours since the first report)
+//   0     2,000,000       2M: R = 200,000 / 4M (the floor's OI) = 5 %: top band               -> A at hour 2
+//   12    8,000,000       crosses 4M at hour 18: R < 5 %: middle band                         -> B at hour 21 (4.57M)
+//   24    30,000,000      crosses 10M at hour 30: R < 2 %: low band                           -> C at hour 33 (11.8M)
+//   36    0 (they close)  480M·h / t falls: 6.7M at hour 72: middle band again                -> D at hour 72
+//                         4.22M at hour 114: R > 5 %; 5 % of it (210,800) is above the floor  -> E: sweep
+//   200   0 (Tess closes) the window (hours 32-200) holds 4 hours of the 30M: 0.72M to 1M     -> F
+//   720   0               nothing open in the last 7 days: average 0, the target is the floor -> sweep the rest
 //
 // At each checkpoint Tess buys 1 unit (a 2 USDC fee) and a 5x-levered victim is liquidated while solvent in a
 // small market (price 100 -> 90: a 4.5 USDC penalty handed to the fee splitter): both splits are checked against
 // the policy model, in the band the model of the 7-day average says. In the low band Tess also churns 3 round
 // trips of 5,000 units (20 % of 6 x 10,000 USDC of fees refills the fund), and the whales' closing fees too.
 //
-// The 7-day average comes from the scenario book's exact trailing-average model (the time-weighted average since
-// the first report while there is less than a window of history), at the timestamps the chain mined. Every band
-// and sweep is decided within the first 7 days, where the fund's average is exactly that, or after 7 idle days,
-// where any average of the past is below 4M: the story's numbers do not depend on the window's bucketing. After
-// every step the chain is compared with the book, and no token is created or lost.
+// The 7-day average the policy sees comes from the open-interest window's model (test/helpers/model/
+// openInterestWindow.ts, through the scenario book), fed with the reports at the timestamps the chain mined, and
+// is compared with the fund's `averageOpenInterest()` at each checkpoint. The bands and sweeps are placed where the
+// window's bucketing cannot change them (inside the first 7 days, where the average is exact, or after 7 idle days,
+// where it is zero). After every step the chain is compared with the book, and no token is created or lost.
 
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -31,7 +32,7 @@ import { deployExchange, feedAnswer, FEED_DECIMALS, MARKET_ID } from "../helpers
 import { FLOOR } from "../helpers/fundFixture.js";
 import { FeeKind, SPIN_BANDS, targetBandsModel } from "../helpers/model/feePolicies.js";
 import { type Actor, scenarioDriver } from "../helpers/scenario.js";
-import { MAX_UINT128, usdc, wad } from "../helpers/units.js";
+import { MAX_UINT128, usdc, wad, WEEK } from "../helpers/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -99,7 +100,7 @@ describe("scenario: Spin's thresholds", () => {
       expect(fee.amount).to.equal(usdc(2));
       const block = (await probe.tx.wait())!.blockNumber;
       await expectBand(fee.state, block, band);
-      // The fund's 7-day average is the model's (all checkpoints but the last are inside the first 7 days).
+      // The fund's 7-day average is the window model's.
       expect(await s.fund.averageOpenInterest({ blockTag: block }), "7-day average").to.equal(
         fee.state.averageOpenInterest,
       );
@@ -206,22 +207,37 @@ describe("scenario: Spin's thresholds", () => {
     expect(target).to.be.within(usdc(210_000), usdc(211_000));
     expect(sweep.surplus).to.equal(FLOOR + usdc("18006.0") - target);
     const sweepBlock = (await sweep.tx.wait())!.blockNumber;
-    expect(await s.fund.averageOpenInterest({ blockTag: sweepBlock })).to.equal(book.openInterest.average(sweep.time));
+    expect(await s.fund.averageOpenInterest({ blockTag: sweepBlock })).to.equal(book.averageOpenInterest(sweep.time));
     await expect(sweep.tx).to.emit(s.fund, "InsuranceFundSurplusSwept").withArgs(s.treasury.address, sweep.surplus, 0n);
     expect(await s.fund.fundBalance()).to.equal(target);
     expect(await s.quote.balanceOf(s.treasury.address)).to.equal(sweep.surplus);
 
-    // F. Tess closes her 5 units; a month after the first report, with no open interest for more than a window,
-    // any average of the past is below 4M: the target is the floor, and the rest of the surplus is swept.
+    // F. Hour 200: the window is the last 7 days, hours 32 to 200. It has forgotten the first 32 hours: of the
+    // whales' 480M·h only the last few hours of 30M are in it, where an average since the first report would
+    // still be 480M·h / 200 h = 2.4M. Tess closes her 5 units in the top band.
     await at(200n);
     const close = await d.trade(tess, -wad(5), BIG);
-    expect(SPIN.band(close.step.collected!.state)).to.equal(TOP);
+    const closeState = close.step.collected!.state;
+    expect(SPIN.band(closeState)).to.equal(TOP);
+    const closeBlock = (await close.tx.wait())!.blockNumber;
+    expect(await s.fund.averageOpenInterest({ blockTag: closeBlock })).to.equal(closeState.averageOpenInterest);
+    const sinceFirst = book.openInterest.cumulativeAt(close.time) / (close.time - t0);
+    expect(sinceFirst).to.be.within(usdc(2_400_000), usdc(2_410_000));
+    // The exact average over hours 32-200 is 30M x 4 h / 168 h (+ Tess's units) = 0.72M; the window interpolates
+    // its start inside a 6-hour bucket where the whales closed, which can only raise it, by less than 0.3M.
+    const exact = book.openInterest.exactTwap(close.time, WEEK);
+    expect(exact).to.be.within(usdc(714_000), usdc(730_000));
+    expect(closeState.averageOpenInterest).to.be.within(exact, usdc(1_000_000));
     expect(book.openInterest.current()).to.equal(0n);
+
+    // A month after the first report, with no open interest for more than a window, the 7-day average is zero:
+    // the target is the floor, and the rest of the surplus is swept.
     await at(720n);
     const last = await d.sweepSurplus(kim);
     const lastBlock = (await last.tx.wait())!.blockNumber;
+    expect(book.averageOpenInterest(last.time)).to.equal(0n);
+    expect(await s.fund.averageOpenInterest({ blockTag: lastBlock })).to.equal(0n);
     expect(book.target(last.time)).to.equal(FLOOR);
-    expect(await s.fund.averageOpenInterest({ blockTag: lastBlock })).to.be.lessThan(usdc(4_000_000));
     expect(last.surplus).to.equal(target - FLOOR);
     expect(await s.fund.fundBalance()).to.equal(FLOOR);
     await expect(s.fund.sweepSurplus())

@@ -1,13 +1,15 @@
 // A stateful bigint model of the whole system a scenario drives: the reference exchange's accounts (one isolated
 // position per account and market), the insurance fund's books, and every holder's quote-token balance. It only
 // sequences the rules of the topic models (exchange.ts for positions and liquidations, waterfall.ts for
-// bankruptcies, feePolicies.ts for the fee split, lossIndex.ts for socialized losses) in the order SPEC.md and the
+// bankruptcies, feePolicies.ts for the fee split, lossIndex.ts for socialized losses, openInterestWindow.ts for the
+// 7-day average open interest) in the order SPEC.md and the
 // exchange's NatSpec give them; it never reads a contract. A scenario applies each step to the chain and to the
 // book, then compares the two.
 
 import * as ex from "./exchange.js";
 import { FeeKind, type FeePolicyModel, type FundState } from "./feePolicies.js";
 import * as lossIndex from "./lossIndex.js";
+import { OpenInterestHistory } from "./openInterestWindow.js";
 import { type Cover, waterfall } from "./waterfall.js";
 
 const MAX_UINT128 = 2n ** 128n - 1n;
@@ -67,58 +69,6 @@ export interface LiquidationStep {
   openInterest: bigint;
 }
 
-/**
- * The platform's open interest as a step function of time, and its exact time-weighted average over a trailing
- * window (SPEC section 3): (C(t) - C(t - W)) / W, or C(t) / (t - first) before a whole window of history exists,
- * rounded down, where C is the integral of the open interest since the first report. No buckets: the fund's
- * library agrees with it exactly whenever the open interest did not change inside the bucket where the window
- * starts (and always during the first window).
- */
-export class TrailingAverage {
-  /** Reports in time order: the value holds from `time` until the next report. */
-  private readonly reports: { time: bigint; value: bigint }[] = [];
-
-  constructor(readonly windowSeconds: bigint) {}
-
-  clone(): TrailingAverage {
-    const c = new TrailingAverage(this.windowSeconds);
-    c.reports.push(...this.reports.map((r) => ({ ...r })));
-    return c;
-  }
-
-  record(time: bigint, value: bigint): void {
-    const last = this.reports.at(-1);
-    if (last && time < last.time) throw new Error("model: reports go forward in time");
-    if (last && last.time === time) last.value = value;
-    else this.reports.push({ time, value });
-  }
-
-  current(): bigint {
-    return this.reports.at(-1)?.value ?? 0n;
-  }
-
-  /** The integral of the open interest from the first report to `time`, in value-seconds. */
-  cumulative(time: bigint): bigint {
-    let total = 0n;
-    for (let i = 0; i < this.reports.length; i++) {
-      const start = this.reports[i].time;
-      if (start >= time) break;
-      const end = i + 1 < this.reports.length && this.reports[i + 1].time < time ? this.reports[i + 1].time : time;
-      total += this.reports[i].value * (end - start);
-    }
-    return total;
-  }
-
-  average(time: bigint): bigint {
-    if (this.reports.length === 0) return 0n;
-    const first = this.reports[0].time;
-    if (time === first) return this.reports[0].value;
-    const elapsed = time - first;
-    if (elapsed <= this.windowSeconds) return this.cumulative(time) / elapsed;
-    return (this.cumulative(time) - this.cumulative(time - this.windowSeconds)) / this.windowSeconds;
-  }
-}
-
 export interface BookOptions {
   quoteDecimals: bigint;
   policy: FeePolicyModel;
@@ -144,11 +94,11 @@ export class ScenarioBook {
   fundBalance = 0n;
   treasuryAccrued = 0n;
   totalBadDebt = 0n;
-  openInterest: TrailingAverage;
+  /** The platform's open interest as the fund recorded it, report by report. */
+  readonly openInterest = new OpenInterestHistory();
 
   constructor(readonly options: BookOptions) {
     this.q = ex.quoteToWad(options.quoteDecimals);
-    this.openInterest = new TrailingAverage(options.windowSeconds);
   }
 
   /**
@@ -169,7 +119,7 @@ export class ScenarioBook {
     c.fundBalance = this.fundBalance;
     c.treasuryAccrued = this.treasuryAccrued;
     c.totalBadDebt = this.totalBadDebt;
-    c.openInterest = this.openInterest.clone();
+    for (const r of this.openInterest.reports) c.openInterest.record(r.time, r.value);
     return c;
   }
 
@@ -246,11 +196,16 @@ export class ScenarioBook {
 
   // ---------------------------------------------------------------- the fund
 
+  /** The fund's average open interest over the trailing window at `time` (the library's interpolation). */
+  averageOpenInterest(time: bigint): bigint {
+    return this.openInterest.average(time, this.options.windowSeconds);
+  }
+
   /** What a fee policy sees at `time`. */
   fundState(time: bigint): FundState {
     return {
       balance: this.fundBalance,
-      averageOpenInterest: this.openInterest.average(time),
+      averageOpenInterest: this.averageOpenInterest(time),
       floor: this.options.floor,
       targetShareBps: this.options.targetShareBps,
     };
@@ -258,7 +213,7 @@ export class ScenarioBook {
 
   /** max(target share of the average open interest rounded up, floor). */
   target(time: bigint): bigint {
-    const share = ex.ceilDiv(this.openInterest.average(time) * this.options.targetShareBps, ex.MAX_BPS);
+    const share = ex.ceilDiv(this.averageOpenInterest(time) * this.options.targetShareBps, ex.MAX_BPS);
     return share > this.options.floor ? share : this.options.floor;
   }
 

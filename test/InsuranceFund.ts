@@ -370,14 +370,12 @@ describe("InsuranceFund", () => {
       const suite = await deployFund(ethers);
       await registerMarket(suite, usdc(25_000));
       const { fund, governor, exchange, alice, usdc: token, fundAddress } = suite;
-      await fund
-        .connect(governor)
-        .registerMarket(2n, {
-          exchange: alice.address,
-          insuranceLimit: usdc(1_000_000),
-          rewardCap: MAX_UINT128,
-          rewardCapBps: 10_000n,
-        });
+      await fund.connect(governor).registerMarket(2n, {
+        exchange: alice.address,
+        insuranceLimit: usdc(1_000_000),
+        rewardCap: MAX_UINT128,
+        rewardCapBps: 10_000n,
+      });
       await seed(suite, usdc(500_000));
       const greedy = {
         account: exchange.address,

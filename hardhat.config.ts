@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import "dotenv/config";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { configVariable, defineConfig } from "hardhat/config";
+import { configVariable, defineConfig, task } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
 
 // The compiler comes from the pinned npm `solc` package: no download is needed, and the version
 // label is read from the same package so the two can never drift apart.
@@ -12,8 +13,26 @@ const solcPath = require.resolve("solc/soljson.js");
 // `cancun` is accepted by Ethereum and the major L2s (Arbitrum, Optimism, Base, Polygon zkEVM).
 const EVM_VERSION = "cancun";
 
+// `npx hardhat demo` (`npm run demo`): a market crash on the in-process chain, a table and a report with a chart.
+// A task, because `hardhat run` passes no arguments to its script. Defaults: scripts/lib/demo/config.ts.
+const demoTask = task("demo", "Play a market crash through the reference exchange and report on the insurance fund")
+  .addOption({ name: "policy", description: "The fee policy: spin or spark", defaultValue: "spin" })
+  .addOption({ name: "seed", description: "Seeds the market", type: ArgumentType.BIGINT, defaultValue: 1n })
+  .addOption({ name: "days", description: "Simulated days (12 to 120)", type: ArgumentType.INT, defaultValue: 24 })
+  .addOption({ name: "traders", description: "Traders (8 to 200)", type: ArgumentType.INT, defaultValue: 36 })
+  .addOption({
+    name: "limit",
+    description: "ETH-PERP's insurance limit, whole USDC",
+    type: ArgumentType.BIGINT,
+    defaultValue: 40_000n,
+  })
+  .addOption({ name: "out", description: "The report's directory", defaultValue: "reports" })
+  .setAction(() => import("./scripts/demo-task.js"))
+  .build();
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  tasks: [demoTask],
   solidity: {
     version: solcVersion,
     path: solcPath,
@@ -50,6 +69,13 @@ export default defineConfig({
   },
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
+    // `npx hardhat node`. Hardhat has a built-in `localhost` at http://localhost:8545, but `localhost` may
+    // resolve to ::1 while the node listens on 127.0.0.1; LOCALHOST_RPC_URL points it at another node.
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545",
+    },
     testnet: {
       type: "http",
       chainType: "l1",

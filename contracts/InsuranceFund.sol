@@ -278,7 +278,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         if (previous == openInterest) return;
         m.openInterest = _toAmount(openInterest);
         uint256 total = _openInterest.current() - previous + openInterest;
-        _openInterest.record(total, _windowSeconds);
+        _openInterest.record(_toAmount(total), _windowSeconds);
         emit InsuranceFundOpenInterestRecorded(marketId, openInterest, total);
     }
 

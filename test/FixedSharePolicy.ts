@@ -125,14 +125,16 @@ describe("FixedSharePolicy", function () {
       }
     });
 
-    it("test_split_exactUpToItsDomainAndRevertsBeyond", async function () {
+    it("test_split_exactOverTheWholeUint256Domain", async function () {
       const { policy } = await networkHelpers.loadFixture(deploySpark);
-      // The largest amount whose product with 10,000 fits 256 bits.
+      // The share is computed in 512 bits: even the largest amount splits exactly, the odd unit to the fund.
       const top = MAX_UINT256 / 10_000n;
       const fundPart = (top * 5_000n + 9_999n) / 10_000n;
       expect(await policy.split(FeeKind.TradingFee, top, ANY_STATE)).to.deep.equal([fundPart, top - fundPart]);
-      // Beyond it the product overflows and the call reverts (the fund treats that as a failed policy).
-      await expect(policy.split(FeeKind.TradingFee, MAX_UINT256, ANY_STATE)).to.be.revertedWithPanic(0x11);
+      expect(await policy.split(FeeKind.TradingFee, MAX_UINT256, ANY_STATE)).to.deep.equal([
+        2n ** 255n,
+        2n ** 255n - 1n,
+      ]);
     });
   });
 });

@@ -364,6 +364,38 @@ describe("InsuranceFund", () => {
       expect(await suite.fund.fundBalance()).to.equal(usdc(99_000));
     });
 
+    it("test_coverBankruptcy_compromisedExchangeTakesAtMostItsMarketsLimit", async () => {
+      // The exchange of market 1 is compromised: it claims absurd shortfalls and rewards for itself, again and
+      // again, and tries the other market too. The fund pays it no more than market 1's limit, in total.
+      const suite = await deployFund(ethers);
+      await registerMarket(suite, usdc(25_000));
+      const { fund, governor, exchange, alice, usdc: token, fundAddress } = suite;
+      await fund.connect(governor).registerMarket(2n, {
+        exchange: alice.address,
+        insuranceLimit: usdc(1_000_000),
+        rewardCap: MAX_UINT128,
+        rewardCapBps: 10_000n,
+      });
+      await seed(suite, usdc(500_000));
+      const greedy = {
+        account: exchange.address,
+        shortfall: usdc(1_000_000_000),
+        liquidator: exchange.address,
+        reward: usdc(1_000_000_000),
+        liquidatedNotional: usdc(1_000_000_000),
+        openBase: 1n,
+      };
+      for (let i = 0; i < 5; i++) await fund.connect(exchange).coverBankruptcy(MARKET_ID, greedy);
+      await expect(fund.connect(exchange).coverBankruptcy(2n, greedy))
+        .to.be.revertedWithCustomError(fund, "InsuranceFundNotMarketExchange")
+        .withArgs(2n, exchange.address);
+      expect(await token.balanceOf(exchange.address)).to.equal(usdc(25_000));
+      expect(await fund.fundBalance()).to.equal(usdc(475_000));
+      expect(await token.balanceOf(fundAddress)).to.equal(usdc(475_000));
+      expect((await fund.market(MARKET_ID)).insurancePaid).to.equal(usdc(25_000));
+      expect((await fund.market(2n)).insurancePaid).to.equal(0n);
+    });
+
     it("test_coverBankruptcy_fundBalanceBindsBeforeLimit", async () => {
       const suite = await deployFund(ethers);
       await registerMarket(suite, usdc(1_000_000));

@@ -10,8 +10,9 @@ pragma solidity ^0.8.24;
 /// liquidation, explicit settle), it first charges `positionLoss` on the size the position held, then
 /// stores the returned index. A new position starts at the current index and owes nothing for older losses.
 /// Both roundings favour the exchange's solvency: after every position settled, the sum charged is at
-/// least the loss, and no position pays more than one unit above its exact share (for a market whose open
-/// base stays below 1e30, i.e. 10^12 whole contracts).
+/// least the loss, and no position pays more than one unit above its exact share of a loss (for a market
+/// whose open base stays below 1e30, i.e. 10^12 whole contracts); a settlement that covers n losses at once
+/// may exceed the sum of its exact shares + 1 by less than n * absBase / 1e60 of a unit.
 interface ISocializedLossLedger {
     /// @notice A position claims to have settled at an index the market has not reached.
     error InsuranceFundIndexAhead(uint256 marketId, uint256 settledIndex, uint256 currentIndex);

@@ -12,6 +12,11 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 /// `absBase * openBase <= SCALE` (the rounding error of the increment, `absBase / SCALE`, then stays below
 /// the distance from the exact share to the next whole unit, at least `1 / openBase`): with
 /// `SCALE = 1e60` that holds for any market whose open base stays below 1e30 (10^12 whole contracts).
+/// That bound is per loss. A position that settles once for `n` losses pays less than its exact share plus one
+/// plus `n * absBase / SCALE` (each rise's round-up is below one index unit). The sliver (below 1e-29 of a unit for
+/// ten losses on a position below 1e30) can carry a charge past `share + 1` only when the share sits that close below
+/// a whole unit, which takes an open base that changed between the losses or `n * absBase * openBase > SCALE`; no
+/// index of finite precision avoids it (see `LossIndex.t.sol`).
 library LossIndex {
     /// @notice The index's fixed-point scale.
     uint256 internal constant SCALE = 1e60;

@@ -1,0 +1,193 @@
+// The one builder behind every deploy module of the suite (SparkSuite, SpinSuite, LocalSuite, LocalSparkSuite).
+//
+// Ignition modules are static graphs: a parameter's value is only known when the deployment runs, so a
+// parameter can set any argument but can neither choose which contract to deploy nor how many calls to make.
+// Hence:
+// - the fee policy is chosen by the module (SparkSuite -> FixedSharePolicy, SpinSuite -> TargetBandsPolicy);
+// - the markets registered at deployment are named by the module (`markets`), and each one's numbers are
+//   parameters `<key>MarketId`, `<key>Exchange`, `<key>InsuranceLimit`, `<key>RewardCap`, `<key>RewardCapBps`.
+//   Further markets are registered later by governance (`registerMarket` is a governor function).
+//
+// Order of the wiring. The AccessManager starts with the deploying account as its only admin; until a function
+// is assigned to a role it belongs to the admin role, so the deployer registers the markets first, then assigns
+// the governor and guardian functions, grants the roles, grants the admin role to `admin`, and last revokes the
+// admin role from `revokeAdminFrom` (zero by default: nothing is revoked). To hand the suite to a multisig or a
+// timelock in one run, set `admin` to it and `revokeAdminFrom` to the deploying account. Never set
+// `revokeAdminFrom` to `admin`: the manager would be left without an admin.
+import type {
+  AccountRuntimeValue,
+  CallableContractFuture,
+  ContractFuture,
+  IgnitionModuleBuilder,
+  ModuleParameterRuntimeValue,
+} from "@nomicfoundation/ignition-core";
+import { id, ZeroAddress } from "ethers";
+
+import {
+  ADMIN_ROLE,
+  GOVERNOR_FUNCTIONS,
+  GOVERNOR_ROLE,
+  GUARDIAN_FUNCTIONS,
+  GUARDIAN_ROLE,
+} from "../../scripts/lib/roles.js";
+
+/** Spark's fixed share (`FixedSharePolicy`) or Spin's target bands (`TargetBandsPolicy`). */
+export type PolicyKind = "spark" | "spin";
+
+/** The fields of `TargetBandsPolicy`'s constructor struct, in bps. */
+export type Bands = {
+  lowerBandBps: number;
+  upperBandBps: number;
+  lowTradingFeeShareBps: number;
+  lowPenaltyShareBps: number;
+  midPenaltyShareBps: number;
+};
+
+/** The averaging window of the open interest: 7 days (SPEC 3). */
+export const DEFAULT_WINDOW_SECONDS = 7 * 24 * 3600;
+/** The target's share of the 7-day average open interest: 5 % (SPEC 3). */
+export const DEFAULT_TARGET_SHARE_BPS = 500;
+/** Spark: 50 % of trading fees and 50 % of liquidation penalties to the fund (SPEC 2). */
+export const DEFAULT_SPARK_SHARES_BPS = { tradingFeeShareBps: 5000, penaltyShareBps: 5000 } as const;
+/** Spin: bands at 2 % and 5 %; below 2 %: 20 % of fees and 40 % of penalties; 2 % to 5 %: 40 % of penalties. */
+export const DEFAULT_SPIN_BANDS: Bands = {
+  lowerBandBps: 200,
+  upperBandBps: 500,
+  lowTradingFeeShareBps: 2000,
+  lowPenaltyShareBps: 4000,
+  midPenaltyShareBps: 4000,
+};
+/** `MarketConfig.rewardCap` meaning "no absolute cap". */
+export const NO_REWARD_CAP = 2n ** 128n - 1n;
+/** `MarketConfig.rewardCapBps` meaning "no cap below the liquidated notional". */
+export const NO_REWARD_CAP_BPS = 10_000;
+
+type Address = string | AccountRuntimeValue | ContractFuture<string>;
+
+/** A market registered by the deployment. */
+export interface MarketSlot {
+  /** Prefix of the market's parameters, e.g. `ethPerp` -> `ethPerpMarketId`, `ethPerpExchange`, ... */
+  key: string;
+  /** The market's exchange when the module deploys it; otherwise the `<key>Exchange` parameter. */
+  exchange?: ContractFuture<string>;
+}
+
+export interface SuiteOptions {
+  policy: PolicyKind;
+  /** The quote token when the module deploys it (a mock); otherwise the `quoteToken` parameter. */
+  quoteToken?: ContractFuture<string>;
+  markets: readonly MarketSlot[];
+  /**
+   * Defaults of the account parameters, for local chains whose accounts are known. On real networks leave them
+   * out: the deployment then stops at validation if `treasury`, `governor` or `guardian` is not given.
+   */
+  accountDefaults?: { treasury?: AccountRuntimeValue; governor?: AccountRuntimeValue; guardian?: AccountRuntimeValue };
+}
+
+/** Four-byte selectors of function signatures, as `setTargetFunctionRole` takes them. */
+export function selectorsOf(signatures: readonly string[]): string[] {
+  return signatures.map((signature) => id(signature).slice(0, 10));
+}
+
+function accountParameter(
+  m: IgnitionModuleBuilder,
+  name: string,
+  defaultValue: AccountRuntimeValue | undefined,
+): ModuleParameterRuntimeValue<string> | ModuleParameterRuntimeValue<AccountRuntimeValue> {
+  return defaultValue === undefined ? m.getParameter<string>(name) : m.getParameter(name, defaultValue);
+}
+
+/**
+ * Step 1: deploys the AccessManager (the deployer its temporary admin), the fee policy and the InsuranceFund.
+ */
+export function deploySuiteContracts(m: IgnitionModuleBuilder, options: Omit<SuiteOptions, "markets">) {
+  const deployer = m.getAccount(0);
+  const treasury = accountParameter(m, "treasury", options.accountDefaults?.treasury);
+  const quoteToken: Address | ModuleParameterRuntimeValue<string> =
+    options.quoteToken ?? m.getParameter<string>("quoteToken");
+
+  const manager = m.contract("AccessManager", [deployer]);
+
+  const policy =
+    options.policy === "spark"
+      ? m.contract("FixedSharePolicy", [
+          m.getParameter("tradingFeeShareBps", DEFAULT_SPARK_SHARES_BPS.tradingFeeShareBps),
+          m.getParameter("penaltyShareBps", DEFAULT_SPARK_SHARES_BPS.penaltyShareBps),
+        ])
+      : m.contract("TargetBandsPolicy", [m.getParameter("bands", { ...DEFAULT_SPIN_BANDS })]);
+
+  const fund = m.contract("InsuranceFund", [
+    quoteToken,
+    manager,
+    m.getParameter("windowSeconds", DEFAULT_WINDOW_SECONDS),
+    m.getParameter("targetShareBps", DEFAULT_TARGET_SHARE_BPS),
+    // No default: the floor is in the token's units (200,000 USDC = "200000000000n").
+    m.getParameter<bigint>("floor"),
+    policy,
+    treasury,
+  ]);
+  return { manager, policy, fund };
+}
+
+/**
+ * Step 2: registers the markets, assigns the governor and guardian functions (scripts/lib/roles.ts), grants the
+ * roles, then hands the admin role over. Returns each market's registration, by key, for what must follow it.
+ */
+export function registerMarketsAndWireRoles(
+  m: IgnitionModuleBuilder,
+  contracts: { manager: CallableContractFuture<string>; fund: CallableContractFuture<string> },
+  options: Pick<SuiteOptions, "markets" | "accountDefaults">,
+) {
+  const { manager, fund } = contracts;
+  const admin = m.getParameter("admin", m.getAccount(0));
+  const revokeAdminFrom = m.getParameter("revokeAdminFrom", ZeroAddress);
+  const governor = accountParameter(m, "governor", options.accountDefaults?.governor);
+  const guardian = accountParameter(m, "guardian", options.accountDefaults?.guardian);
+
+  // While no function is assigned to a role, `registerMarket` belongs to the admin role: the deployer's.
+  const registrations = options.markets.map((slot) =>
+    m.call(
+      fund,
+      "registerMarket",
+      [
+        m.getParameter<bigint>(`${slot.key}MarketId`),
+        {
+          exchange: slot.exchange ?? m.getParameter<string>(`${slot.key}Exchange`),
+          insuranceLimit: m.getParameter<bigint>(`${slot.key}InsuranceLimit`),
+          rewardCap: m.getParameter(`${slot.key}RewardCap`, NO_REWARD_CAP),
+          rewardCapBps: m.getParameter(`${slot.key}RewardCapBps`, NO_REWARD_CAP_BPS),
+        },
+      ],
+      { id: `registerMarket_${slot.key}` },
+    ),
+  );
+
+  const governorFunctions = m.call(
+    manager,
+    "setTargetFunctionRole",
+    [fund, selectorsOf(GOVERNOR_FUNCTIONS), GOVERNOR_ROLE],
+    { id: "setGovernorFunctions", after: registrations },
+  );
+  const guardianFunctions = m.call(
+    manager,
+    "setTargetFunctionRole",
+    [fund, selectorsOf(GUARDIAN_FUNCTIONS), GUARDIAN_ROLE],
+    { id: "setGuardianFunctions", after: registrations },
+  );
+  const grantGovernor = m.call(manager, "grantRole", [GOVERNOR_ROLE, governor, 0], { id: "grantGovernor" });
+  const grantGuardian = m.call(manager, "grantRole", [GUARDIAN_ROLE, guardian, 0], { id: "grantGuardian" });
+  const grantAdmin = m.call(manager, "grantRole", [ADMIN_ROLE, admin, 0], {
+    id: "grantAdmin",
+    after: [governorFunctions, guardianFunctions, grantGovernor, grantGuardian],
+  });
+  m.call(manager, "revokeRole", [ADMIN_ROLE, revokeAdminFrom], { id: "revokeTemporaryAdmin", after: [grantAdmin] });
+
+  return Object.fromEntries(options.markets.map((slot, i) => [slot.key, registrations[i]]));
+}
+
+/** Steps 1 and 2: the whole suite, for a module to return. */
+export function buildInsuranceSuite(m: IgnitionModuleBuilder, options: SuiteOptions) {
+  const contracts = deploySuiteContracts(m, options);
+  registerMarketsAndWireRoles(m, contracts, options);
+  return contracts;
+}

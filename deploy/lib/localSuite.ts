@@ -1,0 +1,42 @@
+// The suite on a local chain (the in-process chain or `npx hardhat node`), ready to trade: a mock USDC, the suite
+// on it, a mock ETH/USD price feed and the reference exchange, with ETH-PERP registered on the fund for the
+// exchange and listed on the exchange. The node's accounts play the roles, as in test/helpers/fundFixture.ts:
+// account 0 deploys, stays the manager's admin and owns the exchange; 1 governs, 2 guards, 4 is the treasury.
+import type { IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
+
+import { deploySuiteContracts, type PolicyKind, registerMarketsAndWireRoles } from "./insuranceSuite.js";
+
+/** The ETH/USD feed answers with 8 decimals, like Chainlink's USD feeds. */
+export const DEFAULT_FEED_DECIMALS = 8;
+
+/**
+ * Parameters, besides the suite's: `ethPerpFeedDecimals` (default 8), `ethPerpFeedAnswer` (the starting price
+ * in the feed's decimals, e.g. "200000000000n" for 2,000 USD), `ethPerpExchangeParams` (the exchange's
+ * `MarketParams`: fee, penalty, liquidator share, initial margin, liquidation and bankruptcy ratios, price age).
+ */
+export function buildLocalSuite(m: IgnitionModuleBuilder, policy: PolicyKind) {
+  const deployer = m.getAccount(0);
+  const accountDefaults = { governor: m.getAccount(1), guardian: m.getAccount(2), treasury: m.getAccount(4) };
+  const usdc = m.contract("MockUSDC");
+  const contracts = deploySuiteContracts(m, { policy, quoteToken: usdc, accountDefaults });
+
+  const feed = m.contract("MockPriceFeed", [
+    m.getParameter("ethPerpFeedDecimals", DEFAULT_FEED_DECIMALS),
+    m.getParameter<bigint>("ethPerpFeedAnswer"),
+  ]);
+  const exchange = m.contract("ReferenceExchange", [usdc, contracts.fund, deployer]);
+
+  const registrations = registerMarketsAndWireRoles(m, contracts, {
+    markets: [{ key: "ethPerp", exchange }],
+    accountDefaults,
+  });
+  // The exchange checks that the fund binds the market to it: list it once registered.
+  m.call(
+    exchange,
+    "listMarket",
+    [m.getParameter<bigint>("ethPerpMarketId"), feed, m.getParameter("ethPerpExchangeParams")],
+    { id: "listMarket_ethPerp", after: [registrations.ethPerp] },
+  );
+
+  return { usdc, ...contracts, feed, exchange };
+}

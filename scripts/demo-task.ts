@@ -1,0 +1,71 @@
+// `npx hardhat demo` (`npm run demo`): a market crash played through the reference exchange on the in-process chain,
+// with a table of each day and a report with a chart. The task and its options are declared in hardhat.config.ts
+// (a task rather than `hardhat run`, which takes no arguments for the script):
+//   npm run demo                                   Spin's target bands, seed 1, 24 days, 36 traders
+//   npm run demo -- --policy spark --seed 7        Spark's fixed share, another market
+//   npm run demo -- --days 30 --traders 40 --limit 60000 --out /tmp/reports
+// The simulation itself is scripts/lib/demo/ (deterministic: one seed, one set of numbers).
+import path from "node:path";
+
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { DEFAULT_DEMO_CONFIG, type DemoConfig, DemoConfigError, validateConfig } from "./lib/demo/config.js";
+import { progressLine, tableLines, usd } from "./lib/demo/format.js";
+import { writeReport } from "./lib/demo/report.js";
+import { demoNetworkParams, runDemo } from "./lib/demo/simulation.js";
+
+export interface DemoTaskArguments {
+  policy: string;
+  seed: bigint;
+  days: number;
+  traders: number;
+  /** ETH-PERP's insurance limit, whole USDC. */
+  limit: bigint;
+  out: string;
+}
+
+export default async function demoTask(args: DemoTaskArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
+  const started = Date.now();
+  let config: DemoConfig;
+  try {
+    config = validateConfig({
+      ...DEFAULT_DEMO_CONFIG,
+      policy: args.policy as DemoConfig["policy"],
+      seed: args.seed,
+      days: args.days,
+      traders: args.traders,
+      insuranceLimit: args.limit * 1_000_000n,
+    });
+  } catch (error) {
+    if (!(error instanceof DemoConfigError)) throw error;
+    console.error(`demo: ${error.message}`);
+    process.exitCode = 1;
+    return;
+  }
+
+  await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
+  const policyName =
+    config.policy === "spin" ? "Spin's target bands (LocalSuite)" : "Spark's fixed share (LocalSparkSuite)";
+  console.log(
+    `demo: ${policyName}, seed ${config.seed}, ${config.days} days, ${config.traders} traders, ` +
+      `ETH-PERP insurance limit ${usd(config.insuranceLimit)} USDC, on the in-process chain`,
+  );
+
+  try {
+    const connection = await hre.network.create(demoNetworkParams(config));
+    const result = await runDemo(connection, config, (row, schedule) => console.log(progressLine(row, schedule)));
+    console.log("");
+    console.log(tableLines(result.rows, config.policy).join("\n"));
+    console.log("");
+    const files = await writeReport(result, path.resolve(args.out));
+    const relative = (file: string) => path.relative(process.cwd(), file) || file;
+    console.log(`report: ${relative(files.markdown)} (chart: ${relative(files.svg)})`);
+    console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    // A broken money invariant (or any failure) stops the demo loudly, with the step it happened at.
+    console.error("");
+    console.error("demo ABORTED:");
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = 1;
+  }
+}

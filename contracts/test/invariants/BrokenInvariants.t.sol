@@ -384,7 +384,7 @@ contract BrokenInvariantsTest is InvariantChecks {
         BrokenFund f = _toyFund(bug, halfAndHalf, 0, 60e6);
         f.deposit(100e6);
         s.balanceBefore = f.fundBalance();
-        s.target = f.target();
+        s.target = f.targetSize();
         (s.surplus, s.unaccounted) = f.sweepSurplus();
         s.succeeded = true;
         s.balanceAfter = f.fundBalance();
@@ -601,7 +601,8 @@ contract BrokenInvariantsTest is InvariantChecks {
     }
 
     function _toyState(BrokenFund f) internal view returns (FundState memory) {
-        return FundState({balance: f.fundBalance(), averageOpenInterest: 0, floor: f.target(), targetShareBps: 500});
+        return
+            FundState({balance: f.fundBalance(), averageOpenInterest: 0, floor: f.targetSize(), targetShareBps: 500});
     }
 
     /// @dev A stranger's call: true when it reverted and left the target's money as it was.

@@ -66,7 +66,10 @@ abstract contract InvariantsSpec {
         "LOSS-02: a market's loss index never decreases, and equals the sum of ceil(loss * 1e60 / openBase) over"
         " its socialized losses, openBase being the open |base| of the market's positions then";
 
-    /// @dev Per settlement, against the exact rational share computed by the handler from each socialized loss.
+    /// @dev Per settlement, against the exact rational share the handler computes from each socialized loss and the
+    /// open base summed over the positions then. The handler's share is exact to 1e-18 of a unit per loss (each
+    /// term rounded down), and the check allows that much: far above the ledger's own documented slack for a
+    /// settlement covering n losses at once (the charge stays below share + 1 + n * absBase / 1e60).
     string internal constant LOSS_03 =
         "LOSS-03: every charge is >= the position's exact share of the losses socialized since it last settled (on"
         " the size it held, nothing for losses before it opened) and <= that share + 1 unit";

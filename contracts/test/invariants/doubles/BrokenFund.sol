@@ -50,7 +50,7 @@ contract BrokenFund {
     uint256 public treasuryAccrued;
     uint256 public insuranceLimit;
     uint256 public insurancePaid;
-    uint256 public target;
+    uint256 public targetSize;
 
     uint256 public totalOpenInterest;
     uint256 private _cumulative;
@@ -72,7 +72,7 @@ contract BrokenFund {
         exchange = exchange_;
         treasury = treasury_;
         insuranceLimit = limit;
-        target = target_;
+        targetSize = target_;
     }
 
     modifier onlyExchange() {
@@ -130,7 +130,7 @@ contract BrokenFund {
     }
 
     function sweepSurplus() external returns (uint256 surplus, uint256 unaccounted) {
-        surplus = bug == Bug.SweepsEverything ? fundBalance : (fundBalance > target ? fundBalance - target : 0);
+        surplus = bug == Bug.SweepsEverything ? fundBalance : (fundBalance > targetSize ? fundBalance - targetSize : 0);
         uint256 held = token.balanceOf(address(this));
         uint256 accounted = fundBalance + treasuryAccrued;
         unaccounted = held > accounted ? held - accounted : 0;
@@ -155,6 +155,6 @@ contract BrokenFund {
     }
 
     function _state() private view returns (FundState memory) {
-        return FundState({balance: fundBalance, averageOpenInterest: 0, floor: target, targetShareBps: 500});
+        return FundState({balance: fundBalance, averageOpenInterest: 0, floor: targetSize, targetShareBps: 500});
     }
 }

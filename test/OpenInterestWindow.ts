@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import { GAS_IS_REAL } from "./helpers/gas.js";
 import { BUCKETS, OpenInterestHistory } from "./helpers/model/openInterestWindow.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -258,11 +259,14 @@ describe("OpenInterestWindow", function () {
       // average has less than a window of history (no checkpoint read): compare from 30 days on.
       within2Percent(gas["365"].oneBoundary, gas["30"].oneBoundary);
       within2Percent(gas["365"].average, gas["30"].average);
-      // Absolute ceilings (whole transaction, 21,000 intrinsic included), as a regression guard.
-      expect(gas["365"].sameBucket).to.be.lessThan(40_000n);
-      expect(gas["365"].oneBoundary).to.be.lessThan(45_000n);
-      expect(gas["365"].average).to.be.lessThan(40_000n);
-      expect(afterGap).to.be.lessThan(250_000n);
+      // Absolute ceilings (whole transaction, 21,000 intrinsic included), as a regression guard; not under
+      // coverage, whose instrumented bytecode costs more.
+      if (GAS_IS_REAL) {
+        expect(gas["365"].sameBucket).to.be.lessThan(40_000n);
+        expect(gas["365"].oneBoundary).to.be.lessThan(45_000n);
+        expect(gas["365"].average).to.be.lessThan(40_000n);
+        expect(afterGap).to.be.lessThan(250_000n);
+      }
       if (process.env.OI_WINDOW_GAS)
         console.log(JSON.stringify({ gas, afterGap }, (_, v) => (typeof v === "bigint" ? Number(v) : v)));
     });

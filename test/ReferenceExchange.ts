@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { DEFAULT_PARAMS, deployExchange, type ExchangeSuite, MARKET_ID } from "./helpers/exchangeFixture.js";
+import { GAS_IS_REAL } from "./helpers/gas.js";
 import * as model from "./helpers/model/exchange.js";
 import { waterfall } from "./helpers/model/waterfall.js";
 import { MAX_UINT128, usdc, wad } from "./helpers/units.js";
@@ -1008,7 +1009,8 @@ describe("ReferenceExchange", () => {
   // ================================================================ gas
 
   describe("gas", () => {
-    it("test_gas_tradeAndLiquidationStayWithinBudget", async () => {
+    it("test_gas_tradeAndLiquidationStayWithinBudget", async function () {
+      if (!GAS_IS_REAL) this.skip();
       const s = await loadFixture(aliceLongFixture);
       await openPosition(s, s.bob, usdc(2_000), -wad(3));
       // A typical trade: an existing position, a fee, the open interest moving.

@@ -51,7 +51,20 @@ export default defineConfig({
   },
   test: {
     solidity: {
-      fuzz: { runs: Number(process.env.FUZZ_RUNS ?? 256) },
+      // FUZZ_SEED (a 0x-prefixed 32-byte hex) varies the fuzz and invariant campaigns; the default seed keeps CI
+      // reproducible.
+      fuzz: {
+        runs: Number(process.env.FUZZ_RUNS ?? 256),
+        ...(process.env.FUZZ_SEED !== undefined ? { seed: process.env.FUZZ_SEED } : {}),
+      },
+      // The invariant suites (contracts/test/invariants): sized for CI on two cores; `npm run test:deep` runs
+      // them much harder. `failOnRevert`: the handler catches every revert the system may legitimately choose,
+      // so any other revert is a failure.
+      invariant: {
+        runs: Number(process.env.INVARIANT_RUNS ?? 64),
+        depth: Number(process.env.INVARIANT_DEPTH ?? 128),
+        failOnRevert: true,
+      },
     },
   },
   networks: {

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {FeeKind, IFeePolicy} from "../../interfaces/IFeePolicy.sol";
+import {IFeeSplitter} from "../../interfaces/IFeeSplitter.sol";
+import {IOpenInterestTracker} from "../../interfaces/IOpenInterestTracker.sol";
+import {BankruptcyClaim, IInsuranceVault, MarketConfig} from "../../interfaces/IInsuranceVault.sol";
+import {InvariantsSpec} from "./InvariantsSpec.sol";
+
+/// @title InvariantChecks
+/// @notice The check of every invariant in `InvariantsSpec`, as internal functions of the observed values only: the
+/// invariant tests feed them what the real fund and exchange show, the broken-component tests what a deliberately
+/// broken double shows, so both run the same code. A check reverts with `InvariantViolated(id and sentence)`.
+/// Per-event properties come as a predicate (`..._holds`, used by the handler to count violations as they happen)
+/// and a check that reverts on it.
+abstract contract InvariantChecks is InvariantsSpec {
+    /// @notice An invariant did not hold; `invariant` is its id and sentence.
+    error InvariantViolated(string invariant);
+
+    /// @dev The loss index's fixed-point scale (`LossIndex.SCALE`).
+    uint256 internal constant LOSS_INDEX_SCALE = 1e60;
+    /// @dev The precision of the handler's exact shares: 18 decimals below a quote unit.
+    uint256 internal constant SHARE_PRECISION = 1e18;
+    /// @dev How many different attacks `_attackCalldata` builds.
+    uint256 internal constant ATTACKS = 12;
+    /// @dev The market id a stranger tries to register.
+    uint256 internal constant ATTACK_MARKET_ID = 99;
+
+    // ================================================================ observations
+
+    /// @notice FUND-01: the fund's balance and the ghosts of what came in and went out.
+    struct FundLedger {
+        uint256 balance;
+        uint256 deposits;
+        uint256 fundIncome;
+        uint256 rewardsPaid;
+        uint256 shortfallsPaid;
+        uint256 surplusSwept;
+    }
+
+    /// @notice FUND-02: the fund's tokens against its books.
+    struct FundTokens {
+        uint256 tokenBalance;
+        uint256 balance;
+        uint256 treasuryAccrued;
+        uint256 donations;
+        uint256 unaccountedSwept;
+    }
+
+    /// @notice FUND-04: the treasury's books and tokens.
+    struct TreasuryLedger {
+        uint256 treasuryAccrued;
+        uint256 treasuryParts;
+        uint256 flushed;
+        uint256 treasuryTokens;
+        uint256 surplusSwept;
+        uint256 unaccountedSwept;
+    }
+
+    /// @notice FUND-05: one sweep, with the fund's state just before it.
+    struct Sweep {
+        bool paused;
+        bool succeeded;
+        uint256 balanceBefore;
+        uint256 target;
+        uint256 strayBefore;
+        uint256 surplus;
+        uint256 unaccounted;
+        uint256 balanceAfter;
+        uint256 treasuryReceived;
+    }
+
+    /// @notice WF-01: one bankrupt liquidation: the state before it, the fund's answer, and the token moves.
+    /// @param cappedReward min(the reward the exchange asks, the market's absolute cap, its notional cap).
+    /// @param openBase The market's open |base| after the bankrupt position closed (summed over positions).
+    struct Bankruptcy {
+        uint256 fundBalance;
+        uint256 limitLeft;
+        uint256 cappedReward;
+        uint256 shortfall;
+        uint256 openBase;
+        uint256 rewardPaid;
+        uint256 shortfallPaid;
+        uint256 socialized;
+        uint256 badDebt;
+        uint256 liquidatorReceived;
+        uint256 exchangeReceived;
+        uint256 fundSent;
+    }
+
+    /// @notice SPLIT-01 and SPLIT-02: one fee as the fund reported it, and the policy's answer for the same state.
+    struct FeeSplit {
+        uint256 amount;
+        uint256 fundPart;
+        uint256 treasuryPart;
+        uint256 badDebtRepaid;
+        bool policyAnswered;
+        uint256 policyFundPart;
+        uint256 policyTreasuryPart;
+    }
+
+    /// @notice LOSS-01: one market's socialized losses and the charges for them.
+    /// @param nonzeroCharges The charges made that were not zero, plus the open positions whose pending charge is not.
+    struct LossLedger {
+        uint256 socialized;
+        uint256 charged;
+        uint256 pending;
+        uint256 nonzeroCharges;
+    }
+
+    /// @notice LOSS-02: one market's loss index now, at the start of the last action, and rebuilt from the losses.
+    struct LossIndexObs {
+        uint256 previous;
+        uint256 current;
+        uint256 expected;
+    }
+
+    /// @notice LOSS-03: one settlement.
+    /// @param exactShare The position's exact share of the losses since it last settled, times `SHARE_PRECISION`,
+    /// each loss's term rounded down.
+    /// @param terms How many losses were summed (each term's rounding loses less than one).
+    struct Settlement {
+        uint256 charge;
+        uint256 exactShare;
+        uint256 terms;
+    }
+
+    /// @notice DEBT-01: the bad-debt books of the fund and the exchange.
+    struct BadDebtBooks {
+        uint256 totalBadDebt;
+        uint256 marketsBadDebt;
+        uint256 exchangeOutstanding;
+        uint256 exchangeMarketsOutstanding;
+        uint256 recorded;
+        uint256 repaid;
+        uint256 recordedWithOpenBase;
+    }
+
+    /// @notice EXCH-01: the exchange's solvency terms, and the same terms summed over positions and ghosts.
+    struct ExchangeBooks {
+        uint256 tokenBalance;
+        uint256 totalCollateral;
+        uint256 totalDeficit;
+        int256 counterpartyRealizedPnl;
+        int256 unsettledSocializedLoss;
+        uint256 badDebtOutstanding;
+        uint256 positiveCollateralSum;
+        uint256 negativeCollateralSum;
+        int256 marketsUnsettledSum;
+        uint256 marketsBadDebtSum;
+    }
+
+    /// @notice EXCH-01, per market: the exchange's running totals against the positions and the ghosts.
+    struct ExchangeMarket {
+        uint256 openBase;
+        uint256 absBaseSum;
+        int256 unsettledSocializedLoss;
+        uint256 socialized;
+        uint256 charged;
+    }
+
+    /// @notice LIQ-01: one liquidation attempt and the account's health just before it.
+    struct LiquidationAttempt {
+        bool liquidatable;
+        bool bankrupt;
+        bool paused;
+        bool exchangeShort;
+        bool succeeded;
+    }
+
+    // ================================================================ the vault
+
+    function _checkFund01(FundLedger memory ledger) internal pure {
+        _holds(
+            ledger.balance + ledger.rewardsPaid + ledger.shortfallsPaid + ledger.surplusSwept ==
+                ledger.deposits + ledger.fundIncome,
+            FUND_01
+        );
+    }
+
+    function _checkFund02(FundTokens memory t) internal pure {
+        uint256 accounted = t.balance + t.treasuryAccrued;
+        _holds(t.tokenBalance >= accounted, FUND_02);
+        _holds(t.tokenBalance + t.unaccountedSwept == accounted + t.donations, FUND_02);
+    }
+
+    function _checkFund03(
+        uint256 insuranceLimit,
+        uint256 insurancePaid,
+        uint256 rewards,
+        uint256 shortfalls
+    ) internal pure {
+        _holds(insurancePaid <= insuranceLimit, FUND_03);
+        _holds(insurancePaid == rewards + shortfalls, FUND_03);
+    }
+
+    function _checkFund04(TreasuryLedger memory t) internal pure {
+        _holds(t.treasuryAccrued + t.flushed == t.treasuryParts, FUND_04);
+        _holds(t.treasuryTokens == t.flushed + t.surplusSwept + t.unaccountedSwept, FUND_04);
+    }
+
+    /// @dev A flush sends the whole accrual to the treasury and leaves none; it reverts only with none.
+    function _flushHolds(
+        uint256 accruedBefore,
+        bool succeeded,
+        uint256 sent,
+        uint256 received,
+        uint256 accruedAfter
+    ) internal pure returns (bool) {
+        if (!succeeded) return accruedBefore == 0;
+        return sent == accruedBefore && received == sent && accruedAfter == 0;
+    }
+
+    function _sweepHolds(Sweep memory s) internal pure returns (bool) {
+        uint256 expectedSurplus = s.balanceBefore > s.target ? s.balanceBefore - s.target : 0;
+        if (!s.succeeded) return s.paused || (expectedSurplus == 0 && s.strayBefore == 0);
+        return
+            !s.paused &&
+            s.surplus == expectedSurplus &&
+            s.unaccounted == s.strayBefore &&
+            s.balanceAfter == s.balanceBefore - s.surplus &&
+            s.balanceAfter >= Math.min(s.balanceBefore, s.target) &&
+            s.treasuryReceived == s.surplus + s.unaccounted;
+    }
+
+    function _checkSweep(Sweep memory s) internal pure {
+        _holds(_sweepHolds(s), FUND_05);
+    }
+
+    // ================================================================ the waterfall
+
+    function _waterfallHolds(Bankruptcy memory b) internal pure returns (bool) {
+        uint256 available = Math.min(b.fundBalance, b.limitLeft);
+        uint256 reward = Math.min(b.cappedReward, available);
+        uint256 shortfallPaid = Math.min(b.shortfall, available - reward);
+        uint256 rest = b.shortfall - shortfallPaid;
+        return
+            b.rewardPaid == reward &&
+            b.shortfallPaid == shortfallPaid &&
+            b.socialized == (b.openBase != 0 ? rest : 0) &&
+            b.badDebt == (b.openBase != 0 ? 0 : rest) &&
+            b.liquidatorReceived == b.rewardPaid &&
+            b.exchangeReceived == b.shortfallPaid &&
+            b.fundSent == b.rewardPaid + b.shortfallPaid;
+    }
+
+    function _checkWaterfall(Bankruptcy memory b) internal pure {
+        _holds(_waterfallHolds(b), WF_01);
+    }
+
+    // ================================================================ the fee splitter
+
+    function _splitAddsUp(FeeSplit memory f) internal pure returns (bool) {
+        return f.fundPart + f.treasuryPart == f.amount && f.badDebtRepaid <= f.fundPart;
+    }
+
+    /// @dev SPLIT-01 over one fee.
+    function _checkSplit01(FeeSplit memory f) internal pure {
+        _holds(_splitAddsUp(f), SPLIT_01);
+    }
+
+    /// @dev SPLIT-01 over all fees: the sums add up too, and no fee broke it.
+    function _checkSplit01Totals(
+        uint256 amounts,
+        uint256 fundParts,
+        uint256 treasuryParts,
+        uint256 violations
+    ) internal pure {
+        _holds(fundParts + treasuryParts == amounts, SPLIT_01);
+        _holds(violations == 0, SPLIT_01);
+    }
+
+    function _splitFollowsPolicy(FeeSplit memory f) internal pure returns (bool) {
+        bool valid =
+            f.policyAnswered && f.policyFundPart <= f.amount && f.policyTreasuryPart == f.amount - f.policyFundPart;
+        (uint256 fundPart, uint256 treasuryPart) = valid
+            ? (f.policyFundPart, f.policyTreasuryPart)
+            : (f.amount, uint256(0));
+        return f.fundPart == fundPart && f.treasuryPart == treasuryPart;
+    }
+
+    function _checkSplit02(FeeSplit memory f) internal pure {
+        _holds(_splitFollowsPolicy(f), SPLIT_02);
+    }
+
+    // ================================================================ socialized losses
+
+    function _checkLoss01(LossLedger memory ledger) internal pure {
+        uint256 owed = ledger.charged + ledger.pending;
+        _holds(owed >= ledger.socialized, LOSS_01);
+        _holds(owed <= ledger.socialized + ledger.nonzeroCharges, LOSS_01);
+    }
+
+    function _checkLoss02(LossIndexObs memory index) internal pure {
+        _holds(index.current >= index.previous, LOSS_02);
+        _holds(index.current == index.expected, LOSS_02);
+    }
+
+    /// @dev `exactShare / SHARE_PRECISION` is within `terms / SHARE_PRECISION` below the exact share, so the charge
+    /// must lie in [exactShare, exactShare + terms + SHARE_PRECISION] (scaled).
+    function _settlementHolds(Settlement memory s) internal pure returns (bool) {
+        uint256 scaled = s.charge * SHARE_PRECISION;
+        return scaled >= s.exactShare && scaled <= s.exactShare + s.terms + SHARE_PRECISION;
+    }
+
+    function _checkLoss03(Settlement memory s) internal pure {
+        _holds(_settlementHolds(s), LOSS_03);
+    }
+
+    // ================================================================ bad debt
+
+    function _checkDebt01(BadDebtBooks memory d) internal pure {
+        _holds(d.totalBadDebt == d.marketsBadDebt, DEBT_01);
+        _holds(d.exchangeOutstanding == d.totalBadDebt, DEBT_01);
+        _holds(d.exchangeMarketsOutstanding == d.marketsBadDebt, DEBT_01);
+        _holds(d.recorded >= d.repaid && d.totalBadDebt == d.recorded - d.repaid, DEBT_01);
+        _holds(d.recordedWithOpenBase == 0, DEBT_01);
+    }
+
+    // ================================================================ access
+
+    /// @dev A stranger's call must revert and leave the fund's fingerprint as it was.
+    function _attackRepelled(
+        bool succeeded,
+        bytes32 fingerprintBefore,
+        bytes32 fingerprintAfter
+    ) internal pure returns (bool) {
+        return !succeeded && fingerprintBefore == fingerprintAfter;
+    }
+
+    /// @dev A stranger's call to one of the fund's exchange-only (0-3) or governance (4-11) functions, with arguments
+    /// that would move money or take control if the call went through.
+    function _attackCalldata(
+        uint256 which,
+        uint256 marketId,
+        uint256 amount,
+        address stranger,
+        address policy
+    ) internal pure returns (bytes memory) {
+        if (which == 0) return abi.encodeCall(IFeeSplitter.collectFee, (marketId, FeeKind.TradingFee, amount));
+        if (which == 1) return abi.encodeCall(IFeeSplitter.collectFee, (marketId, FeeKind.LiquidationPenalty, amount));
+        if (which == 2) {
+            BankruptcyClaim memory claim = BankruptcyClaim(stranger, amount, stranger, amount, amount * 10, 1e18);
+            return abi.encodeCall(IInsuranceVault.coverBankruptcy, (marketId, claim));
+        }
+        if (which == 3) return abi.encodeCall(IOpenInterestTracker.recordOpenInterest, (marketId, amount));
+        if (which == 4) {
+            MarketConfig memory config = MarketConfig(stranger, type(uint128).max, type(uint128).max, 10_000);
+            return abi.encodeCall(IInsuranceVault.registerMarket, (ATTACK_MARKET_ID, config));
+        }
+        if (which == 5) return abi.encodeCall(IInsuranceVault.raiseInsuranceLimit, (marketId, type(uint128).max));
+        if (which == 6) return abi.encodeCall(IInsuranceVault.setRewardCaps, (marketId, type(uint128).max, 10_000));
+        if (which == 7) return abi.encodeCall(IInsuranceVault.setTarget, (1, 0));
+        if (which == 8) return abi.encodeCall(IFeeSplitter.setFeePolicy, (IFeePolicy(policy)));
+        if (which == 9) return abi.encodeCall(IFeeSplitter.setTreasury, (stranger));
+        if (which == 10) return abi.encodeCall(IInsuranceVault.pause, ());
+        return abi.encodeCall(IInsuranceVault.unpause, ());
+    }
+
+    function _checkAccess01(uint256 violations) internal pure {
+        _holds(violations == 0, ACCESS_01);
+    }
+
+    // ================================================================ tokens
+
+    function _checkCons01(
+        uint256 minted,
+        uint256 totalSupply,
+        uint256 held,
+        uint256[] memory liquidatorHeld,
+        uint256[] memory liquidatorRewarded
+    ) internal pure {
+        _holds(totalSupply == minted && held == minted, CONS_01);
+        for (uint256 i; i < liquidatorHeld.length; ++i) {
+            _holds(liquidatorHeld[i] == liquidatorRewarded[i], CONS_01);
+        }
+    }
+
+    // ================================================================ the reference exchange
+
+    function _checkExch01(ExchangeBooks memory e) internal pure {
+        int256 expected =
+            int256(e.totalCollateral) -
+                int256(e.totalDeficit) +
+                e.counterpartyRealizedPnl -
+                e.unsettledSocializedLoss -
+                int256(e.badDebtOutstanding);
+        _holds(int256(e.tokenBalance) == expected, EXCH_01);
+        _holds(e.totalCollateral == e.positiveCollateralSum && e.totalDeficit == e.negativeCollateralSum, EXCH_01);
+        _holds(e.unsettledSocializedLoss == e.marketsUnsettledSum, EXCH_01);
+        _holds(e.badDebtOutstanding == e.marketsBadDebtSum, EXCH_01);
+    }
+
+    function _checkExch01Market(ExchangeMarket memory m) internal pure {
+        _holds(m.openBase == m.absBaseSum, EXCH_01);
+        _holds(m.unsettledSocializedLoss == int256(m.socialized) - int256(m.charged), EXCH_01);
+    }
+
+    function _liquidationHolds(LiquidationAttempt memory a) internal pure returns (bool) {
+        bool expected = a.liquidatable && !(a.bankrupt && a.paused);
+        if (a.succeeded) return expected;
+        return !expected || a.exchangeShort;
+    }
+
+    function _checkLiq01(LiquidationAttempt memory a) internal pure {
+        _holds(_liquidationHolds(a), LIQ_01);
+    }
+
+    // ================================================================ open interest
+
+    function _checkOi01(uint256 fundMarketOpenInterest, uint256 lastReport) internal pure {
+        _holds(fundMarketOpenInterest == lastReport, OI_01);
+    }
+
+    function _checkOi01Total(uint256 totalOpenInterest, uint256 marketsSum) internal pure {
+        _holds(totalOpenInterest == marketsSum, OI_01);
+    }
+
+    function _checkOi02(uint256 average, bool hasHistory, uint256 minRecorded, uint256 maxRecorded) internal pure {
+        if (!hasHistory) return _holds(average == 0, OI_02);
+        _holds(average >= minRecorded && average <= maxRecorded, OI_02);
+    }
+
+    // ================================================================ shared
+
+    /// @dev Counted violations of a per-event property: none allowed.
+    function _checkNoViolations(uint256 violations, string memory invariant) internal pure {
+        _holds(violations == 0, invariant);
+    }
+
+    function _holds(bool condition, string memory invariant) internal pure {
+        if (!condition) revert InvariantViolated(invariant);
+    }
+}

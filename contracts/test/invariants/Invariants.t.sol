@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManager.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+import {InsuranceFund} from "../../InsuranceFund.sol";
+import {IFeePolicy} from "../../interfaces/IFeePolicy.sol";
+import {IInsuranceFund} from "../../interfaces/IInsuranceFund.sol";
+import {MarketConfig, MarketInfo} from "../../interfaces/IInsuranceVault.sol";
+import {IReferenceExchange, MarketParams, MarketState} from "../../interfaces/IReferenceExchange.sol";
+import {Bands} from "../../interfaces/ITargetBandsPolicy.sol";
+import {MockPriceFeed} from "../../mocks/MockPriceFeed.sol";
+import {MockUSDC} from "../../mocks/MockUSDC.sol";
+import {FixedSharePolicy} from "../../policies/FixedSharePolicy.sol";
+import {TargetBandsPolicy} from "../../policies/TargetBandsPolicy.sol";
+import {ReferenceExchange} from "../../reference/ReferenceExchange.sol";
+import {VM} from "../utils/Vm.sol";
+import {InsuranceHandler} from "./InsuranceHandler.sol";
+import {InvariantChecks} from "./InvariantChecks.sol";
+
+/// @title InvariantsTestBase
+/// @notice The invariant suite of `InvariantsSpec` over the real `InsuranceFund` and `ReferenceExchange`, driven by
+/// `InsuranceHandler`: two markets (ETH-like at 2,000 and a 30-dollar coin), each with an insurance limit small
+/// enough that crashes use it up, a 7-day averaging window, a 2,000 USDC floor and an open book to start from.
+/// Runs and depth come from `test.solidity.invariant` in hardhat.config.ts (`INVARIANT_RUNS`, `INVARIANT_DEPTH`);
+/// `failOnRevert` is on, so any revert the handler does not expect fails the run too.
+/// @dev The same suite runs once per fee policy (the concrete contracts below). To run this file alone, build
+/// first (`npx hardhat build`): the fuzzer reads the handler's ABI from the contracts' artifacts, which
+/// `npx hardhat test solidity <file>` does not write (it builds the test file's own artifacts only).
+abstract contract InvariantsTestBase is InvariantChecks {
+    /// @notice forge-std's `StdInvariant.FuzzSelector`: the handler's functions the fuzzer calls.
+    struct FuzzSelector {
+        address addr;
+        bytes4[] selectors;
+    }
+
+    uint64 internal constant GOVERNOR_ROLE = 1;
+    uint64 internal constant GUARDIAN_ROLE = 2;
+    uint256 internal constant WINDOW_SECONDS = 7 days;
+    uint16 internal constant TARGET_SHARE_BPS = 500;
+    uint128 internal constant FLOOR = 2_000e6;
+
+    address internal constant GOVERNOR = address(0x60);
+    address internal constant GUARDIAN = address(0x6A);
+    address internal constant EXCHANGE_OWNER = address(0xE0);
+    address internal constant TREASURY = address(0x7E);
+
+    MockUSDC internal usdc;
+    IFeePolicy internal policy;
+    IInsuranceFund internal fund;
+    IReferenceExchange internal exchange;
+    InsuranceHandler internal handler;
+    uint256[] internal marketIds;
+
+    // ---------------------------------------------------------------- set-up
+
+    function setUp() public {
+        VM.warp(1_700_000_000);
+        usdc = new MockUSDC();
+        policy = _deployPolicy();
+        AccessManager manager = new AccessManager(address(this));
+        fund = new InsuranceFund(
+            IERC20(address(usdc)),
+            address(manager),
+            WINDOW_SECONDS,
+            TARGET_SHARE_BPS,
+            FLOOR,
+            policy,
+            TREASURY
+        );
+        _grantRoles(manager);
+        exchange = new ReferenceExchange(IERC20(address(usdc)), fund, EXCHANGE_OWNER);
+
+        InsuranceHandler.Deployment memory d;
+        (d.usdc, d.fund, d.exchange, d.policy) = (usdc, fund, exchange, policy);
+        (d.governor, d.guardian, d.exchangeOwner, d.treasury, d.admin) = (
+            GOVERNOR,
+            GUARDIAN,
+            EXCHANGE_OWNER,
+            TREASURY,
+            address(this)
+        );
+        // Market 1: ETH-like at 2,000, 10x, limit 3,000 USDC, no reward caps.
+        d.marketIds[0] = 1;
+        d.feeds[0] = new MockPriceFeed(8, 2_000e8);
+        _listMarket(1, d.feeds[0], 3_000e6, type(uint128).max, 10_000, _params(10, 100, 5_000, 1_000, 0.7e18));
+        // Market 2: a 30-dollar coin, 20x, limit 6,000 USDC, reward capped at 150 USDC and 0.5 % of the notional.
+        d.marketIds[1] = 2;
+        d.feeds[1] = new MockPriceFeed(8, 30e8);
+        _listMarket(2, d.feeds[1], 6_000e6, 150e6, 50, _params(5, 150, 3_000, 500, 0.75e18));
+        marketIds.push(1);
+        marketIds.push(2);
+
+        handler = new InsuranceHandler(d);
+        // The floor's seed, and a leveraged book to start from: in market 1 an 8x long alone (a crash there that
+        // nobody else traded into leaves no open base: bad debt), in market 2 a 15x long and a 15x short.
+        handler.depositToFund(4_000e6);
+        handler.openPosition(0, 0, 5_000e6, 20e18);
+        handler.openPosition(2, 1, 4_000e6, 2_000e18);
+        handler.openPosition(3, 1, 2_000e6, -1_000e18);
+    }
+
+    /// @dev The fee policy under test.
+    function _deployPolicy() internal virtual returns (IFeePolicy);
+
+    /// @notice The fuzzer calls the handler only.
+    function targetContracts() public view returns (address[] memory targets) {
+        targets = new address[](1);
+        targets[0] = address(handler);
+    }
+
+    /// @notice The handler's actions (its views and set-up helper are left out).
+    function targetSelectors() public view returns (FuzzSelector[] memory targets) {
+        // Trades, price moves and liquidations are listed twice: the fuzzer draws from this list, so it calls them
+        // twice as often.
+        bytes4[] memory selectors = new bytes4[](19);
+        selectors[0] = InsuranceHandler.depositCollateral.selector;
+        selectors[1] = InsuranceHandler.withdrawCollateral.selector;
+        selectors[2] = InsuranceHandler.trade.selector;
+        selectors[3] = InsuranceHandler.settle.selector;
+        selectors[4] = InsuranceHandler.liquidate.selector;
+        selectors[5] = InsuranceHandler.sweep.selector;
+        selectors[6] = InsuranceHandler.flush.selector;
+        selectors[7] = InsuranceHandler.depositToFund.selector;
+        selectors[8] = InsuranceHandler.donate.selector;
+        selectors[9] = InsuranceHandler.movePrice.selector;
+        selectors[10] = InsuranceHandler.warp.selector;
+        selectors[11] = InsuranceHandler.setFees.selector;
+        selectors[12] = InsuranceHandler.guardian.selector;
+        selectors[13] = InsuranceHandler.raiseLimit.selector;
+        selectors[14] = InsuranceHandler.setRewardCaps.selector;
+        selectors[15] = InsuranceHandler.strangerAttack.selector;
+        selectors[16] = InsuranceHandler.trade.selector;
+        selectors[17] = InsuranceHandler.movePrice.selector;
+        selectors[18] = InsuranceHandler.liquidate.selector;
+        targets = new FuzzSelector[](1);
+        targets[0] = FuzzSelector(address(handler), selectors);
+    }
+
+    // ---------------------------------------------------------------- invariants: the vault
+
+    function invariant_FUND_01_accountedBalance() external view {
+        InsuranceHandler.Ghosts memory g = handler.ghosts();
+        _checkFund01(
+            FundLedger({
+                balance: fund.fundBalance(),
+                deposits: g.deposits,
+                fundIncome: g.fundIncome,
+                rewardsPaid: g.rewardsPaid,
+                shortfallsPaid: g.shortfallsPaid,
+                surplusSwept: g.surplusSwept
+            })
+        );
+    }
+
+    function invariant_FUND_02_tokensCoverBooks() external view {
+        InsuranceHandler.Ghosts memory g = handler.ghosts();
+        _checkFund02(
+            FundTokens({
+                tokenBalance: usdc.balanceOf(address(fund)),
+                balance: fund.fundBalance(),
+                treasuryAccrued: fund.treasuryAccrued(),
+                donations: g.donations,
+                unaccountedSwept: g.unaccountedSwept
+            })
+        );
+    }
+
+    function invariant_FUND_03_insuranceLimit() external view {
+        for (uint256 i; i < marketIds.length; ++i) {
+            MarketInfo memory info = fund.market(marketIds[i]);
+            InsuranceHandler.MarketGhosts memory mg = handler.marketGhosts(marketIds[i]);
+            _checkFund03(info.insuranceLimit, info.insurancePaid, mg.rewardsPaid, mg.shortfallsPaid);
+        }
+    }
+
+    function invariant_FUND_04_treasury() external view {
+        InsuranceHandler.Ghosts memory g = handler.ghosts();
+        _checkFund04(
+            TreasuryLedger({
+                treasuryAccrued: fund.treasuryAccrued(),
+                treasuryParts: g.treasuryParts,
+                flushed: g.flushed,
+                treasuryTokens: usdc.balanceOf(TREASURY),
+                surplusSwept: g.surplusSwept,
+                unaccountedSwept: g.unaccountedSwept
+            })
+        );
+        _checkNoViolations(handler.violations(FUND_04), FUND_04);
+    }
+
+    function invariant_FUND_05_sweeps() external view {
+        _checkNoViolations(handler.violations(FUND_05), FUND_05);
+    }
+
+    // ---------------------------------------------------------------- invariants: waterfall and splitter
+
+    function invariant_WF_01_waterfallOrder() external view {
+        _checkNoViolations(handler.violations(WF_01), WF_01);
+    }
+
+    function invariant_SPLIT_01_partsAddUp() external view {
+        InsuranceHandler.Ghosts memory g = handler.ghosts();
+        _checkSplit01Totals(g.feeAmounts, g.fundParts, g.treasuryParts, handler.violations(SPLIT_01));
+    }
+
+    function invariant_SPLIT_02_policyObeyed() external view {
+        _checkNoViolations(handler.violations(SPLIT_02), SPLIT_02);
+    }
+
+    // ---------------------------------------------------------------- invariants: socialized losses and bad debt
+
+    function invariant_LOSS_01_chargesCoverLosses() external view {
+        for (uint256 i; i < marketIds.length; ++i) {
+            InsuranceHandler.MarketGhosts memory mg = handler.marketGhosts(marketIds[i]);
+            (uint256 pending, uint256 nonzero) = handler.pendingCharges(marketIds[i]);
+            _checkLoss01(
+                LossLedger({
+                    socialized: mg.socialized,
+                    charged: mg.charged,
+                    pending: pending,
+                    nonzeroCharges: mg.nonzeroCharges + nonzero
+                })
+            );
+        }
+    }
+
+    function invariant_LOSS_02_lossIndex() external view {
+        for (uint256 i; i < marketIds.length; ++i) {
+            InsuranceHandler.MarketGhosts memory mg = handler.marketGhosts(marketIds[i]);
+            _checkLoss02(
+                LossIndexObs({
+                    previous: mg.lossIndexAtStart,
+                    current: fund.lossIndex(marketIds[i]),
+                    expected: mg.expectedLossIndex
+                })
+            );
+        }
+        _checkNoViolations(handler.violations(LOSS_02), LOSS_02);
+    }
+
+    function invariant_LOSS_03_chargePerPosition() external view {
+        _checkNoViolations(handler.violations(LOSS_03), LOSS_03);
+    }
+
+    function invariant_DEBT_01_badDebt() external view {
+        InsuranceHandler.Ghosts memory g = handler.ghosts();
+        BadDebtBooks memory d;
+        d.totalBadDebt = fund.totalBadDebt();
+        d.exchangeOutstanding = exchange.badDebtOutstanding();
+        for (uint256 i; i < marketIds.length; ++i) {
+            d.marketsBadDebt += fund.market(marketIds[i]).badDebt;
+            d.exchangeMarketsOutstanding += exchange.market(marketIds[i]).badDebtOutstanding;
+        }
+        (d.recorded, d.repaid, d.recordedWithOpenBase) = (
+            g.badDebtRecorded,
+            g.badDebtRepaid,
+            g.badDebtRecordedWithOpenBase
+        );
+        _checkDebt01(d);
+        _checkNoViolations(handler.violations(DEBT_01), DEBT_01);
+    }
+
+    // ---------------------------------------------------------------- invariants: access and tokens
+
+    function invariant_ACCESS_01_strangersRepelled() external view {
+        _checkAccess01(handler.violations(ACCESS_01));
+    }
+
+    function invariant_CONS_01_tokensConserved() external view {
+        address[] memory list = handler.holders();
+        uint256 held;
+        for (uint256 i; i < list.length; ++i) held += usdc.balanceOf(list[i]);
+        (address[] memory liquidators, uint256[] memory rewarded) = handler.liquidatorRewards();
+        uint256[] memory liquidatorHeld = new uint256[](liquidators.length);
+        for (uint256 i; i < liquidators.length; ++i) liquidatorHeld[i] = usdc.balanceOf(liquidators[i]);
+        _checkCons01(handler.ghosts().minted, usdc.totalSupply(), held, liquidatorHeld, rewarded);
+    }
+
+    // ---------------------------------------------------------------- invariants: the exchange
+
+    function invariant_EXCH_01_solvency() external view {
+        ExchangeBooks memory e;
+        e.tokenBalance = usdc.balanceOf(address(exchange));
+        e.totalCollateral = exchange.totalCollateral();
+        e.totalDeficit = exchange.totalDeficit();
+        e.counterpartyRealizedPnl = exchange.counterpartyRealizedPnl();
+        e.unsettledSocializedLoss = exchange.unsettledSocializedLoss();
+        e.badDebtOutstanding = exchange.badDebtOutstanding();
+        address[] memory traders = handler.traders();
+        for (uint256 i; i < marketIds.length; ++i) {
+            for (uint256 t; t < traders.length; ++t) {
+                int256 collateral = exchange.position(traders[t], marketIds[i]).collateral;
+                if (collateral > 0) e.positiveCollateralSum += uint256(collateral);
+                else e.negativeCollateralSum += uint256(-collateral);
+            }
+            MarketState memory m = exchange.market(marketIds[i]);
+            e.marketsUnsettledSum += m.unsettledSocializedLoss;
+            e.marketsBadDebtSum += m.badDebtOutstanding;
+            InsuranceHandler.MarketGhosts memory mg = handler.marketGhosts(marketIds[i]);
+            _checkExch01Market(
+                ExchangeMarket({
+                    openBase: m.openBaseWad,
+                    absBaseSum: handler.absBaseSum(marketIds[i]),
+                    unsettledSocializedLoss: m.unsettledSocializedLoss,
+                    socialized: mg.socialized,
+                    charged: mg.charged
+                })
+            );
+        }
+        _checkExch01(e);
+    }
+
+    function invariant_LIQ_01_liquidations() external view {
+        _checkNoViolations(handler.violations(LIQ_01), LIQ_01);
+    }
+
+    // ---------------------------------------------------------------- invariants: open interest
+
+    function invariant_OI_01_reports() external view {
+        uint256 sum;
+        for (uint256 i; i < marketIds.length; ++i) {
+            uint256 reported = fund.market(marketIds[i]).openInterest;
+            _checkOi01(reported, handler.marketGhosts(marketIds[i]).lastReportedOpenInterest);
+            sum += reported;
+        }
+        _checkOi01Total(fund.totalOpenInterest(), sum);
+    }
+
+    function invariant_OI_02_averageWithinRange() external view {
+        InsuranceHandler.Ghosts memory g = handler.ghosts();
+        _checkOi02(
+            fund.averageOpenInterest(),
+            g.hasOpenInterestHistory,
+            g.minTotalOpenInterest,
+            g.maxTotalOpenInterest
+        );
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    function _grantRoles(AccessManager manager) internal {
+        bytes4[] memory governed = new bytes4[](6);
+        governed[0] = InsuranceFund.registerMarket.selector;
+        governed[1] = InsuranceFund.raiseInsuranceLimit.selector;
+        governed[2] = InsuranceFund.setRewardCaps.selector;
+        governed[3] = InsuranceFund.setTarget.selector;
+        governed[4] = InsuranceFund.setFeePolicy.selector;
+        governed[5] = InsuranceFund.setTreasury.selector;
+        bytes4[] memory guarded = new bytes4[](2);
+        guarded[0] = InsuranceFund.pause.selector;
+        guarded[1] = InsuranceFund.unpause.selector;
+        manager.setTargetFunctionRole(address(fund), governed, GOVERNOR_ROLE);
+        manager.setTargetFunctionRole(address(fund), guarded, GUARDIAN_ROLE);
+        manager.grantRole(GOVERNOR_ROLE, GOVERNOR, 0);
+        manager.grantRole(GUARDIAN_ROLE, GUARDIAN, 0);
+    }
+
+    function _listMarket(
+        uint256 marketId,
+        MockPriceFeed feed,
+        uint128 insuranceLimit,
+        uint128 rewardCap,
+        uint16 rewardCapBps,
+        MarketParams memory params
+    ) internal {
+        VM.prank(GOVERNOR);
+        fund.registerMarket(marketId, MarketConfig(address(exchange), insuranceLimit, rewardCap, rewardCapBps));
+        VM.prank(EXCHANGE_OWNER);
+        exchange.listMarket(marketId, feed, params);
+    }
+
+    function _params(
+        uint16 tradingFeeBps,
+        uint16 liquidationPenaltyBps,
+        uint16 liquidatorShareBps,
+        uint16 initialMarginBps,
+        uint64 liquidationRatioWad
+    ) internal pure returns (MarketParams memory) {
+        return
+            MarketParams({
+                tradingFeeBps: tradingFeeBps,
+                liquidationPenaltyBps: liquidationPenaltyBps,
+                liquidatorShareBps: liquidatorShareBps,
+                initialMarginBps: initialMarginBps,
+                liquidationRatioWad: liquidationRatioWad,
+                bankruptcyRatioWad: 0,
+                maxPriceAgeSeconds: 0
+            });
+    }
+}
+
+/// @notice The suite under Spark's policy: half of every fee and penalty to the fund.
+contract InvariantsFixedShareTest is InvariantsTestBase {
+    function _deployPolicy() internal override returns (IFeePolicy) {
+        return new FixedSharePolicy(5_000, 5_000);
+    }
+}
+
+/// @notice The suite under Spin's target bands: 2 % / 5 %, 20 % of fees and 40 % of penalties when low.
+contract InvariantsTargetBandsTest is InvariantsTestBase {
+    function _deployPolicy() internal override returns (IFeePolicy) {
+        return new TargetBandsPolicy(Bands(200, 500, 2_000, 4_000, 4_000));
+    }
+}

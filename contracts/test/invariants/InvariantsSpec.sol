@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title InvariantsSpec
+/// @notice Every invariant of the insurance fund and the reference exchange that the fuzzing suite checks, listed
+/// once, each with its id and its sentence (Euler's `InvariantsSpec` style). Every assertion in
+/// `InvariantChecks` reverts with `InvariantViolated(<the constant>)`, so a failure names its invariant.
+/// Money is in quote units (USDC, 6 decimals); "ghost" means a running sum the handler keeps from what it saw
+/// (its own calls, token transfers, and the events of the fund and the exchange).
+abstract contract InvariantsSpec {
+    // ---------------------------------------------------------------- the vault
+
+    /// @dev The fund's books: `fundBalance()` is rebuilt exactly from the money that came in and went out.
+    string internal constant FUND_01 =
+        "FUND-01: the fund's accounted balance == deposits + fund income (fund parts - bad debt repaid) - rewards paid"
+        " - shortfalls paid - surplus swept";
+
+    /// @dev Internal accounting never trusts `balanceOf`, and a donation only adds tokens (sweepable as surplus).
+    string internal constant FUND_02 =
+        "FUND-02: the fund's token balance == its accounted balance + the treasury's accrual + donations not yet"
+        " swept, so it always covers both";
+
+    /// @dev Spark's per-market limit, and the per-market ledger of what was paid.
+    string internal constant FUND_03 =
+        "FUND-03: no market is ever paid more than its insurance limit, and each market's insurancePaid == the"
+        " rewards + shortfalls the fund paid for it";
+
+    /// @dev The treasury's side of the fee splitter.
+    string internal constant FUND_04 =
+        "FUND-04: the treasury's accrual == the treasury parts of all fees - what was flushed; the treasury holds"
+        " exactly what was flushed + swept; a flush sends the whole accrual";
+
+    /// @dev Spin's surplus rule: the only way out besides the waterfall, and never below the target.
+    string internal constant FUND_05 =
+        "FUND-05: a sweep takes exactly balance - target (never below the target) plus the stray tokens, and"
+        " reverts only while paused or with nothing to sweep";
+
+    // ---------------------------------------------------------------- the waterfall
+
+    /// @dev The order of who pays, per bankruptcy, predicted from the state before the liquidation.
+    string internal constant WF_01 =
+        "WF-01: a bankruptcy pays the capped reward first, then the shortfall, each as far as min(fund balance,"
+        " limit left) allows; the rest is socialized if open base > 0, else bad debt; tokens move exactly so";
+
+    // ---------------------------------------------------------------- the fee splitter
+
+    string internal constant SPLIT_01 =
+        "SPLIT-01: fund part + treasury part == the amount of every fee handed in, and bad debt repaid <= fund part";
+
+    /// @dev The fund obeys a policy that answers a valid split, and falls back to 100 % fund otherwise.
+    string internal constant SPLIT_02 =
+        "SPLIT-02: every fee is split as the policy answers for the fund's state at that moment (all to the fund"
+        " when the answer does not add up)";
+
+    // ---------------------------------------------------------------- socialized losses
+
+    /// @dev Charges made plus those pending (what every open position would pay if settled now) against the
+    /// losses socialized. Each charge `ceil(absBase * dIndex / 1e60)` is below the exact share + 1 and the index
+    /// increments round up, so with open base below 1e30 the total is within [losses, losses + number of
+    /// nonzero charges] (the increments' excess, sum of openBase / 1e60, stays far below one unit).
+    string internal constant LOSS_01 =
+        "LOSS-01: per market, socialized losses <= charges made + pending <= socialized losses + the number of"
+        " nonzero charges (made or pending)";
+
+    string internal constant LOSS_02 =
+        "LOSS-02: a market's loss index never decreases, and equals the sum of ceil(loss * 1e60 / openBase) over"
+        " its socialized losses, openBase being the open |base| of the market's positions then";
+
+    /// @dev Per settlement, against the exact rational share the handler computes from each socialized loss and the
+    /// open base summed over the positions then. The handler's share is exact to 1e-18 of a unit per loss (each
+    /// term rounded down), and the check allows that much: far above the ledger's own documented slack for a
+    /// settlement covering n losses at once (the charge stays below share + 1 + n * absBase / 1e60).
+    string internal constant LOSS_03 =
+        "LOSS-03: every charge is >= the position's exact share of the losses socialized since it last settled (on"
+        " the size it held, nothing for losses before it opened) and <= that share + 1 unit";
+
+    // ---------------------------------------------------------------- bad debt
+
+    string internal constant DEBT_01 =
+        "DEBT-01: total bad debt == sum of the markets' bad debt == the exchange's outstanding bad debt == recorded"
+        " - repaid; bad debt is only recorded by a bankruptcy that leaves zero open base";
+
+    // ---------------------------------------------------------------- access
+
+    string internal constant ACCESS_01 =
+        "ACCESS-01: strangers' calls to exchange-only and governance functions revert and change nothing, and only"
+        " an exchange's call, a deposit, a sweep, a flush or a donation moves the fund's money";
+
+    // ---------------------------------------------------------------- tokens
+
+    string internal constant CONS_01 =
+        "CONS-01: the tokens held by traders, liquidators, funders, strangers, exchange, fund and treasury add up to"
+        " what was minted; each liquidator holds exactly the rewards paid to it";
+
+    // ---------------------------------------------------------------- the reference exchange
+
+    /// @dev `IReferenceExchange`'s exact solvency identity (no donations to the exchange), each term rebuilt from
+    /// the positions and the ghosts.
+    string internal constant EXCH_01 =
+        "EXCH-01: exchange tokens == totalCollateral - totalDeficit + counterpartyRealizedPnl - unsettledSocializedLoss"
+        " - badDebtOutstanding, each term equal to its sum over positions and ghosts";
+
+    /// @dev The exchange's own vault may be short (it is the counterparty and holds no capital of its own): a
+    /// solvent liquidation that cannot pay its liquidator is not a fund failure and is allowed to revert.
+    string internal constant LIQ_01 =
+        "LIQ-01: a liquidation goes through exactly when the account is liquidatable, unless it is bankrupt while"
+        " payouts are paused or the exchange's vault lacks the tokens";
+
+    // ---------------------------------------------------------------- open interest
+
+    string internal constant OI_01 =
+        "OI-01: a market's open interest on the fund == its open |base| * oracle price at its last trade or"
+        " liquidation (rounded down), and the total == the markets' sum";
+
+    string internal constant OI_02 =
+        "OI-02: the average open interest lies within the smallest and largest total open interest recorded (zero"
+        " before the first record)";
+}

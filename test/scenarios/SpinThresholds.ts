@@ -11,7 +11,7 @@
 //   24    30,000,000      crosses 10M at hour 30: R < 2 %: low band                           -> C at hour 33 (11.8M)
 //   36    0 (they close)  480M·h / t falls: 6.7M at hour 72: middle band again                -> D at hour 72
 //                         4.22M at hour 114: R > 5 %; 5 % of it (210,800) is above the floor  -> E: sweep
-//   200   0 (Tess closes) the window (hours 32-200) holds 4 hours of the 30M: 0.72M to 1M     -> F
+//   200   0 (Tess closes) the window (hours 32-200) holds 4 hours of the 30M: 0.72M           -> F
 //   720   0               nothing open in the last 7 days: average 0, the target is the floor -> sweep the rest
 //
 // At each checkpoint Tess buys 1 unit (a 2 USDC fee) and a 5x-levered victim is liquidated while solvent in a
@@ -31,6 +31,7 @@ import { network } from "hardhat";
 import { deployExchange, feedAnswer, FEED_DECIMALS, MARKET_ID } from "../helpers/exchangeFixture.js";
 import { FLOOR } from "../helpers/fundFixture.js";
 import { FeeKind, SPIN_BANDS, targetBandsModel } from "../helpers/model/feePolicies.js";
+import { BUCKETS } from "../helpers/model/openInterestWindow.js";
 import { type Actor, scenarioDriver } from "../helpers/scenario.js";
 import { MAX_UINT128, usdc, wad, WEEK } from "../helpers/units.js";
 
@@ -125,6 +126,12 @@ describe("scenario: Spin's thresholds", () => {
         [penalty.fundPart, penalty.treasuryPart],
       ];
     };
+
+    // The window's 6-hour buckets are aligned on multiples of 6 hours. The story starts 3 hours past a boundary,
+    // whatever the clock of the run, so that at F the window's start (hour 32) falls in the bucket of hours 27-33.
+    const bucket = WEEK / BUCKETS;
+    const boundary = (BigInt(await networkHelpers.time.latest()) / bucket + 1n) * bucket;
+    await networkHelpers.time.setNextBlockTimestamp(boundary + 3n * HOUR);
 
     // Hour 0: the whales open 500 each: 2M of OI. The first report starts the window.
     const first = await d.trade(lou, wad(500), BIG);
@@ -223,11 +230,13 @@ describe("scenario: Spin's thresholds", () => {
     expect(await s.fund.averageOpenInterest({ blockTag: closeBlock })).to.equal(closeState.averageOpenInterest);
     const sinceFirst = book.openInterest.cumulativeAt(close.time) / (close.time - t0);
     expect(sinceFirst).to.be.within(usdc(2_400_000), usdc(2_410_000));
-    // The exact average over hours 32-200 is 30M x 4 h / 168 h (+ Tess's units) = 0.72M; the window interpolates
-    // its start inside a 6-hour bucket where the whales closed, which can only raise it, by less than 0.3M.
+    // The exact average over hours 32-200 is 30M x 4 h / 168 h (+ Tess's units) = 0.72M. The window interpolates
+    // its start inside the bucket of hours 27-33, where the whales' 30M and Tess's 2 units did not change (Tess
+    // churns after hour 33): the interpolation is exact, and the average is the exact one, less its rounding.
     const exact = book.openInterest.exactTwap(close.time, WEEK);
     expect(exact).to.be.within(usdc(714_000), usdc(730_000));
-    expect(closeState.averageOpenInterest).to.be.within(exact, usdc(1_000_000));
+    expect(book.openInterest.startBucketIsConstant(close.time, WEEK)).to.equal(true);
+    expect(closeState.averageOpenInterest).to.be.within(exact - 1n, exact + 1n);
     expect(book.openInterest.current()).to.equal(0n);
 
     // A month after the first report, with no open interest for more than a window, the 7-day average is zero:

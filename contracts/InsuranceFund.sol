@@ -106,6 +106,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         _quoteToken = quoteToken_;
         _quoteDecimals = IERC20Metadata(address(quoteToken_)).decimals();
         _windowSeconds = windowSeconds;
+        _openInterest.prepare();
         _setTarget(targetShareBps_, floor_);
         _setTreasury(treasury_);
         _setFeePolicy(feePolicy_);

@@ -21,6 +21,11 @@ contract OpenInterestWindowHarness {
         windowSeconds = windowSeconds_;
     }
 
+    /// @notice Fills the ring with placeholders (as the fund's constructor does). Before the first record.
+    function prepare() external {
+        _window.prepare();
+    }
+
     /// @notice Records `value` at `block.timestamp`.
     function record(uint256 value) external {
         _window.record(value, windowSeconds);

@@ -219,6 +219,13 @@ function moduleGas(root: CallGas, exchange: string, fund: string) {
   return { total, byFunction, feeTransfer };
 }
 
+const WITH_AND_WITHOUT = ["gas", "module (inside the fund)", "module share", "without the module"];
+
+/** A row's start: the label, the transaction's gas, the module's part of it, its share, and the rest. */
+function withAndWithout(txGas: number, moduleTotal: number, label: string): (string | number)[] {
+  return [label, txGas, moduleTotal, `${((moduleTotal / txGas) * 100).toFixed(1)} %`, txGas - moduleTotal];
+}
+
 async function benchTrades(): Promise<void> {
   const { ethers, clock } = await createChain();
   const s = await deployExchange(ethers);
@@ -248,7 +255,7 @@ async function benchTrades(): Promise<void> {
     const parts = Object.entries(m.byFunction)
       .map(([fn, g]) => `${fn} ${g.toLocaleString("en-US")}`)
       .join(", ");
-    rows.push([label, Number(receipt.gasUsed), m.total, parts, m.feeTransfer]);
+    rows.push([...withAndWithout(Number(receipt.gasUsed), m.total, label), parts, m.feeTransfer]);
   };
   await measure("open", "open (a new account, 1 long)", s.carol, wad(1));
   await measure("increase", "increase (1 more long)", s.alice, wad(1));
@@ -270,13 +277,52 @@ async function benchTrades(): Promise<void> {
     "Per trade through the reference exchange",
     "FixedSharePolicy(5000, 5000); a market with ten days of daily trades behind it and three open positions. " +
       '"module" is the gas used inside the fund by the exchange\'s calls to it (positionLoss/lossIndex, ' +
-      "collectFee with its token pull and policy call, recordOpenInterest), from the transaction trace; the exchange " +
-      'also pays 100-2,600 gas per CALL. "fee pull" is the fund\'s transferFrom inside collectFee. A plain ' +
+      "collectFee with its token pull and policy call, recordOpenInterest), from the transaction trace; " +
+      '"without the module" is the rest, the exchange\'s own trade (which also pays 100-2,600 gas per CALL to ' +
+      'the fund). "fee pull" is the fund\'s transferFrom inside collectFee. A plain ' +
       `ERC-20 transferFrom of the same token in the same run costs ${plainGas.toLocaleString("en-US")} as a ` +
       `transaction, ${plainExecution.toLocaleString("en-US")} without the 21,000 and calldata: the floor for ` +
       "moving a fee at all.",
-    ["trade", "trade gas", "module (inside the fund)", "by call", "fee pull", "module ÷ plain transferFrom"],
+    ["trade", ...WITH_AND_WITHOUT, "by call", "fee pull", "module ÷ plain transferFrom"],
     rows.map((r) => [...r, (Number(r[2]) / plainExecution).toFixed(2)]),
+  );
+
+  // Liquidations in the same market: two accounts open 4 long at 2,000 on 1,000 USDC (collateral 992 after the
+  // fee). At 1,900 one is liquidatable and solvent (equity 592 of 992); at 1,700 the other is bankrupt
+  // (equity -208), and the fund, holding 10,000, covers its shortfall and its liquidator's reward.
+  const [erin, frank] = (await ethers.getSigners()).slice(12, 14);
+  const liquidations: (string | number)[][] = [];
+  const measureLiquidation = async (key: string, label: string, account: string) => {
+    clock.advance(HOUR);
+    const tx = await s.exchange.connect(s.dave).liquidate(account, MARKET_ID);
+    const receipt = (await tx.wait())!;
+    const calls = await callsOf(ethers, receipt.hash, interfaces);
+    const m = moduleGas(calls, s.exchangeAddress.toLowerCase(), s.fundAddress.toLowerCase());
+    gas[`liquidation.${key}.tx`] = Number(receipt.gasUsed);
+    gas[`liquidation.${key}.module`] = m.total;
+    const parts = Object.entries(m.byFunction)
+      .map(([fn, g]) => `${fn} ${g.toLocaleString("en-US")}`)
+      .join(", ");
+    liquidations.push([...withAndWithout(Number(receipt.gasUsed), m.total, label), parts]);
+  };
+  clock.advance(HOUR);
+  for (const who of [erin, frank]) {
+    await s.depositFor(who, usdc(1_000));
+    await s.exchange.connect(who).trade(MARKET_ID, wad(4));
+  }
+  await s.setPrice(1_900);
+  await measureLiquidation("solvent", "solvent (penalty 76: 38 to the liquidator, 38 split)", erin.address);
+  await s.setPrice(1_700);
+  await measureLiquidation("bankrupt", "bankrupt, covered by the fund (shortfall 208, reward)", frank.address);
+  table(
+    "Per liquidation through the reference exchange",
+    'The market of the trades above; Dave liquidates. "module" is the gas used inside the fund by the ' +
+      "exchange's calls to it, from the trace (a solvent liquidation hands the penalty's rest to collectFee; a " +
+      "bankrupt one calls coverBankruptcy, which pays the liquidator's reward and the shortfall); \"without the " +
+      "module\" is the rest of the transaction, what the exchange's own liquidation costs (plus 100-2,600 gas " +
+      "per CALL to the fund).",
+    ["liquidation", ...WITH_AND_WITHOUT, "by call"],
+    liquidations,
   );
 }
 

@@ -27,6 +27,8 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 
+import type { ContractTransactionResponse } from "ethers";
+
 import { deployExchange, type ExchangeSuite, MARKET_ID } from "../test/helpers/exchangeFixture.js";
 import { deployFund, type FundSuite, registerMarket, seed } from "../test/helpers/fundFixture.js";
 import { SPIN_BANDS } from "../test/helpers/model/feePolicies.js";
@@ -242,20 +244,31 @@ async function benchTrades(): Promise<void> {
     await s.exchange.connect(s.dave).trade(MARKET_ID, day % 2 === 1 ? wad("0.1") : -wad("0.1"));
   }
 
-  const rows: (string | number)[][] = [];
-  const measure = async (key: string, label: string, who: typeof s.alice, size: bigint) => {
+  /**
+   * An hour later, sends `send`'s transaction and records its gas and the module's part as `<key>.tx` and
+   * `<key>.module`. Returns the table row's start (see `withAndWithout`), the calls by function, and the gas of
+   * the fund's fee pull.
+   */
+  const traced = async (key: string, label: string, send: () => Promise<ContractTransactionResponse>) => {
     clock.advance(HOUR);
-    const tx = await s.exchange.connect(who).trade(MARKET_ID, size);
-    const receipt = (await tx.wait())!;
+    const receipt = (await (await send()).wait())!;
     const calls = await callsOf(ethers, receipt.hash, interfaces);
     const m = moduleGas(calls, s.exchangeAddress.toLowerCase(), s.fundAddress.toLowerCase());
-    gas[`trade.${key}.tx`] = Number(receipt.gasUsed);
-    gas[`trade.${key}.module`] = m.total;
-    gas[`trade.${key}.feeTransfer`] = m.feeTransfer;
-    const parts = Object.entries(m.byFunction)
+    gas[`${key}.tx`] = Number(receipt.gasUsed);
+    gas[`${key}.module`] = m.total;
+    const byCall = Object.entries(m.byFunction)
       .map(([fn, g]) => `${fn} ${g.toLocaleString("en-US")}`)
       .join(", ");
-    rows.push([...withAndWithout(Number(receipt.gasUsed), m.total, label), parts, m.feeTransfer]);
+    return { row: [...withAndWithout(Number(receipt.gasUsed), m.total, label), byCall], feeTransfer: m.feeTransfer };
+  };
+
+  const rows: (string | number)[][] = [];
+  const measure = async (key: string, label: string, who: typeof s.alice, size: bigint) => {
+    const { row, feeTransfer } = await traced(`trade.${key}`, label, () =>
+      s.exchange.connect(who).trade(MARKET_ID, size),
+    );
+    gas[`trade.${key}.feeTransfer`] = feeTransfer;
+    rows.push([...row, feeTransfer]);
   };
   await measure("open", "open (a new account, 1 long)", s.carol, wad(1));
   await measure("increase", "increase (1 more long)", s.alice, wad(1));
@@ -293,17 +306,10 @@ async function benchTrades(): Promise<void> {
   const [erin, frank] = (await ethers.getSigners()).slice(12, 14);
   const liquidations: (string | number)[][] = [];
   const measureLiquidation = async (key: string, label: string, account: string) => {
-    clock.advance(HOUR);
-    const tx = await s.exchange.connect(s.dave).liquidate(account, MARKET_ID);
-    const receipt = (await tx.wait())!;
-    const calls = await callsOf(ethers, receipt.hash, interfaces);
-    const m = moduleGas(calls, s.exchangeAddress.toLowerCase(), s.fundAddress.toLowerCase());
-    gas[`liquidation.${key}.tx`] = Number(receipt.gasUsed);
-    gas[`liquidation.${key}.module`] = m.total;
-    const parts = Object.entries(m.byFunction)
-      .map(([fn, g]) => `${fn} ${g.toLocaleString("en-US")}`)
-      .join(", ");
-    liquidations.push([...withAndWithout(Number(receipt.gasUsed), m.total, label), parts]);
+    const { row } = await traced(`liquidation.${key}`, label, () =>
+      s.exchange.connect(s.dave).liquidate(account, MARKET_ID),
+    );
+    liquidations.push(row);
   };
   clock.advance(HOUR);
   for (const who of [erin, frank]) {

@@ -282,16 +282,13 @@ describe("OpenInterestWindow", function () {
       const t0 = (BigInt(await networkHelpers.time.latest()) / DAY + 2n) * DAY + HOUR; // 01:00
       /** Reports at 01:00 and 02:00 (the cumulative's first write), then the gas of one at 06:00 (a boundary). */
       const crossing = async (harness: OpenInterestWindowHarness, offset: bigint): Promise<bigint> => {
-        for (const [hours, value] of [
-          [0n, 1n],
-          [1n, 2n],
-          [5n, 3n],
-        ]) {
+        const recordAt = async (hours: bigint, value: bigint) => {
           await networkHelpers.time.setNextBlockTimestamp(t0 + hours * HOUR + offset);
-          const receipt = await (await harness.record(value)).wait();
-          if (hours === 5n) return receipt!.gasUsed;
-        }
-        throw new Error("unreachable");
+          return (await (await harness.record(value)).wait())!.gasUsed;
+        };
+        await recordAt(0n, 1n);
+        await recordAt(1n, 2n);
+        return recordAt(5n, 3n);
       };
       const [firstWrite, overPlaceholder] = [await crossing(fresh, 0n), await crossing(prepared, DAY)];
       // Zero to non-zero (20,000 + 2,100 cold) against non-zero to non-zero (2,900 + 2,100 cold).

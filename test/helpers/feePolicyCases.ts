@@ -1,25 +1,12 @@
 // Deterministic pseudo-random inputs for the fee-policy tests: amounts and fund states that reach every band.
+import { SplitMix64 } from "../../scripts/lib/splitmix64.js";
+
 import { MAX_BPS, type FundState } from "./model/feePolicies.js";
 
-const MASK_64 = (1n << 64n) - 1n;
-
-/** splitmix64 over bigints: the same seed gives the same sequence on every run, so a failure reproduces. */
-export class Prng {
-  private state: bigint;
-
+/** The project's SplitMix64 with a text seed: the same seed gives the same sequence, so a failure reproduces. */
+export class Prng extends SplitMix64 {
   constructor(seed: string) {
-    let h = 0xcbf29ce484222325n; // FNV-1a of the seed
-    for (const c of seed) h = ((h ^ BigInt(c.charCodeAt(0))) * 0x100000001b3n) & MASK_64;
-    this.state = h;
-  }
-
-  /** 64 random bits. */
-  next64(): bigint {
-    this.state = (this.state + 0x9e3779b97f4a7c15n) & MASK_64;
-    let z = this.state;
-    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK_64;
-    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK_64;
-    return z ^ (z >> 31n);
+    super(seed);
   }
 
   /** Uniform in [0, 2^bits). */

@@ -1,24 +1,9 @@
 // A seeded, deterministic pseudo-random generator for tests (SplitMix64 on bigints), so that every run of a
 // randomized test walks the same sequence and a failure can be replayed from its seed.
 
-const MASK64 = (1n << 64n) - 1n;
+import { SplitMix64 } from "../../scripts/lib/splitmix64.js";
 
-export class Prng {
-  private state: bigint;
-
-  constructor(seed: bigint | number) {
-    this.state = BigInt(seed) & MASK64;
-  }
-
-  /** The next 64 random bits. */
-  next64(): bigint {
-    this.state = (this.state + 0x9e3779b97f4a7c15n) & MASK64;
-    let z = this.state;
-    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK64;
-    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK64;
-    return z ^ (z >> 31n);
-  }
-
+export class Prng extends SplitMix64 {
   /** A uniform-enough value in [0, n) for any n > 0 (256 extra bits make the modulo bias negligible). */
   below(n: bigint): bigint {
     if (n <= 0n) throw new RangeError(`below(${n})`);

@@ -43,6 +43,23 @@ function describeCase(kind: FeeKind, amount: bigint, state: FundState): string {
   return `${KIND_NAMES[kind]} ${amount} in state ${describeState(state)}`;
 }
 
+/** Asks the policy for every case's split: it adds up to the amount, and it is the model's, to the unit. */
+async function expectSplitsAddUpAndMatchTheModel(
+  policy: FeePolicyContract,
+  model: FeePolicyModel,
+  cases: { kind: FeeKind; amount: bigint; state: FundState }[],
+): Promise<void> {
+  const answers = await Promise.all(cases.map((c) => policy.split(c.kind, c.amount, c.state)));
+  cases.forEach(({ kind, amount, state }, i) => {
+    const [fundPart, treasuryPart] = answers[i];
+    const what = describeCase(kind, amount, state);
+    expect(fundPart + treasuryPart, `sum, ${what}`).to.equal(amount);
+    expect(fundPart <= amount, `fund part within the amount, ${what}`).to.equal(true);
+    const expected = model.split(kind, amount, state);
+    expect([fundPart, treasuryPart], what).to.deep.equal([expected.fundPart, expected.treasuryPart]);
+  });
+}
+
 /**
  * @param name The policy's name, for the test titles.
  * @param deployFixture Returns a freshly deployed policy and its model; wrap the deployment in
@@ -57,15 +74,7 @@ export function shouldBehaveLikeFeePolicy(name: string, deployFixture: () => Pro
       const cases = states.flatMap((state) =>
         FEE_KINDS.map((kind) => ({ kind, amount: prng.pick(amounts(prng, RANDOM_AMOUNTS)), state })),
       );
-      const answers = await Promise.all(cases.map((c) => policy.split(c.kind, c.amount, c.state)));
-      cases.forEach(({ kind, amount, state }, i) => {
-        const [fundPart, treasuryPart] = answers[i];
-        const what = describeCase(kind, amount, state);
-        expect(fundPart + treasuryPart, `sum, ${what}`).to.equal(amount);
-        expect(fundPart <= amount, `fund part within the amount, ${what}`).to.equal(true);
-        const expected = model.split(kind, amount, state);
-        expect([fundPart, treasuryPart], what).to.deep.equal([expected.fundPart, expected.treasuryPart]);
-      });
+      await expectSplitsAddUpAndMatchTheModel(policy, model, cases);
     });
 
     it("test_split_addsUpToTheUnitForEveryAmountOfEveryKind", async function () {
@@ -77,15 +86,7 @@ export function shouldBehaveLikeFeePolicy(name: string, deployFixture: () => Pro
       const cases = states.flatMap((state) =>
         FEE_KINDS.flatMap((kind) => every.map((amount) => ({ kind, amount, state }))),
       );
-      const answers = await Promise.all(cases.map((c) => policy.split(c.kind, c.amount, c.state)));
-      cases.forEach(({ kind, amount, state }, i) => {
-        const [fundPart, treasuryPart] = answers[i];
-        const what = describeCase(kind, amount, state);
-        expect(fundPart + treasuryPart, `sum, ${what}`).to.equal(amount);
-        expect(fundPart <= amount, `fund part within the amount, ${what}`).to.equal(true);
-        const expected = model.split(kind, amount, state);
-        expect([fundPart, treasuryPart], what).to.deep.equal([expected.fundPart, expected.treasuryPart]);
-      });
+      await expectSplitsAddUpAndMatchTheModel(policy, model, cases);
     });
 
     it("test_split_zeroAmountIsZeroParts", async function () {

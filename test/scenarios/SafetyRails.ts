@@ -28,6 +28,18 @@ const SEED = usdc(10_000);
 const UNKNOWN = 9n;
 const TRADING_FEE = 0n;
 
+/** Spin's bankruptcy of Alice (shortfall 208, reward 34 on 6,800 liquidated), claimed with Mallory as liquidator. */
+function claimForMallory(account: string, liquidator: string) {
+  return {
+    account,
+    shortfall: usdc(208),
+    liquidator,
+    reward: usdc(34),
+    liquidatedNotional: usdc(6_800),
+    openBase: wad(12),
+  };
+}
+
 describe("scenario: safety rails", () => {
   async function crashFixture() {
     const s = await deployExchange(ethers, { fundSeed: 0n });
@@ -132,14 +144,7 @@ describe("scenario: safety rails", () => {
     await unknownOnFund(s.fund.connect(mallory).collectFee(UNKNOWN, TRADING_FEE, usdc(1)));
     await unknownOnFund(s.fund.connect(mallory).recordOpenInterest(UNKNOWN, usdc(1)));
     await unknownOnFund(
-      s.fund.connect(mallory).coverBankruptcy(UNKNOWN, {
-        account: alice.address,
-        shortfall: usdc(208),
-        liquidator: mallory.address,
-        reward: usdc(34),
-        liquidatedNotional: usdc(6_800),
-        openBase: wad(12),
-      }),
+      s.fund.connect(mallory).coverBankruptcy(UNKNOWN, claimForMallory(alice.address, mallory.address)),
     );
     await unknownOnFund(s.fund.connect(s.governor).raiseInsuranceLimit(UNKNOWN, usdc(1)));
     await unknownOnFund(s.fund.connect(s.governor).setRewardCaps(UNKNOWN, usdc(1), 1n));
@@ -235,14 +240,7 @@ describe("scenario: safety rails", () => {
     await notTheExchange(s.fund.connect(mallory).collectFee(MARKET_ID, TRADING_FEE, usdc(100)));
     await notTheExchange(s.fund.connect(mallory).recordOpenInterest(MARKET_ID, usdc(1)));
     await notTheExchange(
-      s.fund.connect(mallory).coverBankruptcy(MARKET_ID, {
-        account: alice.address,
-        shortfall: usdc(208),
-        liquidator: mallory.address,
-        reward: usdc(34),
-        liquidatedNotional: usdc(6_800),
-        openBase: wad(12),
-      }),
+      s.fund.connect(mallory).coverBankruptcy(MARKET_ID, claimForMallory(alice.address, mallory.address)),
     );
     // The exchange's owner is not the exchange either, nor is a second exchange on the same fund.
     await expect(s.fund.connect(s.admin).recordOpenInterest(MARKET_ID, 0n))

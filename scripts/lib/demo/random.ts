@@ -1,22 +1,11 @@
-// The demo's seeded pseudo-random generator: SplitMix64 on bigints, integer draws only (no floating-point maths,
-// no Math.random), so that one seed gives the same market on every machine and every Node version.
+// The demo's draws, on the project's seeded generator (scripts/lib/splitmix64.ts): integer draws only, so that
+// one seed gives the same market on every machine and every Node version.
 
-const MASK64 = (1n << 64n) - 1n;
+import { SplitMix64 } from "../splitmix64.js";
 
-export class DemoRandom {
-  private state: bigint;
-
+export class DemoRandom extends SplitMix64 {
   constructor(seed: bigint) {
-    this.state = seed & MASK64;
-  }
-
-  /** The next 64 random bits. */
-  next64(): bigint {
-    this.state = (this.state + 0x9e3779b97f4a7c15n) & MASK64;
-    let z = this.state;
-    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK64;
-    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK64;
-    return z ^ (z >> 31n);
+    super(seed);
   }
 
   /** An integer in [0, n), n a positive safe integer (the modulo bias of 64 bits over n < 2^53 is negligible). */

@@ -30,9 +30,18 @@ const demoTask = task("demo", "Play a market crash through the reference exchang
   .setAction(() => import("./scripts/demo-task.js"))
   .build();
 
+// `npx hardhat bench` (`npm run bench`, `bench:check`, `bench:update`): the gas benchmark and the deployed bytecode
+// sizes against gas-snapshot.json. See scripts/bench-task.ts.
+const benchTask = task("bench", "Measure the module's gas and the contracts' sizes against gas-snapshot.json")
+  .addFlag({ name: "check", description: "Fail above the snapshot's tolerances or a size budget (CI)" })
+  .addFlag({ name: "update", description: "Rewrite gas-snapshot.json from this run (budgets are kept)" })
+  .addOption({ name: "positions", description: "Open-position counts, comma-separated", defaultValue: "1,100,10000" })
+  .setAction(() => import("./scripts/bench-task.js"))
+  .build();
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
-  tasks: [demoTask],
+  tasks: [demoTask, benchTask],
   solidity: {
     version: solcVersion,
     path: solcPath,

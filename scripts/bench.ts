@@ -29,10 +29,10 @@ import path from "node:path";
 
 import type { ContractTransactionResponse } from "ethers";
 
-import { deployExchange, type ExchangeSuite, MARKET_ID } from "../test/helpers/exchangeFixture.js";
-import { deployFund, type FundSuite, registerMarket, seed } from "../test/helpers/fundFixture.js";
-import { SPIN_BANDS } from "../test/helpers/model/feePolicies.js";
-import { MAX_UINT128, usdc, wad } from "../test/helpers/units.js";
+import { deployExchange, type ExchangeSuite, MARKET_ID } from "../lib/exchangeFixture.js";
+import { deployFund, type FundSuite, registerMarket, seed } from "../lib/fundFixture.js";
+import { SPIN_BANDS } from "../lib/model/feePolicies.js";
+import { MAX_UINT128, usdc, wad } from "../lib/units.js";
 import {
   BENCH_HARDFORK,
   type CallGas,

@@ -1,8 +1,7 @@
 // An independent bigint model of the reference exchange's money (SPEC section 6 and the exchange's NatSpec),
 // written from the rules, not from the contract: signed values are rounded with plain floor/ceil divisions.
 
-export const WAD = 10n ** 18n;
-export const MAX_BPS = 10_000n;
+import { MAX_BPS, WAD } from "../units.js";
 
 export interface ExchangeParams {
   tradingFeeBps: bigint;

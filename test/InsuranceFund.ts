@@ -10,13 +10,13 @@ import {
   seed,
   TARGET_SHARE_BPS,
 } from "../lib/fundFixture.js";
+import { SCALE as LOSS_INDEX_SCALE } from "../lib/model/lossIndex.js";
 import { type Claim, waterfall } from "../lib/model/waterfall.js";
 import { MAX_UINT128, usdc, wad, WEEK } from "../lib/units.js";
 import { FeeKind } from "../lib/model/feePolicies.js";
 
 const { ethers, networkHelpers } = await network.create();
 
-const LOSS_INDEX_SCALE = 10n ** 60n;
 const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
 
 /** A claim for the suite's market, with no reward cap in the way unless given. */

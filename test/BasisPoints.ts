@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { MAX_BPS, MAX_UINT256, mulBpsDown, mulBpsUp, splitUp } from "./helpers/model/basisPoints.js";
-import { Prng } from "./helpers/prng.js";
+import { mulBpsDown, mulBpsUp, splitUp } from "../lib/model/basisPoints.js";
+import { Prng } from "../lib/prng.js";
+import { MAX_BPS, MAX_UINT256 } from "../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 

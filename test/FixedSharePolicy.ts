@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { FeeKind, fixedShareModel, fundState, SPARK_SHARES, usdc } from "./helpers/model/feePolicies.js";
+import { FeeKind, fixedShareModel, fundState, SPARK_SHARES } from "../lib/model/feePolicies.js";
+import { MAX_UINT256, usdc } from "../lib/units.js";
 import { shouldBehaveLikeFeePolicy } from "./helpers/shouldBehaveLikeFeePolicy.js";
 
 const { ethers, networkHelpers } = await network.create();
 
-const MAX_UINT256 = (1n << 256n) - 1n;
 const ANY_STATE = fundState({ balance: usdc(1_000), averageOpenInterest: usdc(10_000_000) });
 
 async function deploySpark() {

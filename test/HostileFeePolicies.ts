@@ -3,12 +3,12 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { FeeKind, fixedShareModel, fundState, usdc } from "./helpers/model/feePolicies.js";
+import { FeeKind, fixedShareModel, fundState } from "../lib/model/feePolicies.js";
+import { MAX_UINT256, usdc } from "../lib/units.js";
 import { type FeePolicyContract, shouldBehaveLikeFeePolicy } from "./helpers/shouldBehaveLikeFeePolicy.js";
 
 const { ethers, networkHelpers } = await network.create();
 
-const MAX_UINT256 = (1n << 256n) - 1n;
 const STATE = fundState({ balance: usdc(100_000), averageOpenInterest: usdc(10_000_000) });
 const HOSTILE = [
   "OverAllocatingPolicy",

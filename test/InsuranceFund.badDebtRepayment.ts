@@ -1,12 +1,11 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { deployFund, MARKET_ID, registerMarket } from "./helpers/fundFixture.js";
-import { usdc } from "./helpers/units.js";
+import { deployFund, MARKET_ID, registerMarket } from "../lib/fundFixture.js";
+import { usdc } from "../lib/units.js";
+import { FeeKind } from "../lib/model/feePolicies.js";
 
 const { ethers, networkHelpers } = await network.create();
-
-const TRADING_FEE = 0n;
 
 describe("InsuranceFund bad-debt repayment", () => {
   /** A market with no insurance left (limit 0) and 300 USDC of bad debt; the policy sends every fee to the fund. */
@@ -30,9 +29,9 @@ describe("InsuranceFund bad-debt repayment", () => {
     expect(await fund.totalBadDebt()).to.equal(usdc(300));
     // The exchange holds no tokens and approved nothing: a pull would revert. The whole 100 USDC fee is the
     // fund's part, and all of it repays bad debt, which the exchange keeps.
-    await expect(fund.connect(exchange).collectFee(MARKET_ID, TRADING_FEE, usdc(100)))
+    await expect(fund.connect(exchange).collectFee(MARKET_ID, FeeKind.TradingFee, usdc(100)))
       .to.emit(fund, "InsuranceFundFeeCollected")
-      .withArgs(MARKET_ID, TRADING_FEE, usdc(100), usdc(100), 0n, usdc(100))
+      .withArgs(MARKET_ID, FeeKind.TradingFee, usdc(100), usdc(100), 0n, usdc(100))
       .and.to.emit(fund, "InsuranceFundBadDebtRepaid")
       .withArgs(MARKET_ID, usdc(100), usdc(200));
     expect(await token.balanceOf(exchange.address)).to.equal(0n);

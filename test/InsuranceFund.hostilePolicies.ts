@@ -1,13 +1,12 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { deployFund, MARKET_ID, registerMarket, seed } from "./helpers/fundFixture.js";
-import { usdc } from "./helpers/units.js";
+import { deployFund, MARKET_ID, registerMarket, seed } from "../lib/fundFixture.js";
+import { usdc } from "../lib/units.js";
+import { FeeKind } from "../lib/model/feePolicies.js";
 
 const { ethers, networkHelpers } = await network.create();
 
-const TRADING_FEE = 0n;
-const LIQUIDATION_PENALTY = 1n;
 const BROKEN_BAND = 255n;
 
 /** Each hostile policy, and how to set it to misbehave once it is installed (all start honest). */
@@ -47,7 +46,7 @@ describe("InsuranceFund with a hostile fee policy", () => {
       if (mode !== undefined) await (policy as any).setMode(mode);
       await (policy as any).setArmed(true);
 
-      for (const kind of [TRADING_FEE, LIQUIDATION_PENALTY]) {
+      for (const kind of [FeeKind.TradingFee, FeeKind.LiquidationPenalty]) {
         await expect(fund.connect(exchange).collectFee(MARKET_ID, kind, 1_001n))
           .to.emit(fund, "InsuranceFundPolicyFailed")
           .withArgs(policyAddress, kind, 1_001n)
@@ -82,10 +81,10 @@ describe("InsuranceFund with a hostile fee policy", () => {
     const policy = await ethers.deployContract("MalformedReturnPolicy");
     await policy.setMode(1n);
     await fund.connect(governor).setFeePolicy(await policy.getAddress());
-    const tx = await fund.connect(exchange).collectFee(MARKET_ID, TRADING_FEE, 1_001n);
+    const tx = await fund.connect(exchange).collectFee(MARKET_ID, FeeKind.TradingFee, 1_001n);
     await expect(tx)
       .to.emit(fund, "InsuranceFundFeeCollected")
-      .withArgs(MARKET_ID, TRADING_FEE, 1_001n, 501n, 500n, 0n);
+      .withArgs(MARKET_ID, FeeKind.TradingFee, 1_001n, 501n, 500n, 0n);
     await expect(tx).not.to.emit(fund, "InsuranceFundPolicyFailed");
     expect((await tx.wait())!.gasUsed).to.be.lessThan(200_000n);
     expect((await fund.health()).band).to.equal(0n);
@@ -99,7 +98,9 @@ describe("InsuranceFund with a hostile fee policy", () => {
     await fund.connect(governor).setFeePolicy(await policy.getAddress());
     await policy.setArmed(true);
     // The policy may burn at most POLICY_GAS_LIMIT (100,000); 300,000 gas is plenty for the rest.
-    const tx = await fund.connect(exchange).collectFee(MARKET_ID, LIQUIDATION_PENALTY, usdc(1), { gasLimit: 300_000n });
+    const tx = await fund
+      .connect(exchange)
+      .collectFee(MARKET_ID, FeeKind.LiquidationPenalty, usdc(1), { gasLimit: 300_000n });
     const receipt = await tx.wait();
     expect(receipt!.status).to.equal(1);
     expect(await fund.fundBalance()).to.equal(usdc(10_001));

@@ -1,11 +1,9 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { deployFund, FLOOR, MARKET_ID, registerMarket, seed, TARGET_SHARE_BPS } from "./helpers/fundFixture.js";
-import { OpenInterestHistory } from "./helpers/model/openInterestWindow.js";
-import { DAY, usdc, WEEK } from "./helpers/units.js";
-
-const HOUR = 3_600n;
+import { deployFund, FLOOR, MARKET_ID, registerMarket, seed, TARGET_SHARE_BPS } from "../lib/fundFixture.js";
+import { OpenInterestHistory } from "../lib/model/openInterestWindow.js";
+import { DAY, HOUR, usdc, WEEK } from "../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 

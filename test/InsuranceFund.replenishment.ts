@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { deployFund, FLOOR, type FundSuite, MARKET_ID, registerMarket, seed } from "./helpers/fundFixture.js";
-import { FeeKind, SPIN_BANDS, targetBandsModel, type FundState } from "./helpers/model/feePolicies.js";
-import { OpenInterestHistory } from "./helpers/model/openInterestWindow.js";
-import { MAX_UINT128, usdc, WEEK, DAY } from "./helpers/units.js";
+import { deployFund, FLOOR, type FundSuite, MARKET_ID, registerMarket, seed } from "../lib/fundFixture.js";
+import { FeeKind, SPIN_BANDS, targetBandsModel, type FundState } from "../lib/model/feePolicies.js";
+import { OpenInterestHistory } from "../lib/model/openInterestWindow.js";
+import { MAX_UINT128, usdc, WEEK, DAY } from "../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 

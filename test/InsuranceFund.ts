@@ -9,15 +9,14 @@ import {
   registerMarket,
   seed,
   TARGET_SHARE_BPS,
-} from "./helpers/fundFixture.js";
-import { type Claim, waterfall } from "./helpers/model/waterfall.js";
-import { MAX_UINT128, usdc, wad, WEEK } from "./helpers/units.js";
+} from "../lib/fundFixture.js";
+import { SCALE as LOSS_INDEX_SCALE } from "../lib/model/lossIndex.js";
+import { type Claim, waterfall } from "../lib/model/waterfall.js";
+import { MAX_UINT128, usdc, wad, WEEK } from "../lib/units.js";
+import { FeeKind } from "../lib/model/feePolicies.js";
 
 const { ethers, networkHelpers } = await network.create();
 
-const LOSS_INDEX_SCALE = 10n ** 60n;
-const TRADING_FEE = 0n;
-const LIQUIDATION_PENALTY = 1n;
 const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
 
 /** A claim for the suite's market, with no reward cap in the way unless given. */
@@ -471,7 +470,7 @@ describe("InsuranceFund", () => {
       await seed(suite, usdc(1));
       await token.mint(exchange.address, usdc(10));
       await token.connect(exchange).approve(fundAddress, usdc(10));
-      await fund.connect(exchange).collectFee(MARKET_ID, TRADING_FEE, usdc(10));
+      await fund.connect(exchange).collectFee(MARKET_ID, FeeKind.TradingFee, usdc(10));
       expect(await fund.fundBalance()).to.equal(usdc(10_000 + 1 + 5));
       await expect(fund.sweepSurplus()).to.be.revertedWithCustomError(fund, "InsuranceFundPaused");
     });
@@ -518,9 +517,9 @@ describe("InsuranceFund", () => {
 
     it("test_collectFee_splitsAndAccruesTreasury", async () => {
       const { fund, exchange, usdc: token, fundAddress, treasury } = await networkHelpers.loadFixture(fundWithFees);
-      await expect(fund.connect(exchange).collectFee(MARKET_ID, TRADING_FEE, 1_001n))
+      await expect(fund.connect(exchange).collectFee(MARKET_ID, FeeKind.TradingFee, 1_001n))
         .to.emit(fund, "InsuranceFundFeeCollected")
-        .withArgs(MARKET_ID, TRADING_FEE, 1_001n, 500n, 501n, 0n);
+        .withArgs(MARKET_ID, FeeKind.TradingFee, 1_001n, 500n, 501n, 0n);
       expect(await fund.fundBalance()).to.equal(usdc(10_000) + 500n);
       expect(await fund.treasuryAccrued()).to.equal(501n);
       expect(await token.balanceOf(fundAddress)).to.equal(usdc(10_000) + 1_001n);
@@ -531,7 +530,7 @@ describe("InsuranceFund", () => {
 
     it("test_collectFee_zeroIsANoOp", async () => {
       const { fund, exchange } = await networkHelpers.loadFixture(fundWithFees);
-      await expect(fund.connect(exchange).collectFee(MARKET_ID, LIQUIDATION_PENALTY, 0n)).not.to.emit(
+      await expect(fund.connect(exchange).collectFee(MARKET_ID, FeeKind.LiquidationPenalty, 0n)).not.to.emit(
         fund,
         "InsuranceFundFeeCollected",
       );
@@ -539,11 +538,11 @@ describe("InsuranceFund", () => {
 
     it("test_collectFee_revertsForUnknownMarketAndStrangers", async () => {
       const { fund, exchange, alice } = await networkHelpers.loadFixture(fundWithFees);
-      await expect(fund.connect(exchange).collectFee(4n, TRADING_FEE, 1n)).to.be.revertedWithCustomError(
+      await expect(fund.connect(exchange).collectFee(4n, FeeKind.TradingFee, 1n)).to.be.revertedWithCustomError(
         fund,
         "InsuranceFundUnknownMarket",
       );
-      await expect(fund.connect(alice).collectFee(MARKET_ID, TRADING_FEE, 1n))
+      await expect(fund.connect(alice).collectFee(MARKET_ID, FeeKind.TradingFee, 1n))
         .to.be.revertedWithCustomError(fund, "InsuranceFundNotMarketExchange")
         .withArgs(MARKET_ID, alice.address);
     });
@@ -559,14 +558,14 @@ describe("InsuranceFund", () => {
       expect(await fund.fundBalance()).to.equal(0n);
       const exchangeBefore = await token.balanceOf(exchange.address);
       // A 400 USDC fee: 200 to the fund, of which all 200 repays bad debt (kept by the exchange).
-      await expect(fund.connect(exchange).collectFee(MARKET_ID, TRADING_FEE, usdc(400)))
+      await expect(fund.connect(exchange).collectFee(MARKET_ID, FeeKind.TradingFee, usdc(400)))
         .to.emit(fund, "InsuranceFundBadDebtRepaid")
         .withArgs(MARKET_ID, usdc(200), usdc(100));
       expect(await token.balanceOf(exchange.address)).to.equal(exchangeBefore - usdc(200));
       expect(await fund.fundBalance()).to.equal(0n);
       expect(await fund.treasuryAccrued()).to.equal(usdc(200));
       // The next 400: 100 repays the rest, 100 joins the fund.
-      await fund.connect(exchange).collectFee(MARKET_ID, LIQUIDATION_PENALTY, usdc(400));
+      await fund.connect(exchange).collectFee(MARKET_ID, FeeKind.LiquidationPenalty, usdc(400));
       expect(await fund.totalBadDebt()).to.equal(0n);
       expect(await fund.fundBalance()).to.equal(usdc(100));
       expect(await token.balanceOf(exchange.address)).to.equal(exchangeBefore - usdc(200) - usdc(300));
@@ -593,11 +592,11 @@ describe("InsuranceFund", () => {
       const next = await ethers.deployContract("MockFeePolicy", [1_000n, 2_000n]);
       await fund.connect(governor).setFeePolicy(await next.getAddress());
       await next.setShares(10_001n, 0n);
-      await expect(fund.connect(exchange).collectFee(MARKET_ID, TRADING_FEE, usdc(10)))
+      await expect(fund.connect(exchange).collectFee(MARKET_ID, FeeKind.TradingFee, usdc(10)))
         .to.emit(fund, "InsuranceFundPolicyFailed")
-        .withArgs(await next.getAddress(), TRADING_FEE, usdc(10))
+        .withArgs(await next.getAddress(), FeeKind.TradingFee, usdc(10))
         .and.to.emit(fund, "InsuranceFundFeeCollected")
-        .withArgs(MARKET_ID, TRADING_FEE, usdc(10), usdc(10), 0n, 0n);
+        .withArgs(MARKET_ID, FeeKind.TradingFee, usdc(10), usdc(10), 0n, 0n);
       expect(await fund.fundBalance()).to.equal(usdc(10_010));
       expect(await fund.treasuryAccrued()).to.equal(0n);
     });

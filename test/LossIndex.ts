@@ -3,7 +3,6 @@ import { network } from "hardhat";
 
 import {
   LossMarket,
-  MAX_UINT256,
   oneUnitBoundGuaranteed,
   owed,
   paysAtLeastShare,
@@ -13,12 +12,12 @@ import {
   SCALE,
   type Settlement,
   socialize,
-} from "./helpers/model/lossIndex.js";
-import { Prng } from "./helpers/prng.js";
+} from "../lib/model/lossIndex.js";
+import { Prng } from "../lib/prng.js";
+import { MAX_UINT256, USDC } from "../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 
-const USDC = 10n ** 6n;
 const ETH = 10n ** 18n;
 
 describe("LossIndex", () => {

@@ -2,26 +2,11 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { GAS_IS_REAL } from "./helpers/gas.js";
-import { BUCKETS, OpenInterestHistory } from "./helpers/model/openInterestWindow.js";
+import { BUCKETS, OpenInterestHistory } from "../lib/model/openInterestWindow.js";
+import { SplitMix64 } from "../lib/prng.js";
+import { DAY, HOUR, MAX_UINT128, WEEK } from "../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
-
-const HOUR = 3600n;
-const DAY = 86_400n;
-const WEEK = 7n * DAY;
-const MAX_UINT128 = (1n << 128n) - 1n;
-
-/** splitmix64: a small deterministic PRNG. */
-function prng(seed: bigint): () => bigint {
-  let state = seed & 0xffff_ffff_ffff_ffffn;
-  return () => {
-    state = (state + 0x9e37_79b9_7f4a_7c15n) & 0xffff_ffff_ffff_ffffn;
-    let z = state;
-    z = ((z ^ (z >> 30n)) * 0xbf58_476d_1ce4_e5b9n) & 0xffff_ffff_ffff_ffffn;
-    z = ((z ^ (z >> 27n)) * 0x94d0_49bb_1331_11ebn) & 0xffff_ffff_ffff_ffffn;
-    return z ^ (z >> 31n);
-  };
-}
 
 // One fixture per window: W = 7 days (6-hour buckets), 28 hours (1-hour buckets), and the shortest valid window
 // (129-second buckets).
@@ -72,8 +57,8 @@ describe("OpenInterestWindow", function () {
       const bucketSeconds = windowSeconds / BUCKETS;
 
       it(`matches the model exactly: sequence ${sequence}, window ${windowSeconds} s`, async function () {
-        const random = prng(BigInt(sequence) * 7919n + 1n);
-        const below = (n: bigint) => random() % n;
+        const random = new SplitMix64(BigInt(sequence) * 7919n + 1n);
+        const below = (n: bigint) => random.next64() % n;
         const harness = await deploy(windowSeconds);
         const model = new OpenInterestHistory();
         const stats = {

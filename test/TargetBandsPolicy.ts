@@ -9,16 +9,13 @@ import {
   FeeKind,
   type FundState,
   fundState,
-  MAX_BPS,
   SPIN_BANDS,
   targetBandsModel,
-  usdc,
-} from "./helpers/model/feePolicies.js";
+} from "../lib/model/feePolicies.js";
+import { MAX_BPS, MAX_UINT256, usdc } from "../lib/units.js";
 import { shouldBehaveLikeFeePolicy } from "./helpers/shouldBehaveLikeFeePolicy.js";
 
 const { ethers, networkHelpers } = await network.create();
-
-const MAX_UINT256 = (1n << 256n) - 1n;
 
 /** Lower and upper bands equal (the middle band is empty) and shares that do not divide amounts evenly. */
 const ODD_BANDS: Bands = {

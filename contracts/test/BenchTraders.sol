@@ -5,7 +5,7 @@ import {IReferenceExchange} from "../interfaces/IReferenceExchange.sol";
 import {MockUSDC} from "../mocks/MockUSDC.sol";
 
 /// @title BenchTrader
-/// @notice One trader account of the gas benchmark (scripts/bench.ts). Its constructor mints itself collateral,
+/// @notice One trader account of the gas benchmark (scripts/lib/bench/). Its constructor mints itself collateral,
 /// deposits it and opens a position through the exchange's own external functions, as `msg.sender`: the
 /// position is an account's like any other. Benchmarks only.
 contract BenchTrader {

@@ -23,13 +23,7 @@ import type {
 } from "@nomicfoundation/ignition-core";
 import { id, ZeroAddress } from "ethers";
 
-import {
-  ADMIN_ROLE,
-  GOVERNOR_FUNCTIONS,
-  GOVERNOR_ROLE,
-  GUARDIAN_FUNCTIONS,
-  GUARDIAN_ROLE,
-} from "../../scripts/lib/roles.js";
+import { ADMIN_ROLE, GOVERNOR_FUNCTIONS, GOVERNOR_ROLE, GUARDIAN_FUNCTIONS, GUARDIAN_ROLE } from "../../lib/roles.js";
 
 /** Spark's fixed share (`FixedSharePolicy`) or Spin's target bands (`TargetBandsPolicy`). */
 export type PolicyKind = "spark" | "spin";

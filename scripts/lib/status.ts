@@ -6,6 +6,8 @@ import path from "node:path";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { isAddress } from "ethers";
 
+import { MAX_UINT128, MAX_UINT256 } from "../../lib/units.js";
+
 /** A problem the operator can fix (wrong address, missing deployment); reported as one line. */
 export class StatusError extends Error {
   override name = "StatusError";
@@ -244,8 +246,6 @@ export async function readFundStatus(
 
 // ================================================================ formatting
 
-const MAX_UINT128 = 2n ** 128n - 1n;
-const MAX_UINT256 = 2n ** 256n - 1n;
 const BAND_FAILED = 255;
 
 /** `amount` token units as an exact decimal with thousands separators: 1234567890 (6 dec.) -> "1,234.56789". */

@@ -21,7 +21,7 @@ import { tableLines } from "../../scripts/lib/demo/format.js";
 import { reportBaseName, writeReport } from "../../scripts/lib/demo/report.js";
 import { type DemoResult, demoNetworkParams, runDemo } from "../../scripts/lib/demo/simulation.js";
 import { expectConserved } from "../helpers/conservation.js";
-import { usdc } from "../helpers/units.js";
+import { usdc } from "../../lib/units.js";
 
 /** A short market whose acts all happen with this seed (other seeds may skip one; the default run does not). */
 const SHORT: DemoConfig = { ...DEFAULT_DEMO_CONFIG, seed: 3n, days: 14, traders: 12, ordersPerDay: 60 };

@@ -7,13 +7,7 @@ import LocalSparkSuite from "../../deploy/modules/LocalSparkSuite.js";
 import LocalSuite from "../../deploy/modules/LocalSuite.js";
 import SparkSuite from "../../deploy/modules/SparkSuite.js";
 import SpinSuite from "../../deploy/modules/SpinSuite.js";
-import {
-  ADMIN_ROLE,
-  GOVERNOR_FUNCTIONS,
-  GOVERNOR_ROLE,
-  GUARDIAN_FUNCTIONS,
-  GUARDIAN_ROLE,
-} from "../../scripts/lib/roles.js";
+import { ADMIN_ROLE, GOVERNOR_FUNCTIONS, GOVERNOR_ROLE, GUARDIAN_FUNCTIONS, GUARDIAN_ROLE } from "../../lib/roles.js";
 import {
   expectRejection,
   LOCAL_PARAMETERS,
@@ -21,7 +15,7 @@ import {
   readParameters,
   TESTNET_EXAMPLE_PARAMETERS,
 } from "../helpers/deployment.js";
-import { MAX_UINT128, usdc } from "../helpers/units.js";
+import { MAX_UINT128, usdc } from "../../lib/units.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 

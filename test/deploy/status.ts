@@ -17,7 +17,7 @@ import {
   StatusError,
 } from "../../scripts/lib/status.js";
 import { expectRejection, LOCAL_PARAMETERS } from "../helpers/deployment.js";
-import { DAY, usdc, wad } from "../helpers/units.js";
+import { DAY, usdc, wad } from "../../lib/units.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 

@@ -1,84 +1,10 @@
-// Money is never created or lost: checks a scenario runs after every step.
+// The conservation checks of lib/conservation.ts as chai assertions, for the scenarios and the demo's test.
 import { expect } from "chai";
 
-import type { InsuranceFund, ReferenceExchange } from "../../typechain-types/index.js";
+import { conservationChecks } from "../../lib/conservation.js";
 
-/** Anything that holds the quote token: an address, a signer or a contract. */
-export type Holder = string | { address: string } | { getAddress(): Promise<string> };
+export type { Holder, TokenBalances } from "../../lib/conservation.js";
 
-/** The two reads of an ERC-20 the checks need (MockUSDC, ReentrantToken, ...). */
-export interface TokenBalances {
-  balanceOf(account: string): Promise<bigint>;
-  totalSupply(): Promise<bigint>;
-}
-
-export async function addressOf(holder: Holder): Promise<string> {
-  if (typeof holder === "string") return holder;
-  return "address" in holder ? holder.address : holder.getAddress();
-}
-
-/**
- * Conservation: the quote-token balances of `holders` (every trader, liquidator, the exchange, the fund, the
- * treasury, the seeder: every address the story ever paid) add up to `expectedTotal`, the total the story minted,
- * and the token's supply is that total too, so no unit sits with anyone the list forgot. A holder listed twice
- * would be counted twice: that throws.
- * @param step Named in the failure message.
- */
-export async function expectConserved(
-  token: TokenBalances,
-  holders: readonly Holder[],
-  expectedTotal: bigint,
-  step = "",
-): Promise<void> {
-  const addresses = await Promise.all(holders.map(addressOf));
-  const unique = new Set(addresses.map((a) => a.toLowerCase()));
-  if (unique.size !== addresses.length) throw new Error(`expectConserved: a holder is listed twice (${step})`);
-  const balances = await Promise.all(addresses.map((a) => token.balanceOf(a)));
-  const sum = balances.reduce((a, b) => a + b, 0n);
-  expect(sum, `conservation: sum over holders, ${step}`).to.equal(expectedTotal);
-  expect(await token.totalSupply(), `conservation: supply, ${step}`).to.equal(expectedTotal);
-}
-
-/**
- * The exchange's solvency identity, exactly: its token balance is what it owes its traders (positive collateral
- * minus negative collateral, summed here over `accounts` in `marketIds`) plus its realized PnL as counterparty,
- * minus the socialized loss its positions have not settled yet and the bad debt income has not repaid yet:
- * `balanceOf(exchange) == totalCollateral - totalDeficit + counterpartyRealizedPnl - unsettledSocializedLoss -
- * badDebtOutstanding`. Its bad debt is the fund's (the only exchange of these markets), and the fund holds
- * exactly its balance plus the treasury's accrual (no donations in a scenario).
- */
-export async function expectExchangeSolvent(
-  token: TokenBalances,
-  exchange: ReferenceExchange,
-  fund: InsuranceFund,
-  accounts: readonly Holder[],
-  marketIds: readonly bigint[],
-  step = "",
-): Promise<void> {
-  let positive = 0n;
-  let negative = 0n;
-  for (const account of accounts) {
-    const address = await addressOf(account);
-    for (const marketId of marketIds) {
-      const c = (await exchange.position(address, marketId)).collateral;
-      if (c > 0n) positive += c;
-      else negative -= c;
-    }
-  }
-  expect(await exchange.totalCollateral(), `totalCollateral, ${step}`).to.equal(positive);
-  expect(await exchange.totalDeficit(), `totalDeficit, ${step}`).to.equal(negative);
-  const counterparty = await exchange.counterpartyRealizedPnl();
-  const unsettled = await exchange.unsettledSocializedLoss();
-  const badDebt = await exchange.badDebtOutstanding();
-  const exchangeAddress = await exchange.getAddress();
-  expect(await token.balanceOf(exchangeAddress), `exchange solvency identity, ${step}`).to.equal(
-    positive - negative + counterparty - unsettled - badDebt,
-  );
-  let fundBadDebt = 0n;
-  for (const marketId of marketIds) fundBadDebt += (await fund.market(marketId)).badDebt;
-  expect(badDebt, `bad debt: exchange vs fund, ${step}`).to.equal(fundBadDebt);
-  expect(await fund.totalBadDebt(), `total bad debt, ${step}`).to.equal(fundBadDebt);
-  expect(await token.balanceOf(await fund.getAddress()), `fund holds balance + accrual, ${step}`).to.equal(
-    (await fund.fundBalance()) + (await fund.treasuryAccrued()),
-  );
-}
+export const { conserved: expectConserved, exchangeSolvent: expectExchangeSolvent } = conservationChecks(
+  (actual, expected, message) => expect(actual, message).to.equal(expected),
+);

@@ -1,7 +1,7 @@
 // Deterministic pseudo-random inputs for the fee-policy tests: amounts and fund states that reach every band.
-import { SplitMix64 } from "../../scripts/lib/splitmix64.js";
-
-import { MAX_BPS, type FundState } from "./model/feePolicies.js";
+import type { FundState } from "../../lib/model/feePolicies.js";
+import { SplitMix64 } from "../../lib/prng.js";
+import { MAX_BPS } from "../../lib/units.js";
 
 /** The project's SplitMix64 with a text seed: the same seed gives the same sequence, so a failure reproduces. */
 export class Prng extends SplitMix64 {

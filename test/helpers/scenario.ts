@@ -5,12 +5,12 @@ import type { ContractTransactionResponse } from "ethers";
 
 import type { InsuranceFund, MockPriceFeed, MockUSDC, ReferenceExchange } from "../../typechain-types/index.js";
 import { expectConserved, expectExchangeSolvent, type TokenBalances } from "./conservation.js";
-import { type ExchangeSuite, MARKET_ID, START_PRICE } from "./exchangeFixture.js";
-import { FLOOR, TARGET_SHARE_BPS } from "./fundFixture.js";
-import type { ExchangeParams } from "./model/exchange.js";
-import type { FeePolicyModel } from "./model/feePolicies.js";
-import { type LiquidationStep, ScenarioBook, type TradeStep } from "./model/scenarioBook.js";
-import { MAX_UINT128, wad, WEEK } from "./units.js";
+import { type ExchangeSuite, MARKET_ID, START_PRICE } from "../../lib/exchangeFixture.js";
+import { FLOOR, TARGET_SHARE_BPS } from "../../lib/fundFixture.js";
+import type { ExchangeParams } from "../../lib/model/exchange.js";
+import type { FeePolicyModel } from "../../lib/model/feePolicies.js";
+import { type LiquidationStep, ScenarioBook, type TradeStep } from "../../lib/model/scenarioBook.js";
+import { MAX_UINT128, wad, WEEK } from "../../lib/units.js";
 
 /** The block timestamp a transaction was mined at (what the fund's open-interest window saw). */
 export async function minedAt(tx: ContractTransactionResponse | Promise<ContractTransactionResponse>): Promise<bigint> {

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import type { BaseContract } from "ethers";
 
 import { amounts, describeState, fundStates, Prng, TWO_128 } from "./feePolicyCases.js";
-import { FEE_KINDS, FeeKind, type FeePolicyModel, type FundState } from "./model/feePolicies.js";
+import { FEE_KINDS, FeeKind, type FeePolicyModel, type FundState } from "../../lib/model/feePolicies.js";
 
 /**
  * The most gas a whole direct call of `split` or `band` may take, the 21,000 base cost and the calldata

@@ -17,17 +17,17 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { deployExchange, MARKET_ID } from "../helpers/exchangeFixture.js";
-import { fixedShareModel, SPARK_SHARES } from "../helpers/model/feePolicies.js";
+import { deployExchange, MARKET_ID } from "../../lib/exchangeFixture.js";
+import { fixedShareModel, SPARK_SHARES } from "../../lib/model/feePolicies.js";
 import {
   LossMarket,
   paysAtLeastShare,
   paysAtMostOneUnitAbove,
   Rational,
   socialize,
-} from "../helpers/model/lossIndex.js";
+} from "../../lib/model/lossIndex.js";
 import { scenarioDriver } from "../helpers/scenario.js";
-import { usdc, wad } from "../helpers/units.js";
+import { usdc, wad } from "../../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 

@@ -13,11 +13,11 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { deployExchange, MARKET_ID } from "../helpers/exchangeFixture.js";
-import * as model from "../helpers/model/exchange.js";
-import { fixedShareModel, SPARK_SHARES } from "../helpers/model/feePolicies.js";
+import { deployExchange, MARKET_ID } from "../../lib/exchangeFixture.js";
+import * as model from "../../lib/model/exchange.js";
+import { FeeKind, fixedShareModel, SPARK_SHARES } from "../../lib/model/feePolicies.js";
 import { scenarioDriver } from "../helpers/scenario.js";
-import { usdc, wad } from "../helpers/units.js";
+import { usdc, WAD, wad } from "../../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -26,7 +26,6 @@ const SPARK = fixedShareModel(SPARK_SHARES.tradingFeeShareBps, SPARK_SHARES.pena
 
 const SEED = usdc(10_000);
 const UNKNOWN = 9n;
-const TRADING_FEE = 0n;
 
 /** Spin's bankruptcy of Alice (shortfall 208, reward 34 on 6,800 liquidated), claimed with Mallory as liquidator. */
 function claimForMallory(account: string, liquidator: string) {
@@ -97,7 +96,7 @@ describe("scenario: safety rails", () => {
     const trade = await d.trade(dave, wad(1), MARKET_ID);
     await expect(trade.tx)
       .to.emit(s.fund, "InsuranceFundFeeCollected")
-      .withArgs(MARKET_ID, TRADING_FEE, usdc("1.7"), usdc("0.85"), usdc("0.85"), 0n);
+      .withArgs(MARKET_ID, FeeKind.TradingFee, usdc("1.7"), usdc("0.85"), usdc("0.85"), 0n);
 
     // The guardian resumes payouts: Alice's liquidation now runs the waterfall. The fund pays Kim 34 and the
     // exchange her 208.
@@ -141,7 +140,7 @@ describe("scenario: safety rails", () => {
     await unknownOnFund(s.fund.market(UNKNOWN));
     await unknownOnFund(s.fund.lossIndex(UNKNOWN));
     await unknownOnFund(s.fund.positionLoss(UNKNOWN, wad(1), 0n));
-    await unknownOnFund(s.fund.connect(mallory).collectFee(UNKNOWN, TRADING_FEE, usdc(1)));
+    await unknownOnFund(s.fund.connect(mallory).collectFee(UNKNOWN, FeeKind.TradingFee, usdc(1)));
     await unknownOnFund(s.fund.connect(mallory).recordOpenInterest(UNKNOWN, usdc(1)));
     await unknownOnFund(
       s.fund.connect(mallory).coverBankruptcy(UNKNOWN, claimForMallory(alice.address, mallory.address)),
@@ -213,7 +212,7 @@ describe("scenario: safety rails", () => {
     // rounded towards zero.
     const collateral = usdc(4_000) - usdc(16);
     const equity = collateral + usdc(2_400);
-    const ratio = (equity * model.WAD) / collateral;
+    const ratio = (equity * WAD) / collateral;
     expect(ratio).to.equal(1_602_409_638_554_216_867n);
     await expect(s.exchange.connect(kim).liquidate(carol.address, MARKET_ID))
       .to.be.revertedWithCustomError(s.exchange, "ReferenceExchangeAccountHealthy")
@@ -237,7 +236,7 @@ describe("scenario: safety rails", () => {
     await s.quote.mint(mallory.address, usdc(100));
     await s.quote.connect(mallory).approve(s.fundAddress, usdc(100));
     d.book.mint(mallory.address, usdc(100));
-    await notTheExchange(s.fund.connect(mallory).collectFee(MARKET_ID, TRADING_FEE, usdc(100)));
+    await notTheExchange(s.fund.connect(mallory).collectFee(MARKET_ID, FeeKind.TradingFee, usdc(100)));
     await notTheExchange(s.fund.connect(mallory).recordOpenInterest(MARKET_ID, usdc(1)));
     await notTheExchange(
       s.fund.connect(mallory).coverBankruptcy(MARKET_ID, claimForMallory(alice.address, mallory.address)),

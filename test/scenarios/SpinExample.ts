@@ -9,9 +9,9 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { deployExchange, MARKET_ID } from "../helpers/exchangeFixture.js";
-import * as model from "../helpers/model/exchange.js";
-import { usdc, wad } from "../helpers/units.js";
+import { deployExchange, MARKET_ID } from "../../lib/exchangeFixture.js";
+import * as model from "../../lib/model/exchange.js";
+import { usdc, wad } from "../../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 

@@ -28,19 +28,18 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { deployExchange, feedAnswer, FEED_DECIMALS, MARKET_ID } from "../helpers/exchangeFixture.js";
-import { FLOOR } from "../helpers/fundFixture.js";
-import { FeeKind, SPIN_BANDS, targetBandsModel } from "../helpers/model/feePolicies.js";
-import { BUCKETS } from "../helpers/model/openInterestWindow.js";
+import { deployExchange, feedAnswer, FEED_DECIMALS, MARKET_ID } from "../../lib/exchangeFixture.js";
+import { FLOOR } from "../../lib/fundFixture.js";
+import { FeeKind, SPIN_BANDS, targetBandsModel } from "../../lib/model/feePolicies.js";
+import { BUCKETS } from "../../lib/model/openInterestWindow.js";
 import { type Actor, scenarioDriver } from "../helpers/scenario.js";
-import { MAX_UINT128, usdc, wad, WEEK } from "../helpers/units.js";
+import { HOUR, MAX_UINT128, usdc, wad, WEEK } from "../../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 
 const SPIN = targetBandsModel(SPIN_BANDS);
 const BIG = MARKET_ID;
 const SMALL = 2n;
-const HOUR = 3_600n;
 const [LOW, MIDDLE, TOP] = [0, 1, 2];
 
 describe("scenario: Spin's thresholds", () => {

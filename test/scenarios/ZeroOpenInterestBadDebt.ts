@@ -11,10 +11,10 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { deployExchange, MARKET_ID } from "../helpers/exchangeFixture.js";
-import { FeeKind, fixedShareModel, SPARK_SHARES } from "../helpers/model/feePolicies.js";
+import { deployExchange, MARKET_ID } from "../../lib/exchangeFixture.js";
+import { FeeKind, fixedShareModel, SPARK_SHARES } from "../../lib/model/feePolicies.js";
 import { scenarioDriver } from "../helpers/scenario.js";
-import { usdc, wad } from "../helpers/units.js";
+import { usdc, wad } from "../../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 

@@ -1,12 +1,13 @@
 // The fund's exchange-facing calls, called directly by an account standing in for the market's exchange, each in
 // steady state (fees, open-interest reports and earlier bankruptcies behind it).
 
-import { MARKET_ID } from "../../../test/helpers/exchangeFixture.js";
-import { deployFund, type FundSuite, registerMarket, seed } from "../../../test/helpers/fundFixture.js";
-import { SPIN_BANDS } from "../../../test/helpers/model/feePolicies.js";
-import { MAX_UINT128, usdc, wad } from "../../../test/helpers/units.js";
+import { MARKET_ID } from "../../../lib/exchangeFixture.js";
+import { deployFund, type FundSuite, registerMarket, seed } from "../../../lib/fundFixture.js";
+import { SPIN_BANDS } from "../../../lib/model/feePolicies.js";
+import { MAX_UINT128, usdc, wad } from "../../../lib/units.js";
 import { Clock, createChain, type Ethers, gasOf, T0 } from "../chain.js";
-import { type BenchResults, DAY, HOUR, LIQUIDATION_PENALTY, TRADING_FEE } from "./results.js";
+import { FeeKind } from "../../../lib/model/feePolicies.js";
+import { type BenchResults, DAY, HOUR } from "./results.js";
 
 /** A fund whose exchange is an account (signer 3) that calls it directly, with fees and history behind it. */
 async function fundSuite(ethers: Ethers, clock: Clock, policy: string): Promise<FundSuite> {
@@ -24,8 +25,8 @@ async function fundSuite(ethers: Ethers, clock: Clock, policy: string): Promise<
     await suite.fund.connect(suite.exchange).recordOpenInterest(MARKET_ID, usdc(1_000_000) + usdc(day));
   }
   clock.advance(HOUR);
-  await suite.fund.connect(suite.exchange).collectFee(MARKET_ID, TRADING_FEE, usdc(2));
-  await suite.fund.connect(suite.exchange).collectFee(MARKET_ID, LIQUIDATION_PENALTY, usdc(10));
+  await suite.fund.connect(suite.exchange).collectFee(MARKET_ID, FeeKind.TradingFee, usdc(2));
+  await suite.fund.connect(suite.exchange).collectFee(MARKET_ID, FeeKind.LiquidationPenalty, usdc(10));
   return suite;
 }
 
@@ -52,9 +53,11 @@ export async function benchFundCalls(results: BenchResults): Promise<void> {
     const suite = await fundSuite(ethers, clock, policy);
     const fund = suite.fund.connect(suite.exchange);
     clock.advance(HOUR);
-    results.gas[`fund.collectFee.tradingFee.${key}`] = await gasOf(fund.collectFee(MARKET_ID, TRADING_FEE, usdc(2)));
+    results.gas[`fund.collectFee.tradingFee.${key}`] = await gasOf(
+      fund.collectFee(MARKET_ID, FeeKind.TradingFee, usdc(2)),
+    );
     results.gas[`fund.collectFee.penalty.${key}`] = await gasOf(
-      fund.collectFee(MARKET_ID, LIQUIDATION_PENALTY, usdc(10)),
+      fund.collectFee(MARKET_ID, FeeKind.LiquidationPenalty, usdc(10)),
     );
     rows.push([`collectFee(trading fee, 2 USDC), ${policyName}`, results.gas[`fund.collectFee.tradingFee.${key}`]]);
     rows.push([

@@ -1,8 +1,8 @@
 // Per liquidation through the reference exchange, in the market of the trades (trades.ts): a solvent one and a
 // bankrupt one that the fund covers, each transaction whole and the module's part inside it.
 
-import { MARKET_ID } from "../../../test/helpers/exchangeFixture.js";
-import { usdc, wad } from "../../../test/helpers/units.js";
+import { MARKET_ID } from "../../../lib/exchangeFixture.js";
+import { usdc, wad } from "../../../lib/units.js";
 import { WITH_AND_WITHOUT } from "./module-gas.js";
 import { type BenchResults, HOUR } from "./results.js";
 import type { TradingMarket } from "./trades.js";

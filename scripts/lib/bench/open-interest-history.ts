@@ -1,12 +1,13 @@
 // Open-interest recording and the 7-day average vs history: 1, 30 and 365 days of reports, then a read of the
 // average, a fee that reads it and the next report, each an O(1) series.
 
-import { MARKET_ID } from "../../../test/helpers/exchangeFixture.js";
-import { deployFund, registerMarket, seed } from "../../../test/helpers/fundFixture.js";
-import { SPIN_BANDS } from "../../../test/helpers/model/feePolicies.js";
-import { MAX_UINT128, usdc } from "../../../test/helpers/units.js";
+import { MARKET_ID } from "../../../lib/exchangeFixture.js";
+import { deployFund, registerMarket, seed } from "../../../lib/fundFixture.js";
+import { SPIN_BANDS } from "../../../lib/model/feePolicies.js";
+import { MAX_UINT128, usdc } from "../../../lib/units.js";
 import { createChain, gasOf, T0 } from "../chain.js";
-import { type BenchResults, DAY, HISTORY_DAYS, ratio, TRADING_FEE, WHOLE_WINDOW_DAYS } from "./results.js";
+import { FeeKind } from "../../../lib/model/feePolicies.js";
+import { type BenchResults, DAY, HISTORY_DAYS, ratio, WHOLE_WINDOW_DAYS } from "./results.js";
 
 /** Open-interest reports per day: one on each 6-hour bucket boundary. */
 const REPORTS_PER_DAY = 4;
@@ -33,7 +34,7 @@ export async function benchOpenInterestHistory(results: BenchResults): Promise<v
     // then report (crossing one boundary, as every report before).
     clock.at(T0 + days * DAY);
     const average = Number(await suite.fund.averageOpenInterest.estimateGas());
-    const collect = await gasOf(fund.collectFee(MARKET_ID, TRADING_FEE, usdc(2)));
+    const collect = await gasOf(fund.collectFee(MARKET_ID, FeeKind.TradingFee, usdc(2)));
     const record = await gasOf(fund.recordOpenInterest(MARKET_ID, openInterest(reports)));
 
     const entries = { averageOpenInterest: average, collectFee: collect, record };

@@ -7,8 +7,8 @@
 // block grows with its state), and queuing many transactions per block is slower still (every transaction sent
 // while automining is off re-runs the pending block).
 
-import { deployExchange, type ExchangeSuite, MARKET_ID } from "../../../test/helpers/exchangeFixture.js";
-import { usdc, wad } from "../../../test/helpers/units.js";
+import { deployExchange, type ExchangeSuite, MARKET_ID } from "../../../lib/exchangeFixture.js";
+import { usdc, wad } from "../../../lib/units.js";
 import { callsOf, createChain, type Ethers, gasOf, T0 } from "../chain.js";
 import { moduleGas } from "./module-gas.js";
 import { type BenchResults, HOUR, ratio } from "./results.js";

@@ -3,9 +3,6 @@
 
 export const HOUR = 3_600;
 export const DAY = 86_400;
-/** The fee kinds of `collectFee`. */
-export const TRADING_FEE = 0;
-export const LIQUIDATION_PENALTY = 1;
 
 /** The open-position counts of the O(1) series, all of them (a full run: the only one that may write the snapshot). */
 export const ALL_POSITION_COUNTS = [1, 100, 10_000];

@@ -3,8 +3,8 @@
 
 import type { ContractTransactionResponse } from "ethers";
 
-import { deployExchange, type ExchangeSuite, MARKET_ID } from "../../../test/helpers/exchangeFixture.js";
-import { MAX_UINT128, usdc, wad } from "../../../test/helpers/units.js";
+import { deployExchange, type ExchangeSuite, MARKET_ID } from "../../../lib/exchangeFixture.js";
+import { MAX_UINT128, usdc, wad } from "../../../lib/units.js";
 import { callsOf, Clock, createChain, type Ethers, intrinsicGas, T0 } from "../chain.js";
 import { moduleGas, WITH_AND_WITHOUT, withAndWithout } from "./module-gas.js";
 import { type BenchResults, DAY, HOUR } from "./results.js";

@@ -1,5 +1,7 @@
 // The demo's settings and its calendar: which act each simulated day belongs to.
 
+import { USDC } from "../../../lib/units.js";
+
 /** Spark's fixed share (LocalSparkSuite) or Spin's target bands (LocalSuite, the default). */
 export type DemoPolicy = "spin" | "spark";
 
@@ -26,8 +28,6 @@ export interface DemoConfig {
   /** The second crash's gap, in bps of the price: most levered longs go bankrupt, beyond the limit. */
   secondDropBps: number;
 }
-
-const USDC = 1_000_000n;
 
 export const DEFAULT_DEMO_CONFIG: DemoConfig = {
   policy: "spin",

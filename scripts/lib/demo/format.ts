@@ -1,9 +1,7 @@
 // How the demo's numbers read: the step table (console and Markdown) and the progress lines.
+import { USDC, WAD } from "../../../lib/units.js";
 import type { DemoPolicy, Schedule } from "./config.js";
-import type { DemoRow } from "./simulation.js";
-
-const USDC = 1_000_000n;
-const WAD = 10n ** 18n;
+import type { DemoRow } from "./rows.js";
 
 /** Whole token units with thousands separators, rounded down: 237416_600000n -> "237,416". */
 export function usd(amount: bigint): string {

@@ -1,7 +1,7 @@
 // The demo's draws, on the project's seeded generator (scripts/lib/splitmix64.ts): integer draws only, so that
 // one seed gives the same market on every machine and every Node version.
 
-import { SplitMix64 } from "../splitmix64.js";
+import { SplitMix64 } from "../../../lib/prng.js";
 
 export class DemoRandom extends SplitMix64 {
   constructor(seed: bigint) {

@@ -6,11 +6,11 @@ import path from "node:path";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 
+import { USDC } from "../../../lib/units.js";
 import type { Act, DemoConfig } from "./config.js";
 import { bandName, millions, percent, price, tableMarkdown, usd } from "./format.js";
-import type { DemoResult, DemoRow } from "./simulation.js";
+import type { DemoResult, DemoRow } from "./rows.js";
 
-const USDC = 1_000_000n;
 const FLOW_SERIES = ["income", "paid out", "socialized", "swept"];
 
 /** Where the report went. */

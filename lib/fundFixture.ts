@@ -1,6 +1,6 @@
 import { network } from "hardhat";
 
-import { GOVERNOR_FUNCTIONS, GOVERNOR_ROLE, GUARDIAN_FUNCTIONS, GUARDIAN_ROLE } from "../../scripts/lib/roles.js";
+import { GOVERNOR_FUNCTIONS, GOVERNOR_ROLE, GUARDIAN_FUNCTIONS, GUARDIAN_ROLE } from "./roles.js";
 import { MAX_UINT128, usdc, WEEK } from "./units.js";
 
 export type Connection = Awaited<ReturnType<typeof network.create>>;

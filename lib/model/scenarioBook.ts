@@ -11,8 +11,8 @@ import { FeeKind, type FeePolicyModel, type FundState } from "./feePolicies.js";
 import * as lossIndex from "./lossIndex.js";
 import { OpenInterestHistory } from "./openInterestWindow.js";
 import { type Cover, waterfall } from "./waterfall.js";
+import { MAX_BPS, MAX_UINT128 } from "../units.js";
 
-const MAX_UINT128 = 2n ** 128n - 1n;
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
 /** One account in one market: its position and the loss index it last settled at. */
@@ -213,7 +213,7 @@ export class ScenarioBook {
 
   /** max(target share of the average open interest rounded up, floor). */
   target(time: bigint): bigint {
-    const share = ex.ceilDiv(this.averageOpenInterest(time) * this.options.targetShareBps, ex.MAX_BPS);
+    const share = ex.ceilDiv(this.averageOpenInterest(time) * this.options.targetShareBps, MAX_BPS);
     return share > this.options.floor ? share : this.options.floor;
   }
 

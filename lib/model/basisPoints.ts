@@ -2,10 +2,7 @@
 // from the spec's words: a share of an amount is amount * bps / 10,000, rounded down for whoever keeps the rest
 // and up for whoever receives the share, exact to the last unit for every uint256 amount.
 
-/** 100 %. */
-export const MAX_BPS = 10_000n;
-/** The largest value a uint256 holds: a result above it cannot be returned. */
-export const MAX_UINT256 = 2n ** 256n - 1n;
+import { MAX_BPS, MAX_UINT256 } from "../units.js";
 
 function checked(result: bigint): bigint {
   if (result > MAX_UINT256) throw new RangeError(`result ${result} does not fit in a uint256`);

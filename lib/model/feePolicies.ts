@@ -1,8 +1,7 @@
 // Bigint reference model of the two fee-split policies, written from SPEC.md section 2 (and section 3 for
 // the floor), independently of the contracts. Every rounding is named and says whom it favours.
 
-/** 100 % in basis points. */
-export const MAX_BPS = 10_000n;
+import { MAX_BPS, usdc } from "../units.js";
 
 /** The income kinds, numbered as in `IFeePolicy.FeeKind`. */
 export enum FeeKind {
@@ -31,11 +30,6 @@ export interface FeePolicyModel {
   readonly bandCount: number;
   split(kind: FeeKind, amount: bigint, state: FundState): Split;
   band(state: FundState): number;
-}
-
-/** USDC has 6 decimals: `usdc(200_000)` is 200,000 USDC. */
-export function usdc(whole: bigint | number): bigint {
-  return BigInt(whole) * 10n ** 6n;
 }
 
 /** ceil(a / b) for a >= 0, b > 0. */

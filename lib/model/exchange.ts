@@ -1,8 +1,8 @@
 // An independent bigint model of the reference exchange's money (SPEC section 6 and the exchange's NatSpec),
 // written from the rules, not from the contract: signed values are rounded with plain floor/ceil divisions.
 
-export const WAD = 10n ** 18n;
-export const MAX_BPS = 10_000n;
+import { MAX_BPS, WAD } from "../units.js";
+import { SCALE as LOSS_INDEX_SCALE } from "./lossIndex.js";
 
 export interface ExchangeParams {
   tradingFeeBps: bigint;
@@ -159,7 +159,6 @@ export function liquidate(p: ModelPosition, price: bigint, params: ExchangeParam
 }
 
 /** What a position of |base| owes for the loss index moving from `settled` to `index` (rounded up). */
-export const LOSS_INDEX_SCALE = 10n ** 60n;
 export const lossIncrement = (loss: bigint, openBase: bigint): bigint => ceilDiv(loss * LOSS_INDEX_SCALE, openBase);
 export const positionLoss = (absBase: bigint, settled: bigint, index: bigint): bigint =>
   ceilDiv(absBase * (index - settled), LOSS_INDEX_SCALE);

@@ -6,10 +6,10 @@
 // so tests can check "the sum charged is never below the loss" and "no position pays more than one unit above
 // its exact share" without trusting the contract.
 
+import { MAX_UINT256 } from "../units.js";
+
 /** The index's fixed-point scale. */
 export const SCALE = 10n ** 60n;
-/** The largest value a uint256 holds: the index can never go past it. */
-export const MAX_UINT256 = 2n ** 256n - 1n;
 
 /** `ceil(a / b)` for a >= 0, b > 0. */
 export function ceilDiv(a: bigint, b: bigint): bigint {

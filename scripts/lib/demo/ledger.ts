@@ -1,0 +1,87 @@
+// The ledger of one demo day: what the events of its receipts say, booked as each transaction is mined.
+import type { ContractTransactionReceipt, Log } from "ethers";
+
+import { WAD } from "../../../lib/units.js";
+import type { InsuranceFund, ReferenceExchange } from "../../../typechain-types/index.js";
+
+/** What the events of one day's receipts say. */
+export class DayLedger {
+  deposited = 0n;
+  income = 0n;
+  rewardsPaid = 0n;
+  shortfallsPaid = 0n;
+  socialized = 0n;
+  badDebt = 0n;
+  swept = 0n;
+  trades = 0;
+  volume = 0n;
+  tradingFees = 0n;
+  liquidations = 0;
+  bankruptcies = 0;
+  settlements = 0;
+  settled = 0n;
+  rejected = 0;
+  gapFromWad = 0n;
+  gapToWad = 0n;
+
+  /** Books the fund's and the exchange's events of one receipt into the day's ledger. */
+  book(
+    receipt: ContractTransactionReceipt,
+    c: { fund: InsuranceFund; exchange: ReferenceExchange },
+    addresses: { fund: string; exchange: string },
+  ): void {
+    const l = this;
+    for (const log of receipt.logs as Log[]) {
+      const address = log.address.toLowerCase();
+      if (address === addresses.fund.toLowerCase()) {
+        const event = c.fund.interface.parseLog(log);
+        if (!event) continue;
+        switch (event.name) {
+          case "InsuranceFundDeposited":
+            l.deposited += event.args.amount;
+            break;
+          case "InsuranceFundFeeCollected":
+            l.income += (event.args.fundPart as bigint) - (event.args.badDebtRepaid as bigint);
+            break;
+          case "InsuranceFundLiquidatorRewarded":
+            l.rewardsPaid += event.args.amount;
+            break;
+          case "InsuranceFundShortfallCovered":
+            l.shortfallsPaid += event.args.amount;
+            break;
+          case "InsuranceFundLossSocialized":
+            l.socialized += event.args.amount;
+            break;
+          case "InsuranceFundBadDebtRecorded":
+            l.badDebt += event.args.amount;
+            break;
+          case "InsuranceFundSurplusSwept":
+            l.swept += event.args.surplus;
+            break;
+        }
+      } else if (address === addresses.exchange.toLowerCase()) {
+        const event = c.exchange.interface.parseLog(log);
+        if (!event) continue;
+        switch (event.name) {
+          case "ReferenceExchangeTraded": {
+            const size: bigint = event.args.sizeDeltaWad;
+            l.trades++;
+            l.volume += ((size < 0n ? -size : size) * event.args.priceWad) / WAD / 10n ** 12n;
+            l.tradingFees += event.args.fee;
+            break;
+          }
+          case "ReferenceExchangeLiquidated":
+            l.liquidations++;
+            break;
+          case "ReferenceExchangeBankruptcyCovered":
+            l.bankruptcies++;
+            break;
+          case "ReferenceExchangeLossSettled":
+            l.settlements++;
+            l.settled += event.args.loss;
+            break;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,241 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { deployExchange, MARKET_ID } from "../../lib/exchangeFixture.js";
+import { FeeKind } from "../../lib/model/feePolicies.js";
+import * as model from "../../lib/model/exchange.js";
+import { waterfall } from "../../lib/model/waterfall.js";
+import { MAX_UINT128, usdc, wad } from "../../lib/units.js";
+import {
+  expectSolvent,
+  openPosition,
+  P,
+  positionOf,
+  Q,
+  referenceExchangeFixtures,
+} from "../helpers/referenceExchange.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { loadFixture } = networkHelpers;
+const { aliceLongFixture, exchangeFixture } = referenceExchangeFixtures(ethers);
+
+describe("ReferenceExchange", () => {
+  // ================================================================ liquidation
+
+  describe("liquidate", () => {
+    it("test_liquidate_revertsForAHealthyAccountAtTheExactRatio", async () => {
+      const s = await loadFixture(aliceLongFixture);
+      // Liquidatable below equity 0.7 x 992 = 694.4, i.e. a price below 1,925.6.
+      await s.setPrice("1925.6");
+      await expect(s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID))
+        .to.be.revertedWithCustomError(s.exchange, "ReferenceExchangeAccountHealthy")
+        .withArgs(s.alice.address, MARKET_ID, wad("0.7"));
+      await s.setPrice("1925.59999999");
+      await s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID);
+      expect((await positionOf(s, s.alice)).base).to.equal(0n);
+    });
+
+    it("test_liquidate_revertsWithoutAPosition", async () => {
+      const s = await loadFixture(exchangeFixture);
+      await s.depositFor(s.alice, usdc(1_000));
+      await expect(s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID))
+        .to.be.revertedWithCustomError(s.exchange, "ReferenceExchangeNoPosition")
+        .withArgs(s.alice.address, MARKET_ID);
+      await expect(s.exchange.connect(s.dave).liquidate(s.alice.address, 9n))
+        .to.be.revertedWithCustomError(s.exchange, "ReferenceExchangeUnknownMarket")
+        .withArgs(9n);
+    });
+
+    it("test_liquidate_solventAccountPaysThePenaltySplit", async () => {
+      const s = await loadFixture(aliceLongFixture);
+      await s.setPrice(1_900);
+      const expected = model.liquidate(await positionOf(s, s.alice), wad(1_900), P, Q);
+      // uPnL -400, equity 592; penalty 1 % of 7,600 = 76: 38 to Dave, 38 to the fee splitter (19 / 19).
+      expect(expected).to.deep.include({
+        realizedPnl: -usdc(400),
+        penaltyPaid: usdc(76),
+        liquidatorReward: usdc(38),
+        collateralAfter: usdc(516),
+      });
+      const fundBefore = await s.fund.fundBalance();
+      const tx = s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID);
+      await expect(tx)
+        .to.emit(s.exchange, "ReferenceExchangeLiquidated")
+        .withArgs(s.alice.address, MARKET_ID, s.dave.address, wad(4), wad(1_900), -usdc(400), usdc(76), usdc(38));
+      await expect(tx)
+        .to.emit(s.fund, "InsuranceFundFeeCollected")
+        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(38), usdc(19), usdc(19), 0n);
+      await expect(tx).to.emit(s.fund, "InsuranceFundOpenInterestRecorded").withArgs(MARKET_ID, 0n, 0n);
+      await expect(tx).not.to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered");
+      expect(await positionOf(s, s.alice)).to.deep.equal(model.flat(usdc(516)));
+      expect(await s.quote.balanceOf(s.dave.address)).to.equal(usdc(38));
+      expect(await s.fund.fundBalance()).to.equal(fundBefore + usdc(19));
+      await s.exchange.connect(s.alice).withdraw(MARKET_ID, usdc(516));
+      await expectSolvent(s, [s.alice]);
+    });
+
+    it("test_liquidate_penaltyIsAtMostWhatTheCollateralHolds", async () => {
+      const s = await loadFixture(aliceLongFixture);
+      await s.setPrice(1_760); // equity 32, penalty 70.4
+      const expected = model.liquidate(await positionOf(s, s.alice), wad(1_760), P, Q);
+      expect(expected).to.deep.include({ bankrupt: false, penalty: usdc("70.4"), penaltyPaid: usdc(32) });
+      await expect(s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID))
+        .to.emit(s.fund, "InsuranceFundFeeCollected")
+        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(16), usdc(8), usdc(8), 0n);
+      expect(await s.quote.balanceOf(s.dave.address)).to.equal(usdc(16));
+      expect(await positionOf(s, s.alice)).to.deep.equal(model.flat(0n));
+      await expectSolvent(s, [s.alice]);
+    });
+
+    it("test_liquidate_bankruptAccountSpinsExample", async () => {
+      // Spin: Alice's collateral is 1,000 USDC with a uPnL of -1,200; Bob liquidates her; the 1,000 is in the
+      // vault already, and the missing 200 plus Bob's reward are paid by the insurance fund.
+      const s = await deployExchange(ethers, { params: { tradingFeeBps: 0n } });
+      await openPosition(s, s.alice, usdc(1_000), wad(4));
+      await s.setPrice(1_700);
+      const h = await s.exchange.accountHealth(s.alice.address, MARKET_ID);
+      expect([h.collateral, h.unrealizedPnl, h.equity, h.bankrupt]).to.deep.equal([
+        usdc(1_000),
+        -usdc(1_200),
+        -usdc(200),
+        true,
+      ]);
+      const expected = model.liquidate(await positionOf(s, s.alice), wad(1_700), s.params, Q);
+      // Penalty 1 % of 6,800 = 68; Bob's reward is his half of it, 34.
+      expect(expected).to.deep.include({ shortfall: usdc(200), claimedReward: usdc(34), penaltyPaid: 0n });
+      const tx = s.exchange.connect(s.bob).liquidate(s.alice.address, MARKET_ID);
+      await expect(tx)
+        .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")
+        .withArgs(s.alice.address, MARKET_ID, usdc(200), usdc(34), usdc(200), 0n, 0n);
+      await expect(tx)
+        .to.emit(s.exchange, "ReferenceExchangeLiquidated")
+        .withArgs(s.alice.address, MARKET_ID, s.bob.address, wad(4), wad(1_700), -usdc(1_200), 0n, 0n);
+      expect(await s.quote.balanceOf(s.bob.address)).to.equal(usdc(34));
+      expect(await s.quote.balanceOf(s.exchangeAddress)).to.equal(usdc(1_200));
+      expect(await s.fund.fundBalance()).to.equal(usdc(10_000) - usdc(234));
+      expect(await positionOf(s, s.alice)).to.deep.equal(model.flat(0n));
+      expect(await s.exchange.counterpartyRealizedPnl()).to.equal(usdc(1_200));
+      await expectSolvent(s, [s.alice]);
+    });
+
+    it("test_liquidate_bankruptAccountWithinTheInsuranceLimit", async () => {
+      const s = await deployExchange(ethers, { insuranceLimit: usdc(100) });
+      await openPosition(s, s.alice, usdc(1_000), wad(4));
+      await openPosition(s, s.bob, usdc(2_000), -wad(3));
+      await s.setPrice(1_700);
+      const claim = model.liquidate(await positionOf(s, s.alice), wad(1_700), P, Q);
+      const cover = waterfall(
+        {
+          balance: await s.fund.fundBalance(),
+          insuranceLimit: usdc(100),
+          insurancePaid: 0n,
+          rewardCap: MAX_UINT128,
+          rewardCapBps: 10_000n,
+        },
+        {
+          shortfall: claim.shortfall,
+          reward: claim.claimedReward,
+          liquidatedNotional: claim.notional,
+          openBase: wad(3),
+        },
+      );
+      // 100 of limit: the reward (34) first, then 66 of the 208 shortfall; 142 is socialized over Bob's 3.
+      expect(cover).to.deep.equal({
+        rewardPaid: usdc(34),
+        shortfallPaid: usdc(66),
+        socialized: usdc(142),
+        badDebt: 0n,
+      });
+      await expect(s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID))
+        .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")
+        .withArgs(s.alice.address, MARKET_ID, usdc(208), usdc(34), usdc(66), usdc(142), 0n);
+      expect(await s.exchange.unsettledSocializedLoss()).to.equal(usdc(142));
+      expect((await s.exchange.market(MARKET_ID)).unsettledSocializedLoss).to.equal(usdc(142));
+      await expectSolvent(s, [s.alice, s.bob]);
+      // Bob settles it all, rounded up: one unit more than 142.
+      const loss = model.positionLoss(wad(3), 0n, model.lossIncrement(usdc(142), wad(3)));
+      expect(loss).to.equal(usdc(142) + 1n);
+      await s.exchange.settle(s.bob.address, MARKET_ID);
+      expect(await s.exchange.unsettledSocializedLoss()).to.equal(-1n);
+      await expectSolvent(s, [s.alice, s.bob]);
+    });
+
+    it("test_liquidate_bankruptAccountWithNoOpenPositionsLeftIsBadDebtRepaidByIncome", async () => {
+      const s = await deployExchange(ethers, { fundSeed: 0n, params: { tradingFeeBps: 0n } });
+      await openPosition(s, s.alice, usdc(1_000), wad(4));
+      await s.setPrice(1_700);
+      // The fund holds nothing and nobody else is open: all 200 become the market's bad debt.
+      await expect(s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID))
+        .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")
+        .withArgs(s.alice.address, MARKET_ID, usdc(200), 0n, 0n, 0n, usdc(200));
+      expect(await s.exchange.badDebtOutstanding()).to.equal(usdc(200));
+      expect((await s.exchange.market(MARKET_ID)).badDebtOutstanding).to.equal(usdc(200));
+      await expectSolvent(s, [s.alice]);
+
+      // The next fee's fund part (half of 1.7) repays it, and the exchange keeps that part.
+      await s.exchange.setMarketParams(MARKET_ID, P);
+      await s.depositFor(s.bob, usdc(1_000));
+      const tx = s.exchange.connect(s.bob).trade(MARKET_ID, wad(1));
+      await expect(tx)
+        .to.emit(s.fund, "InsuranceFundFeeCollected")
+        .withArgs(MARKET_ID, FeeKind.TradingFee, usdc("1.7"), usdc("0.85"), usdc("0.85"), usdc("0.85"));
+      expect(await s.exchange.badDebtOutstanding()).to.equal(usdc("199.15"));
+      expect(await s.quote.balanceOf(s.exchangeAddress)).to.equal(usdc(2_000) - usdc("0.85"));
+      await expectSolvent(s, [s.alice, s.bob]);
+    });
+
+    it("test_liquidate_bankruptRevertsWhileTheFundIsPausedSolventDoesNot", async () => {
+      const s = await loadFixture(aliceLongFixture);
+      await openPosition(s, s.bob, usdc(1_000), wad(4));
+      await s.fund.connect(s.guardian).pause();
+      await s.setPrice(1_900); // both solvent and liquidatable
+      await s.exchange.connect(s.dave).liquidate(s.bob.address, MARKET_ID);
+      await s.setPrice(1_700); // Alice bankrupt
+      await expect(s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID)).to.be.revertedWithCustomError(
+        s.fund,
+        "InsuranceFundPaused",
+      );
+      await s.fund.connect(s.guardian).unpause();
+      await s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID);
+      await expectSolvent(s, [s.alice, s.bob]);
+    });
+
+    it("test_liquidate_positiveBankruptcyRatioLetsTheFundPayTheReward", async () => {
+      const s = await deployExchange(ethers, { params: { bankruptcyRatioWad: wad("0.1") } });
+      await openPosition(s, s.alice, usdc(1_000), wad(4));
+      await s.setPrice(1_760); // equity 32 of 992: ratio 0.032, below 0.1
+      const expected = model.liquidate(await positionOf(s, s.alice), wad(1_760), s.params, Q);
+      expect(expected).to.deep.include({
+        bankrupt: true,
+        penaltyPaid: usdc(32),
+        feeToFund: usdc(32),
+        shortfall: 0n,
+        claimedReward: usdc("35.2"),
+      });
+      const tx = s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID);
+      await expect(tx)
+        .to.emit(s.fund, "InsuranceFundFeeCollected")
+        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(32), usdc(16), usdc(16), 0n);
+      await expect(tx)
+        .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")
+        .withArgs(s.alice.address, MARKET_ID, 0n, usdc("35.2"), 0n, 0n, 0n);
+      expect(await s.quote.balanceOf(s.dave.address)).to.equal(usdc("35.2"));
+      expect(await positionOf(s, s.alice)).to.deep.equal(model.flat(0n));
+      await expectSolvent(s, [s.alice]);
+    });
+
+    it("test_liquidate_positiveBankruptcyRatioWithNoRewardSkipsTheFund", async () => {
+      const s = await deployExchange(ethers, {
+        params: { bankruptcyRatioWad: wad("0.1"), liquidatorShareBps: 0n },
+      });
+      await openPosition(s, s.alice, usdc(1_000), wad(4));
+      await s.setPrice(1_760);
+      const tx = s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID);
+      await expect(tx).not.to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered");
+      await expect(tx)
+        .to.emit(s.fund, "InsuranceFundFeeCollected")
+        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(32), usdc(16), usdc(16), 0n);
+      await expectSolvent(s, [s.alice]);
+    });
+  });
+});

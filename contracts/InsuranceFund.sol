@@ -175,7 +175,8 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         token.safeTransfer(treasury_, amount);
         // A token with a second entry point to the quote token's balances (legacy TUSD style) would move the
         // fund itself: undo the whole recovery.
-        if (_quoteToken.balanceOf(address(this)) != quoteHeld) revert InsuranceFundRecoveryMovedQuoteToken(address(token));
+        if (_quoteToken.balanceOf(address(this)) != quoteHeld)
+            revert InsuranceFundRecoveryMovedQuoteToken(address(token));
     }
 
     /// @inheritdoc IFeeSplitter

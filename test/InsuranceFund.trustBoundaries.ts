@@ -33,7 +33,12 @@ async function fundAtTarget() {
   // Registering a market waits for the delay too.
   const register = encode(suite.fund.interface, "registerMarket", [
     MARKET_ID,
-    { exchange: suite.exchange.address, insuranceLimit: usdc(1_000_000), rewardCap: MAX_UINT128, rewardCapBps: 10_000n },
+    {
+      exchange: suite.exchange.address,
+      insuranceLimit: usdc(1_000_000),
+      rewardCap: MAX_UINT128,
+      rewardCapBps: 10_000n,
+    },
   ]);
   await schedule(suite, register);
   await networkHelpers.time.increase(DELAY);
@@ -135,14 +140,12 @@ describe("InsuranceFund: trust boundaries", () => {
       const GOVERNOR_ROLE = 1n;
       // The admin's own calls wait (granting a new governor, re-pointing the fund's authority) ...
       expect((await manager.hasRole(0n, admin.address))[1]).to.equal(DELAY);
-      await expect(manager.connect(admin).grantRole(GOVERNOR_ROLE, suite.bob.address, 0n)).to.be.revertedWithCustomError(
-        manager,
-        "AccessManagerNotScheduled",
-      );
-      await expect(manager.connect(admin).updateAuthority(fundAddress, suite.bob.address)).to.be.revertedWithCustomError(
-        manager,
-        "AccessManagerNotScheduled",
-      );
+      await expect(
+        manager.connect(admin).grantRole(GOVERNOR_ROLE, suite.bob.address, 0n),
+      ).to.be.revertedWithCustomError(manager, "AccessManagerNotScheduled");
+      await expect(
+        manager.connect(admin).updateAuthority(fundAddress, suite.bob.address),
+      ).to.be.revertedWithCustomError(manager, "AccessManagerNotScheduled");
       // ... and the manager's own delays on the governor role and the fund are set to the governance delay (they
       // take effect after OpenZeppelin's minimum setback; until then the admin's execution delay covers them).
       await networkHelpers.time.increase(5n * 24n * 3600n);
@@ -212,7 +215,13 @@ describe("InsuranceFund: trust boundaries", () => {
   describe("a fund below its floor is never in the top band", () => {
     it("test_targetBands_belowTheFloorWithAShareAboveTheUpperBand_isNotTheTopBand", async () => {
       const policy = await ethers.deployContract("TargetBandsPolicy", [
-        { lowerBandBps: 200, upperBandBps: 500, lowTradingFeeShareBps: 2000, lowPenaltyShareBps: 4000, midPenaltyShareBps: 4000 },
+        {
+          lowerBandBps: 200,
+          upperBandBps: 500,
+          lowTradingFeeShareBps: 2000,
+          lowPenaltyShareBps: 4000,
+          midPenaltyShareBps: 4000,
+        },
       ]);
       // setTarget(1000, 200,000): R = 190,000 / (200,000 / 10 %) = 9.5 %; 834b281 put it in the top band.
       const state = { balance: usdc(190_000), averageOpenInterest: 0n, floor: usdc(200_000), targetShareBps: 1000n };

@@ -277,7 +277,10 @@ describe("deploy: InsuranceSuite modules", function () {
         // The admin's own calls and the governor's wait for the governance delay (2 days in the example).
         const delay = BigInt(parameter(parameters, moduleId, "governanceDelay"));
         expect(delay).to.equal(2n * 24n * 3600n);
-        expect(await manager.hasRole(ADMIN_ROLE, parameter(parameters, moduleId, "admin"))).to.deep.equal([true, delay]);
+        expect(await manager.hasRole(ADMIN_ROLE, parameter(parameters, moduleId, "admin"))).to.deep.equal([
+          true,
+          delay,
+        ]);
         expect(await manager.hasRole(ADMIN_ROLE, deployer.address)).to.deep.equal([false, 0n]);
         expect(await manager.hasRole(GOVERNOR_ROLE, parameter(parameters, moduleId, "governor"))).to.deep.equal([
           true,

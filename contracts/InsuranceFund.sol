@@ -44,6 +44,9 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     /// liquidation enough gas to finish if a policy loops.
     uint256 public constant POLICY_GAS_LIMIT = 100_000;
 
+    /// @notice The lowest target share `setTarget` accepts: 1 % of the average open interest.
+    uint16 public constant MIN_TARGET_SHARE_BPS = 100;
+
     /// @notice The amount a new policy is probed with when governance sets it.
     uint256 private constant POLICY_PROBE_AMOUNT = 1e6 + 1;
 
@@ -65,6 +68,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     IERC20 private immutable _quoteToken;
     uint8 private immutable _quoteDecimals;
     uint256 private immutable _windowSeconds;
+    uint128 private immutable _minFloor;
 
     /// @dev Both change on every fee: one slot, one write.
     uint128 private _balance;
@@ -90,6 +94,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     /// @param windowSeconds The averaging window of the open interest (7 days = 604,800).
     /// @param targetShareBps_ The target's share of the average open interest (5 % = 500).
     /// @param floor_ The target's floor in quote units (200,000 USDC = 200_000e6).
+    /// @param minFloor_ The lowest floor governance may ever set, fixed for the fund's life (<= `floor_`).
     /// @param feePolicy_ The fee policy.
     /// @param treasury_ Where the treasury's income and the surplus go.
     constructor(
@@ -98,6 +103,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         uint256 windowSeconds,
         uint16 targetShareBps_,
         uint128 floor_,
+        uint128 minFloor_,
         IFeePolicy feePolicy_,
         address treasury_
     ) AccessManaged(authority) {
@@ -106,6 +112,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         _quoteToken = quoteToken_;
         _quoteDecimals = IERC20Metadata(address(quoteToken_)).decimals();
         _windowSeconds = windowSeconds;
+        _minFloor = minFloor_;
         _openInterest.prepare();
         _setTarget(targetShareBps_, floor_);
         _setTreasury(treasury_);
@@ -130,7 +137,8 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IInsuranceVault
     function deposit(uint256 amount) external nonReentrant {
         if (amount == 0) revert InsuranceFundZeroAmount();
-        _balance = _toAmount(_balance + amount);
+        // Checked before the addition, so that even `2^256 - 1` gets the named error rather than an overflow.
+        _balance = _toAmount(_addCapped(_balance, amount));
         emit InsuranceFundDeposited(msg.sender, amount);
         _quoteToken.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -162,8 +170,13 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         amount = token.balanceOf(address(this));
         if (amount == 0) revert InsuranceFundZeroAmount();
         address treasury_ = _treasury;
+        uint256 quoteHeld = _quoteToken.balanceOf(address(this));
         emit InsuranceFundTokenRecovered(address(token), treasury_, amount);
         token.safeTransfer(treasury_, amount);
+        // A token with a second entry point to the quote token's balances (legacy TUSD style) would move the
+        // fund itself: undo the whole recovery.
+        if (_quoteToken.balanceOf(address(this)) != quoteHeld)
+            revert InsuranceFundRecoveryMovedQuoteToken(address(token));
     }
 
     /// @inheritdoc IFeeSplitter
@@ -257,11 +270,12 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
             emit InsuranceFundBadDebtRepaid(marketId, badDebtRepaid, marketBadDebt - badDebtRepaid);
         }
 
-        // Cannot underflow: `badDebtRepaid <= fundPart`.
+        // Cannot underflow: `badDebtRepaid <= fundPart`. The sums are checked (`_toAmount`): each term is below
+        // 2^256 - 2^128, so the additions cannot wrap before the check.
         unchecked {
-            _balance = _toAmount(_balance + (fundPart - badDebtRepaid));
+            _balance = _toAmount(_addCapped(_balance, fundPart - badDebtRepaid));
         }
-        _treasuryAccrued = _toAmount(_treasuryAccrued + treasuryPart);
+        _treasuryAccrued = _toAmount(_addCapped(_treasuryAccrued, treasuryPart));
 
         emit InsuranceFundFeeCollected(marketId, kind, amount, fundPart, treasuryPart, badDebtRepaid);
         // Cannot underflow: `badDebtRepaid <= fundPart <= amount`. The exchange keeps what repaid bad debt.
@@ -381,6 +395,11 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IInsuranceVault
     function floor() external view returns (uint128) {
         return _floor;
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function minFloor() external view returns (uint128) {
+        return _minFloor;
     }
 
     /// @inheritdoc IInsuranceVault
@@ -585,9 +604,10 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     }
 
     function _setTarget(uint16 targetShareBps_, uint128 floor_) private {
-        if (targetShareBps_ == 0 || targetShareBps_ > BasisPoints.MAX_BPS) {
-            revert InsuranceFundBpsOutOfBounds(targetShareBps_);
+        if (targetShareBps_ < MIN_TARGET_SHARE_BPS || targetShareBps_ > BasisPoints.MAX_BPS) {
+            revert InsuranceFundTargetShareOutOfBounds(targetShareBps_);
         }
+        if (floor_ < _minFloor) revert InsuranceFundFloorBelowMinimum(floor_, _minFloor);
         _targetShareBps = targetShareBps_;
         _floor = floor_;
         emit InsuranceFundTargetSet(targetShareBps_, floor_);
@@ -611,6 +631,14 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         }
         emit InsuranceFundFeePolicySet(address(_feePolicy), address(policy));
         _feePolicy = policy;
+    }
+
+    /// @dev `a + b`, saturating at `2^256 - 1` instead of overflowing, for `_toAmount` to name the error.
+    function _addCapped(uint256 a, uint256 b) private pure returns (uint256) {
+        unchecked {
+            uint256 sum = a + b;
+            return sum < a ? type(uint256).max : sum;
+        }
     }
 
     function _toAmount(uint256 amount) private pure returns (uint128) {

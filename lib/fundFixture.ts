@@ -1,6 +1,6 @@
 import { network } from "hardhat";
 
-import { GOVERNOR_FUNCTIONS, GOVERNOR_ROLE, GUARDIAN_FUNCTIONS, GUARDIAN_ROLE } from "./roles.js";
+import { ADMIN_ROLE, GOVERNOR_FUNCTIONS, GOVERNOR_ROLE, GUARDIAN_FUNCTIONS, GUARDIAN_ROLE } from "./roles.js";
 import { MAX_UINT128, usdc, WEEK } from "./units.js";
 
 export type Connection = Awaited<ReturnType<typeof network.create>>;
@@ -15,6 +15,10 @@ export interface FundOptions {
   token?: string;
   policy?: string;
   windowSeconds?: bigint;
+  /** The lowest floor governance may set (default 0: the tests may lower the floor freely). */
+  minFloor?: bigint;
+  /** Seconds every governor call waits, wired as deploy/lib/insuranceSuite.ts does (default 0). */
+  governanceDelay?: bigint;
 }
 
 /**
@@ -36,6 +40,7 @@ export async function deployFund(ethers: Ethers, options: FundOptions = {}) {
     options.windowSeconds ?? WEEK,
     TARGET_SHARE_BPS,
     FLOOR,
+    options.minFloor ?? 0n,
     await policy.getAddress(),
     treasury.address,
   ]);
@@ -43,8 +48,14 @@ export async function deployFund(ethers: Ethers, options: FundOptions = {}) {
   const selectors = (signatures: readonly string[]) => signatures.map((s) => ethers.id(s).slice(0, 10));
   await manager.setTargetFunctionRole(fundAddress, selectors(GOVERNOR_FUNCTIONS), GOVERNOR_ROLE);
   await manager.setTargetFunctionRole(fundAddress, selectors(GUARDIAN_FUNCTIONS), GUARDIAN_ROLE);
-  await manager.grantRole(GOVERNOR_ROLE, governor.address, 0);
+  // As the deploy modules wire it: the governor, the admin, new governors and the fund's authority all wait.
+  const governanceDelay = options.governanceDelay ?? 0n;
+  await manager.grantRole(GOVERNOR_ROLE, governor.address, governanceDelay);
   await manager.grantRole(GUARDIAN_ROLE, guardian.address, 0);
+  await manager.setRoleGuardian(GOVERNOR_ROLE, GUARDIAN_ROLE);
+  await manager.setGrantDelay(GOVERNOR_ROLE, governanceDelay);
+  await manager.setTargetAdminDelay(fundAddress, governanceDelay);
+  await manager.grantRole(ADMIN_ROLE, admin.address, governanceDelay);
   return {
     usdc: usdcToken,
     manager,

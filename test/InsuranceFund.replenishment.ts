@@ -232,10 +232,13 @@ describe("InsuranceFund replenishment", () => {
         "AccessManagedUnauthorized",
       );
       await expect(fund.connect(governor).setTarget(0n, 1n))
-        .to.be.revertedWithCustomError(fund, "InsuranceFundBpsOutOfBounds")
+        .to.be.revertedWithCustomError(fund, "InsuranceFundTargetShareOutOfBounds")
         .withArgs(0n);
+      await expect(fund.connect(governor).setTarget(99n, 1n))
+        .to.be.revertedWithCustomError(fund, "InsuranceFundTargetShareOutOfBounds")
+        .withArgs(99n);
       await expect(fund.connect(governor).setTarget(10_001n, 1n))
-        .to.be.revertedWithCustomError(fund, "InsuranceFundBpsOutOfBounds")
+        .to.be.revertedWithCustomError(fund, "InsuranceFundTargetShareOutOfBounds")
         .withArgs(10_001n);
       await expect(fund.connect(governor).setTarget(700n, usdc(300_000)))
         .to.emit(fund, "InsuranceFundTargetSet")

@@ -59,6 +59,7 @@ describe("InsuranceFund", () => {
         WEEK,
         500n,
         FLOOR,
+        FLOOR,
         await policy.getAddress(),
         treasury.address,
       ];
@@ -68,8 +69,8 @@ describe("InsuranceFund", () => {
           args.map((a, i) => (i in patch ? patch[i] : a)),
         );
       await expect(deploy({ 0: ethers.ZeroAddress })).to.be.revertedWithCustomError(fund, "InsuranceFundZeroAddress");
+      await expect(deploy({ 7: ethers.ZeroAddress })).to.be.revertedWithCustomError(fund, "InsuranceFundZeroAddress");
       await expect(deploy({ 6: ethers.ZeroAddress })).to.be.revertedWithCustomError(fund, "InsuranceFundZeroAddress");
-      await expect(deploy({ 5: ethers.ZeroAddress })).to.be.revertedWithCustomError(fund, "InsuranceFundZeroAddress");
       await expect(deploy({ 2: WEEK + 1n }))
         .to.be.revertedWithCustomError(fund, "InsuranceFundWindowOutOfBounds")
         .withArgs(WEEK + 1n);
@@ -77,14 +78,21 @@ describe("InsuranceFund", () => {
         .to.be.revertedWithCustomError(fund, "InsuranceFundWindowOutOfBounds")
         .withArgs(0n);
       await expect(deploy({ 3: 0n }))
-        .to.be.revertedWithCustomError(fund, "InsuranceFundBpsOutOfBounds")
+        .to.be.revertedWithCustomError(fund, "InsuranceFundTargetShareOutOfBounds")
         .withArgs(0n);
+      await expect(deploy({ 3: 99n }))
+        .to.be.revertedWithCustomError(fund, "InsuranceFundTargetShareOutOfBounds")
+        .withArgs(99n);
       await expect(deploy({ 3: 10_001n }))
-        .to.be.revertedWithCustomError(fund, "InsuranceFundBpsOutOfBounds")
+        .to.be.revertedWithCustomError(fund, "InsuranceFundTargetShareOutOfBounds")
         .withArgs(10_001n);
+      // The minimum floor is fixed at deployment and the first floor may not start below it.
+      await expect(deploy({ 5: FLOOR + 1n }))
+        .to.be.revertedWithCustomError(fund, "InsuranceFundFloorBelowMinimum")
+        .withArgs(FLOOR, FLOOR + 1n);
       // A policy that answers a split that does not add up is refused.
       const bad = await ethers.deployContract("MockFeePolicy", [20_000n, 0n]);
-      await expect(deploy({ 5: await bad.getAddress() }))
+      await expect(deploy({ 6: await bad.getAddress() }))
         .to.be.revertedWithCustomError(fund, "InsuranceFundInvalidPolicy")
         .withArgs(await bad.getAddress());
     });

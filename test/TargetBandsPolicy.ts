@@ -48,7 +48,8 @@ async function deploySpin() {
 }
 
 async function deployOdd() {
-  return { ...(await deploy(ODD_BANDS)), unreachableBands: [1] };
+  // The middle band is empty by R; only a fund below its floor with R at the upper band lands in it.
+  return await deploy(ODD_BANDS);
 }
 
 async function deployWide() {
@@ -234,7 +235,9 @@ describe("TargetBandsPolicy", function () {
       const { policy } = await networkHelpers.loadFixture(deploySpin);
       const noShare = { targetShareBps: 0n };
       expect(await policy.effectiveOpenInterest(spinState(0n, { ...noShare, averageOpenInterest: 0n }))).to.equal(0n);
-      expect(await policy.band(spinState(0n, { ...noShare, averageOpenInterest: 0n }))).to.equal(2n);
+      // No open interest to measure against: R is infinite, but a fund below its floor is never in the top band.
+      expect(await policy.band(spinState(0n, { ...noShare, averageOpenInterest: 0n }))).to.equal(1n);
+      expect(await policy.band(spinState(0n, { ...noShare, averageOpenInterest: 0n, floor: 0n }))).to.equal(2n);
       // With open interest, the bands are the average's alone.
       expect(await policy.band(spinState(usdc(200_000) - 1n, noShare))).to.equal(0n);
       expect(await policy.band(spinState(usdc(200_000), noShare))).to.equal(1n);

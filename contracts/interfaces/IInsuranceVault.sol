@@ -167,6 +167,13 @@ interface IInsuranceVault {
     error InsuranceFundNoSurplus(uint256 balance, uint256 target);
     /// @notice The quote token cannot be recovered as a stray token; use `sweepSurplus`.
     error InsuranceFundCannotRecoverQuoteToken();
+    /// @notice A recovery moved quote tokens out of the fund (a token with a second entry point to the quote
+    /// token's balances); nothing was recovered.
+    error InsuranceFundRecoveryMovedQuoteToken(address token);
+    /// @notice A floor below the minimum fixed at deployment.
+    error InsuranceFundFloorBelowMinimum(uint256 floor, uint256 minFloor);
+    /// @notice A target share outside [`MIN_TARGET_SHARE_BPS`, 10,000].
+    error InsuranceFundTargetShareOutOfBounds(uint256 targetShareBps);
 
     // ---------------------------------------------------------------- anyone
 
@@ -222,8 +229,9 @@ interface IInsuranceVault {
     function setRewardCaps(uint256 marketId, uint128 rewardCap, uint16 rewardCapBps) external;
 
     /// @notice Sets the target: max(`targetShareBps` of the average open interest, `floor`).
-    /// @param targetShareBps In (0, 10,000].
-    /// @param floor Quote-token units.
+    /// @param targetShareBps In [`MIN_TARGET_SHARE_BPS`, 10,000].
+    /// @param floor Quote-token units, >= `minFloor()`: no governance call can lower the floor below the minimum
+    /// fixed at deployment, so no sequence of calls makes more than the surplus above it sweepable.
     function setTarget(uint16 targetShareBps, uint128 floor) external;
 
     /// @notice The guardian stops payouts: `coverBankruptcy` and `sweepSurplus` revert until unpaused.
@@ -251,6 +259,9 @@ interface IInsuranceVault {
 
     /// @notice The target's floor.
     function floor() external view returns (uint128);
+
+    /// @notice The lowest floor `setTarget` accepts, fixed at deployment.
+    function minFloor() external view returns (uint128);
 
     /// @notice The sum of all markets' unpaid bad debt.
     function totalBadDebt() external view returns (uint256);

@@ -23,12 +23,13 @@ struct Bands {
 /// open interest is the larger of the average open interest and the open interest the floor stands for
 /// (`floor / targetShareBps`, rounded up). Band 0 (R < lower): `lowTradingFeeShareBps` of trading fees and
 /// `lowPenaltyShareBps` of penalties to the fund; band 1 (lower <= R < upper): no trading-fee income,
-/// `midPenaltyShareBps` of penalties; band 2 (R >= upper, or no open interest and no floor at all): nothing
-/// to the fund. A ratio exactly on a boundary belongs to the band above it. The fund's part is rounded up.
-/// @dev Measuring R against the floor's open interest too means that a fund below its floor has
-/// R < targetShareBps, so it is never in the top band as long as `upperBandBps >= targetShareBps` (Spin: 5 % and
-/// 5 %; the policy cannot check it, the target share is the fund's parameter), while above the floor's open
-/// interest the bands are exactly Spin's.
+/// `midPenaltyShareBps` of penalties; band 2 (R >= upper and the balance at least the floor, or no open
+/// interest and no floor at all): nothing to the fund. A ratio exactly on a boundary belongs to the band above
+/// it. The fund's part is rounded up.
+/// @dev A fund below its floor (`FundState.floor`) is never in band 2, whatever the fund's target share: at most
+/// band 1. With `upperBandBps >= targetShareBps` (Spin: 5 % and 5 %) R alone already ensures it; the explicit
+/// rule makes it hold for every target share governance may set. Above the floor's open interest the bands are
+/// exactly Spin's.
 interface ITargetBandsPolicy is IFeePolicy {
     /// @notice The policy was deployed with these bands (they never change).
     event TargetBandsPolicyConfigured(Bands bands);

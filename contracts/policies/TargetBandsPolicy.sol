@@ -116,6 +116,9 @@ contract TargetBandsPolicy is ITargetBandsPolicy {
         uint256 openInterest = _effectiveOpenInterest(state);
         if (_productLessThan(state.balance, BasisPoints.MAX_BPS, _lowerBandBps, openInterest)) return BAND_LOW;
         if (_productLessThan(state.balance, BasisPoints.MAX_BPS, _upperBandBps, openInterest)) return BAND_MID;
+        // A fund below its floor is never in the top band, whatever the target share governance chose (with a
+        // share above the upper band, R alone could put it there and stop its refill).
+        if (state.balance < state.floor) return BAND_MID;
         return BAND_HIGH;
     }
 

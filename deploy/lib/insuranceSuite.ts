@@ -13,7 +13,9 @@
 // the governor and guardian functions, grants the roles, grants the admin role to `admin`, and last revokes the
 // admin role from `revokeAdminFrom` (zero by default: nothing is revoked). To hand the suite to a multisig or a
 // timelock in one run, set `admin` to it and `revokeAdminFrom` to the deploying account. Never set
-// `revokeAdminFrom` to `admin`: the manager would be left without an admin.
+// `revokeAdminFrom` to `admin`: the manager would be left without an admin. `grantAdmin` gives `admin` the
+// governance delay as its execution delay (at once, even when `admin` is the deploying account); any other admin
+// left in place keeps a zero delay, a side door: `npm run status` lists the admins with their delays.
 import type {
   AccountRuntimeValue,
   CallableContractFuture,
@@ -117,6 +119,8 @@ export function deploySuiteContracts(m: IgnitionModuleBuilder, options: Omit<Sui
     m.getParameter("targetShareBps", DEFAULT_TARGET_SHARE_BPS),
     // No default: the floor is in the token's units (200,000 USDC = "200000000000n").
     m.getParameter<bigint>("floor"),
+    // No default either: the lowest floor governance may ever set, fixed for the fund's life.
+    m.getParameter<bigint>("minFloor"),
     policy,
     treasury,
   ]);
@@ -124,7 +128,7 @@ export function deploySuiteContracts(m: IgnitionModuleBuilder, options: Omit<Sui
 }
 
 /**
- * Step 2: registers the markets, assigns the governor and guardian functions (scripts/lib/roles.ts), grants the
+ * Step 2: registers the markets, assigns the governor and guardian functions (lib/roles.ts), grants the
  * roles, then hands the admin role over. Returns each market's registration, by key, for what must follow it.
  */
 export function registerMarketsAndWireRoles(
@@ -156,6 +160,13 @@ export function registerMarketsAndWireRoles(
     ),
   );
 
+  // Every governor call waits `governanceDelay` (the governor's execution delay: it schedules on the manager,
+  // then executes). The manager's side doors get the same delay: a new governor only counts after it (grant
+  // delay), `updateAuthority`/`setTargetFunctionRole` on the fund wait for it (target admin delay), and `admin`'s
+  // own calls wait for it (its execution delay). The guardian may cancel a scheduled governor call, and its pause
+  // stays immediate. OpenZeppelin's manager applies a raised grant or target admin delay only after its
+  // `minSetback` (5 days); until then the admin's execution delay covers the same calls.
+  const governanceDelay = m.getParameter("governanceDelay", 0);
   const governorFunctions = m.call(
     manager,
     "setTargetFunctionRole",
@@ -168,11 +179,28 @@ export function registerMarketsAndWireRoles(
     [fund, selectorsOf(GUARDIAN_FUNCTIONS), GUARDIAN_ROLE],
     { id: "setGuardianFunctions", after: registrations },
   );
-  const grantGovernor = m.call(manager, "grantRole", [GOVERNOR_ROLE, governor, 0], { id: "grantGovernor" });
+  const grantGovernor = m.call(manager, "grantRole", [GOVERNOR_ROLE, governor, governanceDelay], {
+    id: "grantGovernor",
+  });
   const grantGuardian = m.call(manager, "grantRole", [GUARDIAN_ROLE, guardian, 0], { id: "grantGuardian" });
-  const grantAdmin = m.call(manager, "grantRole", [ADMIN_ROLE, admin, 0], {
+  const guardGovernor = m.call(manager, "setRoleGuardian", [GOVERNOR_ROLE, GUARDIAN_ROLE], { id: "guardGovernor" });
+  const governorGrantDelay = m.call(manager, "setGrantDelay", [GOVERNOR_ROLE, governanceDelay], {
+    id: "setGovernorGrantDelay",
+  });
+  const fundAdminDelay = m.call(manager, "setTargetAdminDelay", [fund, governanceDelay], {
+    id: "setFundAdminDelay",
+  });
+  const grantAdmin = m.call(manager, "grantRole", [ADMIN_ROLE, admin, governanceDelay], {
     id: "grantAdmin",
-    after: [governorFunctions, guardianFunctions, grantGovernor, grantGuardian],
+    after: [
+      governorFunctions,
+      guardianFunctions,
+      grantGovernor,
+      grantGuardian,
+      guardGovernor,
+      governorGrantDelay,
+      fundAdminDelay,
+    ],
   });
   m.call(manager, "revokeRole", [ADMIN_ROLE, revokeAdminFrom], { id: "revokeTemporaryAdmin", after: [grantAdmin] });
 

@@ -1,6 +1,6 @@
 // The suite on a local chain (the in-process chain or `npx hardhat node`), ready to trade: a mock USDC, the suite
 // on it, a mock ETH/USD price feed and the reference exchange, with ETH-PERP registered on the fund for the
-// exchange and listed on the exchange. The node's accounts play the roles, as in test/helpers/fundFixture.ts:
+// exchange and listed on the exchange. The node's accounts play the roles, as in lib/fundFixture.ts:
 // account 0 deploys, stays the manager's admin and owns the exchange; 1 governs, 2 guards, 4 is the treasury.
 import type { IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
 

@@ -147,7 +147,10 @@ export function targetBandsModel(bands: Bands): FeePolicyModel {
   return {
     bandCount: 3,
     band(state) {
-      return bandOfRatio(bands, ratio(state.balance, { num: effectiveOpenInterest(state), den: 1n }));
+      return belowFloorNeverTop(
+        state,
+        bandOfRatio(bands, ratio(state.balance, { num: effectiveOpenInterest(state), den: 1n })),
+      );
     },
     split(kind, amount, state) {
       const band = this.band(state);
@@ -174,7 +177,12 @@ export function targetBandsModel(bands: Bands): FeePolicyModel {
  */
 export function bandExact(bands: Bands, state: FundState): number {
   const openInterest = maxRational({ num: state.averageOpenInterest, den: 1n }, floorOpenInterestExact(state));
-  return bandOfRatio(bands, ratio(state.balance, openInterest));
+  return belowFloorNeverTop(state, bandOfRatio(bands, ratio(state.balance, openInterest)));
+}
+
+/** A fund below its floor is never in the top band (2), whatever the target share: at most the middle one. */
+function belowFloorNeverTop(state: FundState, band: number): number {
+  return band === 2 && state.balance < state.floor ? 1 : band;
 }
 
 /** A `FundState` with Spin's target parameters unless told otherwise. */

@@ -4,7 +4,9 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
-import { isAddress } from "ethers";
+import { type Interface, isAddress } from "ethers";
+
+import { ADMIN_ROLE, GOVERNOR_ROLE, GUARDIAN_ROLE } from "../../lib/roles.js";
 
 import { MAX_UINT128, MAX_UINT256 } from "../../lib/units.js";
 
@@ -122,6 +124,36 @@ export interface FundStatus {
   paused: boolean;
   policy: PolicyStatus;
   markets: MarketStatus[];
+  minFloor: bigint;
+  governance: GovernanceStatus;
+}
+
+/** A governance call waiting in the AccessManager. */
+export interface ScheduledOperation {
+  operationId: string;
+  caller: string;
+  target: string;
+  /** The call decoded with the fund's or the manager's ABI (the raw selector when neither knows it). */
+  call: string;
+  /** The first second at which it may be executed. */
+  executableAt: bigint;
+}
+
+/** Who governs, with which delays, and what waits. */
+export interface GovernanceStatus {
+  manager: string;
+  now: bigint;
+  /** Members of the governor, admin and guardian roles (from `RoleGranted`, still holding the role) and each one's execution delay. */
+  members: { role: string; account: string; executionDelay: bigint }[];
+  governorGrantDelay: DelaySetting;
+  fundAdminDelay: DelaySetting;
+  scheduled: ScheduledOperation[];
+}
+
+/** A delay of the manager's and, while a change of it waits for the manager's minimum setback, what comes next. */
+export interface DelaySetting {
+  now: bigint;
+  next?: { delay: bigint; from: bigint };
 }
 
 const POLICY_ABI = [
@@ -203,6 +235,8 @@ export async function readFundStatus(
       );
     }
   }
+  const governance = await readGovernance(ethers, location.address, options.fromBlock ?? 0);
+  const minFloor = await fund.minFloor();
   const markets = await Promise.all(
     marketIds.map(async (marketId): Promise<MarketStatus> => {
       const info = await fund.market(marketId).catch(() => {
@@ -241,7 +275,88 @@ export async function readFundStatus(
     paused,
     policy: await readPolicy(ethers, policyAddress),
     markets,
+    minFloor,
+    governance,
   };
+}
+
+const ROLE_NAMES = new Map([
+  [ADMIN_ROLE, "admin"],
+  [GOVERNOR_ROLE, "governor"],
+  [GUARDIAN_ROLE, "guardian"],
+]);
+
+/**
+ * The fund's AccessManager: the members of its roles with their execution delays, the delays on its side doors,
+ * and every operation scheduled and neither executed nor cancelled (`getSchedule` is 0 once it is either).
+ */
+export async function readGovernance(
+  ethers: HardhatEthers,
+  fundAddress: string,
+  fromBlock: number,
+): Promise<GovernanceStatus> {
+  const fund = await ethers.getContractAt("InsuranceFund", fundAddress);
+  const managerAddress = await fund.authority();
+  const manager = await ethers.getContractAt("AccessManager", managerAddress);
+  const [granted, scheduledEvents, latest] = await Promise.all([
+    manager.queryFilter(manager.filters.RoleGranted(), fromBlock),
+    manager.queryFilter(manager.filters.OperationScheduled(), fromBlock),
+    ethers.provider.getBlock("latest"),
+  ]);
+  const members: GovernanceStatus["members"] = [];
+  const seen = new Set<string>();
+  for (const event of granted) {
+    const { roleId, account } = event.args;
+    const role = ROLE_NAMES.get(roleId);
+    const key = `${roleId}:${account}`;
+    if (role === undefined || seen.has(key)) continue;
+    seen.add(key);
+    const [isMember, executionDelay] = await manager.hasRole(roleId, account);
+    if (isMember) members.push({ role, account, executionDelay });
+  }
+  const scheduled: ScheduledOperation[] = [];
+  for (const event of scheduledEvents) {
+    const { operationId, caller, target, data } = event.args;
+    const executableAt = await manager.getSchedule(operationId);
+    if (executableAt === 0n) continue;
+    scheduled.push({
+      operationId,
+      caller,
+      target,
+      call: describeCall([fund.interface, manager.interface], data),
+      executableAt,
+    });
+  }
+  const now = BigInt(latest?.timestamp ?? 0);
+  const [grantDelayNow, adminDelayNow, grantDelayChanges, adminDelayChanges] = await Promise.all([
+    manager.getRoleGrantDelay(GOVERNOR_ROLE),
+    manager.getTargetAdminDelay(fundAddress),
+    manager.queryFilter(manager.filters.RoleGrantDelayChanged(GOVERNOR_ROLE), fromBlock),
+    manager.queryFilter(manager.filters.TargetAdminDelayUpdated(fundAddress), fromBlock),
+  ]);
+  const setting = (current: bigint, last: { delay: bigint; since: bigint } | undefined): DelaySetting =>
+    last !== undefined && last.since > now && last.delay !== current
+      ? { now: current, next: { delay: last.delay, from: last.since } }
+      : { now: current };
+  const governorGrantDelay = setting(grantDelayNow, grantDelayChanges.at(-1)?.args);
+  const fundAdminDelay = setting(adminDelayNow, adminDelayChanges.at(-1)?.args);
+  return {
+    manager: managerAddress,
+    now,
+    members,
+    governorGrantDelay,
+    fundAdminDelay,
+    scheduled,
+  };
+}
+
+/** `name(arg, ...)` of calldata, from the first ABI that knows its selector. */
+function describeCall(interfaces: Interface[], data: string): string {
+  for (const iface of interfaces) {
+    const parsed = iface.parseTransaction({ data });
+    if (parsed !== null) return `${parsed.name}(${parsed.args.map((arg) => String(arg)).join(", ")})`;
+  }
+  return data.slice(0, 10);
 }
 
 // ================================================================ formatting
@@ -312,6 +427,7 @@ export function formatFundStatus(status: FundStatus): string[] {
     `Quote token:     ${symbol} ${status.token.address} (${decimals} decimals)`,
     `Balance:         ${money(status.balance)}`,
     `Target:          ${money(status.target)} = max(${formatBps(status.targetShareBps)} of the average open interest, floor ${money(status.floor)})`,
+    `Minimum floor:   ${money(status.minFloor)} (fixed at deployment: no governance call sets the floor below it)`,
     `Ratio:           ${ratio} (balance / max(average open interest, floor / target share))`,
     `Band:            ${describeBand(status.band, status.policy)}`,
     `Open interest:   ${money(status.totalOpenInterest)} now, ${money(status.averageOpenInterest)} on average over ${formatDuration(status.windowSeconds)}`,
@@ -319,6 +435,7 @@ export function formatFundStatus(status: FundStatus): string[] {
     `Paused:          ${status.paused ? "yes (bankruptcy cover and surplus sweeps revert)" : "no"}`,
     `Treasury:        ${status.treasury}, accrued ${money(status.treasuryAccrued)} (not yet flushed)`,
     ...describePolicy(status.policy),
+    ...describeGovernance(status.governance),
     `Markets:         ${status.markets.length}`,
   ];
   for (const market of status.markets) {
@@ -336,6 +453,44 @@ export function formatFundStatus(status: FundStatus): string[] {
       `    loss index:      ${market.lossIndex}`,
       `    bad debt:        ${money(market.badDebt)}`,
       `    reward caps:     ${caps}`,
+    );
+  }
+  return lines;
+}
+
+/** A block timestamp as an ISO date (UTC). */
+function isoTime(seconds: bigint): string {
+  return new Date(Number(seconds) * 1000).toISOString();
+}
+
+/** A countdown: "1 d 23 h 59 min 50 s", leaving out the zero parts. */
+export function formatCountdown(seconds: bigint): string {
+  const parts: [bigint, string][] = [
+    [seconds / 86_400n, "d"],
+    [(seconds % 86_400n) / 3_600n, "h"],
+    [(seconds % 3_600n) / 60n, "min"],
+    [seconds % 60n, "s"],
+  ];
+  const shown = parts.filter(([value]) => value !== 0n).map(([value, unit]) => `${value} ${unit}`);
+  return shown.length === 0 ? "0 s" : shown.join(" ");
+}
+
+function describeGovernance(governance: GovernanceStatus): string[] {
+  const delay = (seconds: bigint) => (seconds === 0n ? "no delay" : formatCountdown(seconds));
+  const setting = ({ now, next }: DelaySetting) =>
+    next === undefined ? delay(now) : `${delay(now)} (${delay(next.delay)} from ${isoTime(next.from)})`;
+  const lines = [
+    `Governance:      AccessManager ${governance.manager}; new governors: ${setting(governance.governorGrantDelay)}, the fund's authority: ${setting(governance.fundAdminDelay)}`,
+  ];
+  for (const member of governance.members) {
+    lines.push(`  ${member.role.padEnd(9)}      ${member.account}, its calls: ${delay(member.executionDelay)}`);
+  }
+  if (governance.scheduled.length === 0) lines.push(`Scheduled:       nothing`);
+  for (const op of governance.scheduled) {
+    const wait = op.executableAt > governance.now ? `in ${formatCountdown(op.executableAt - governance.now)}` : "now";
+    lines.push(
+      `Scheduled:       ${op.call} on ${op.target} by ${op.caller}`,
+      `                 executable from ${isoTime(op.executableAt)} (${wait})`,
     );
   }
   return lines;

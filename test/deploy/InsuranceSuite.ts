@@ -226,7 +226,7 @@ describe("deploy: InsuranceSuite modules", function () {
       await expect(fund.connect(signers[STRANGER]).setTarget(600, usdc(1)))
         .to.be.revertedWithCustomError(fund, "AccessManagedUnauthorized")
         .withArgs(signers[STRANGER].address);
-      await fund.connect(signers[GOVERNOR]).setTarget(600, usdc(1));
+      await fund.connect(signers[GOVERNOR]).setTarget(600, usdc(300_000));
       expect(await fund.targetShareBps()).to.equal(600n);
     });
   });
@@ -265,15 +265,27 @@ describe("deploy: InsuranceSuite modules", function () {
         expect(await fund.floor()).to.equal(parameter(parameters, moduleId, "floor"));
       });
 
-      it(`test_${moduleId}_handsTheAdminRoleOver`, async () => {
-        const { manager, parameters } = await networkHelpers.loadFixture(fixture);
+      it(`test_${moduleId}_handsTheAdminRoleOverAndDelaysGovernance`, async () => {
+        const { manager, fund, parameters } = await networkHelpers.loadFixture(fixture);
         const [deployer] = await ethers.getSigners();
-        expect(await manager.hasRole(ADMIN_ROLE, parameter(parameters, moduleId, "admin"))).to.deep.equal([true, 0n]);
+        // The admin's own calls and the governor's wait for the governance delay (2 days in the example).
+        const delay = BigInt(parameter(parameters, moduleId, "governanceDelay"));
+        expect(delay).to.equal(2n * 24n * 3600n);
+        expect(await manager.hasRole(ADMIN_ROLE, parameter(parameters, moduleId, "admin"))).to.deep.equal([
+          true,
+          delay,
+        ]);
         expect(await manager.hasRole(ADMIN_ROLE, deployer.address)).to.deep.equal([false, 0n]);
         expect(await manager.hasRole(GOVERNOR_ROLE, parameter(parameters, moduleId, "governor"))).to.deep.equal([
           true,
-          0n,
+          delay,
         ]);
+        // New governors and re-pointing the fund's authority wait too (after OpenZeppelin's 5-day minimum setback),
+        // and the guardian may cancel what the governor schedules.
+        await networkHelpers.time.increase(5n * 24n * 3600n);
+        expect(await manager.getRoleGrantDelay(GOVERNOR_ROLE)).to.equal(delay);
+        expect(await manager.getTargetAdminDelay(await fund.getAddress())).to.equal(delay);
+        expect(await manager.getRoleGuardian(GOVERNOR_ROLE)).to.equal(GUARDIAN_ROLE);
         expect(await manager.hasRole(GUARDIAN_ROLE, parameter(parameters, moduleId, "guardian"))).to.deep.equal([
           true,
           0n,

@@ -16,7 +16,7 @@ import {
   parseMarketIds,
   StatusError,
 } from "../../scripts/lib/status.js";
-import { expectRejection, LOCAL_PARAMETERS } from "../helpers/deployment.js";
+import { expectRejection, LOCAL_PARAMETERS, readParameters } from "../helpers/deployment.js";
 import { DAY, usdc, wad } from "../../lib/units.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
@@ -51,7 +51,29 @@ async function spinSuiteInUse() {
     policyAddress: await deployed.policy.getAddress(),
     exchange: exchangeAddress,
     treasury: treasury.address,
+    managerAddress: await deployed.manager.getAddress(),
+    accounts: (await ethers.getSigners()).map((signer) => signer.address),
   };
+}
+
+/** LocalSuite with a two-day governance delay, and the governor's `setTreasury(alice)` scheduled an hour ago. */
+async function spinSuiteWithAScheduledChange() {
+  const local = await readParameters(LOCAL_PARAMETERS);
+  const [deployer, governor, , , , alice, admin] = await ethers.getSigners();
+  // With a delay, the admin is another account (a timelock or multisig) and the deploying account leaves.
+  const parameters = {
+    ...local,
+    $global: { ...local.$global, governanceDelay: 2 * 86_400, admin: admin.address, revokeAdminFrom: deployer.address },
+  };
+  const deployed = await ignition.deploy(LocalSuite, { parameters });
+  const fundAddress = await deployed.fund.getAddress();
+  const fund = await ethers.getContractAt("InsuranceFund", fundAddress);
+  const manager = await ethers.getContractAt("AccessManager", await deployed.manager.getAddress());
+  const data = fund.interface.encodeFunctionData("setTreasury", [alice.address]);
+  await manager.connect(governor).schedule(fundAddress, data, 0);
+  const scheduledAt = BigInt(await networkHelpers.time.latest());
+  await networkHelpers.time.increase(3600n);
+  return { fundAddress, manager, governor, alice, scheduledAt, data };
 }
 
 async function freshSparkSuite() {
@@ -63,6 +85,7 @@ async function freshSparkSuite() {
     policyAddress: await deployed.policy.getAddress(),
     exchange: await deployed.exchange.getAddress(),
     treasury: treasury.address,
+    managerAddress: await deployed.manager.getAddress(),
   };
 }
 
@@ -86,6 +109,7 @@ describe("deploy: status", function () {
         `Quote token:     USDC ${suite.tokenAddress} (6 decimals)`,
         "Balance:         100,000 USDC",
         "Target:          200,000 USDC = max(5.00 % of the average open interest, floor 200,000 USDC)",
+        "Minimum floor:   200,000 USDC (fixed at deployment: no governance call sets the floor below it)",
         "Ratio:           2.50 % (balance / max(average open interest, floor / target share))",
         "Band:            1 (ratio from 2.00 % to below 5.00 %: penalties only)",
         "Open interest:   1,000,000 USDC now, 1,000,000 USDC on average over 7 days",
@@ -96,6 +120,12 @@ describe("deploy: status", function () {
         "                 ratio below 2.00 %: 20.00 % of trading fees and 40.00 % of liquidation penalties to the fund",
         "                 ratio from 2.00 % to below 5.00 %: 40.00 % of liquidation penalties to the fund",
         "                 ratio at or above 5.00 %: nothing to the fund",
+        // local.json: no governance delay; the deploying account stays admin.
+        `Governance:      AccessManager ${suite.managerAddress}; new governors: no delay, the fund's authority: no delay`,
+        `  admin          ${suite.accounts[0]}, its calls: no delay`,
+        `  governor       ${suite.accounts[1]}, its calls: no delay`,
+        `  guardian       ${suite.accounts[2]}, its calls: no delay`,
+        "Scheduled:       nothing",
         "Markets:         1",
         "  market 1:",
         `    exchange:        ${suite.exchange}`,
@@ -107,13 +137,41 @@ describe("deploy: status", function () {
       ]);
     });
 
+    it("test_fundStatusLines_listsScheduledOperationsWithTheirCountdown", async () => {
+      const suite = await networkHelpers.loadFixture(spinSuiteWithAScheduledChange);
+      const [, governor, guardian, , , , admin] = await ethers.getSigners();
+      const env = { INSURANCE_FUND_ADDRESS: suite.fundAddress };
+      const lines = await fundStatusLines(ethers, env, NO_DEPLOYMENTS);
+      const executableAt = suite.scheduledAt + 2n * DAY;
+      const governance = lines.slice(lines.findIndex((line) => line.startsWith("Governance:")));
+      // OpenZeppelin's manager applies the new grant and target admin delays after its 5-day minimum setback,
+      // counted from the block of each deployment step.
+      const [grant] = await suite.manager.queryFilter(suite.manager.filters.RoleGrantDelayChanged());
+      const [target] = await suite.manager.queryFilter(suite.manager.filters.TargetAdminDelayUpdated());
+      const inFiveDays = async (blockNumber: number) =>
+        new Date(((await ethers.provider.getBlock(blockNumber))!.timestamp + 5 * 86_400) * 1000).toISOString();
+      expect(governance.slice(0, 6)).to.deep.equal([
+        `Governance:      AccessManager ${await suite.manager.getAddress()}; new governors: no delay (2 d from ${await inFiveDays(grant.blockNumber)}), the fund's authority: no delay (2 d from ${await inFiveDays(target.blockNumber)})`,
+        `  governor       ${governor.address}, its calls: 2 d`,
+        `  guardian       ${guardian.address}, its calls: no delay`,
+        `  admin          ${admin.address}, its calls: 2 d`,
+        `Scheduled:       setTreasury(${suite.alice.address}) on ${suite.fundAddress} by ${governor.address}`,
+        `                 executable from ${new Date(Number(executableAt) * 1000).toISOString()} (in 1 d 23 h)`,
+      ]);
+      // Executed, it leaves the list.
+      await networkHelpers.time.increase(2n * DAY);
+      await suite.manager.connect(suite.governor).execute(suite.fundAddress, suite.data);
+      expect(await fundStatusLines(ethers, env, NO_DEPLOYMENTS)).to.include("Scheduled:       nothing");
+    });
+
     it("test_fundStatusLines_freshSparkSuite", async () => {
       const suite = await networkHelpers.loadFixture(freshSparkSuite);
       const lines = await fundStatusLines(ethers, { INSURANCE_FUND_ADDRESS: suite.fundAddress }, NO_DEPLOYMENTS);
       // Empty fund, no open interest: target = floor; ratio = 0 / (200,000 / 5 %) = 0.
-      expect(lines.slice(2, 15)).to.deep.equal([
+      expect(lines.slice(2, 14)).to.deep.equal([
         "Balance:         0 USDC",
         "Target:          200,000 USDC = max(5.00 % of the average open interest, floor 200,000 USDC)",
+        "Minimum floor:   200,000 USDC (fixed at deployment: no governance call sets the floor below it)",
         "Ratio:           0.00 % (balance / max(average open interest, floor / target share))",
         "Band:            0 (fixed share: a single band)",
         "Open interest:   0 USDC now, 0 USDC on average over 7 days",
@@ -122,9 +180,7 @@ describe("deploy: status", function () {
         `Treasury:        ${suite.treasury}, accrued 0 USDC (not yet flushed)`,
         `Fee policy:      FixedSharePolicy (Spark) ${suite.policyAddress}`,
         "                 50.00 % of trading fees and 50.00 % of liquidation penalties to the fund",
-        "Markets:         1",
-        "  market 1:",
-        `    exchange:        ${suite.exchange}`,
+        `Governance:      AccessManager ${suite.managerAddress}; new governors: no delay, the fund's authority: no delay`,
       ]);
     });
 

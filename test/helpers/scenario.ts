@@ -1,4 +1,4 @@
-// What every scenario does after a step: compare the chain with the scenario book (test/helpers/model/
+// What every scenario does after a step: compare the chain with the scenario book (lib/model/
 // scenarioBook.ts), to the unit, then check that no money was created or lost.
 import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";

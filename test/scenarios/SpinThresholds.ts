@@ -19,7 +19,7 @@
 // the policy model, in the band the model of the 7-day average says. In the low band Tess also churns 3 round
 // trips of 5,000 units (20 % of 6 x 10,000 USDC of fees refills the fund), and the whales' closing fees too.
 //
-// The 7-day average the policy sees comes from the open-interest window's model (test/helpers/model/
+// The 7-day average the policy sees comes from the open-interest window's model (lib/model/
 // openInterestWindow.ts, through the scenario book), fed with the reports at the timestamps the chain mined, and
 // is compared with the fund's `averageOpenInterest()` at each checkpoint. The bands and sweeps are placed where the
 // window's bucketing cannot change them (inside the first 7 days, where the average is exact, or after 7 idle days,

@@ -537,6 +537,7 @@ contract BrokenInvariantsTest is InvariantChecks {
             7 days,
             500,
             0,
+            0,
             halfAndHalf,
             _treasury()
         );
@@ -579,7 +580,7 @@ contract BrokenInvariantsTest is InvariantChecks {
         uint128 limit
     ) internal returns (IInsuranceFund fund, AccessManager manager) {
         manager = new AccessManager(address(this));
-        fund = new InsuranceFund(IERC20(address(usdc)), address(manager), 7 days, 500, 0, policy, _treasury());
+        fund = new InsuranceFund(IERC20(address(usdc)), address(manager), 7 days, 500, 0, 0, policy, _treasury());
         if (exchange != address(0)) {
             fund.registerMarket(MARKET_ID, MarketConfig(exchange, limit, type(uint128).max, 10_000));
         }

@@ -66,6 +66,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
             WINDOW_SECONDS,
             TARGET_SHARE_BPS,
             FLOOR,
+            FLOOR,
             policy,
             TREASURY
         );

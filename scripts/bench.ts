@@ -12,7 +12,7 @@
 // open-position counts.
 //
 // The 10,000-position case is part of bench:check: the positions are opened by `BenchTrader` contracts
-// (contracts/test/BenchTraders.sol), 50 per transaction, each calling the exchange's `deposit` and `trade`
+// (contracts/test/bench/BenchTraders.sol), 50 per transaction, each calling the exchange's `deposit` and `trade`
 // itself; that takes about 75 s on this project's shared 2-core machine. One transaction per position from
 // impersonated accounts took 2 to 3.5 minutes (the in-process chain's time per block grows with its state),
 // and queuing many transactions per block is slower still (every transaction sent while automining is off

@@ -116,25 +116,25 @@ abstract contract InvariantsTestBase is InvariantChecks {
         // Trades, price moves and liquidations are listed twice: the fuzzer draws from this list, so it calls them
         // twice as often.
         bytes4[] memory selectors = new bytes4[](19);
-        selectors[0] = InsuranceHandler.depositCollateral.selector;
-        selectors[1] = InsuranceHandler.withdrawCollateral.selector;
-        selectors[2] = InsuranceHandler.trade.selector;
-        selectors[3] = InsuranceHandler.settle.selector;
-        selectors[4] = InsuranceHandler.liquidate.selector;
-        selectors[5] = InsuranceHandler.sweep.selector;
-        selectors[6] = InsuranceHandler.flush.selector;
-        selectors[7] = InsuranceHandler.depositToFund.selector;
-        selectors[8] = InsuranceHandler.donate.selector;
-        selectors[9] = InsuranceHandler.movePrice.selector;
-        selectors[10] = InsuranceHandler.warp.selector;
-        selectors[11] = InsuranceHandler.setFees.selector;
-        selectors[12] = InsuranceHandler.guardian.selector;
-        selectors[13] = InsuranceHandler.raiseLimit.selector;
-        selectors[14] = InsuranceHandler.setRewardCaps.selector;
-        selectors[15] = InsuranceHandler.strangerAttack.selector;
-        selectors[16] = InsuranceHandler.trade.selector;
-        selectors[17] = InsuranceHandler.movePrice.selector;
-        selectors[18] = InsuranceHandler.liquidate.selector;
+        selectors[0] = handler.depositCollateral.selector;
+        selectors[1] = handler.withdrawCollateral.selector;
+        selectors[2] = handler.trade.selector;
+        selectors[3] = handler.settle.selector;
+        selectors[4] = handler.liquidate.selector;
+        selectors[5] = handler.sweep.selector;
+        selectors[6] = handler.flush.selector;
+        selectors[7] = handler.depositToFund.selector;
+        selectors[8] = handler.donate.selector;
+        selectors[9] = handler.movePrice.selector;
+        selectors[10] = handler.warp.selector;
+        selectors[11] = handler.setFees.selector;
+        selectors[12] = handler.guardian.selector;
+        selectors[13] = handler.raiseLimit.selector;
+        selectors[14] = handler.setRewardCaps.selector;
+        selectors[15] = handler.strangerAttack.selector;
+        selectors[16] = handler.trade.selector;
+        selectors[17] = handler.movePrice.selector;
+        selectors[18] = handler.liquidate.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }

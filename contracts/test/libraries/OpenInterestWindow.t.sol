@@ -2,11 +2,11 @@
 pragma solidity ^0.8.24;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {IOpenInterestTracker} from "../interfaces/IOpenInterestTracker.sol";
-import {OpenInterestWindowHarness} from "../test/OpenInterestWindowHarness.sol";
-import {Assertions} from "../test/utils/Assertions.sol";
-import {VM} from "../test/utils/Vm.sol";
-import {OpenInterestWindow} from "./OpenInterestWindow.sol";
+import {IOpenInterestTracker} from "../../interfaces/IOpenInterestTracker.sol";
+import {OpenInterestWindow} from "../../libraries/OpenInterestWindow.sol";
+import {OpenInterestWindowHarness} from "../harnesses/OpenInterestWindowHarness.sol";
+import {Assertions} from "../utils/Assertions.sol";
+import {VM} from "../utils/Vm.sol";
 
 /// @title OpenInterestWindowTest
 /// @notice Unit and fuzz tests of `OpenInterestWindow` against SPEC section 3 and the interpolation rule of

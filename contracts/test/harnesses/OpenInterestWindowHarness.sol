@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IOpenInterestTracker} from "../interfaces/IOpenInterestTracker.sol";
-import {OpenInterestWindow} from "../libraries/OpenInterestWindow.sol";
+import {IOpenInterestTracker} from "../../interfaces/IOpenInterestTracker.sol";
+import {OpenInterestWindow} from "../../libraries/OpenInterestWindow.sol";
 
 /// @title OpenInterestWindowHarness
 /// @notice Exposes `OpenInterestWindow` over one state with a window fixed at deployment. Tests only.

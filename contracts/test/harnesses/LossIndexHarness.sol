@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {LossIndex} from "../libraries/LossIndex.sol";
+import {LossIndex} from "../../libraries/LossIndex.sol";
 
 /// @title LossIndexHarness
 /// @notice Exposes the pure `LossIndex` functions as external calls. Tests only.

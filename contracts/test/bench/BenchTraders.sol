@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IReferenceExchange} from "../interfaces/IReferenceExchange.sol";
-import {MockUSDC} from "../mocks/MockUSDC.sol";
+import {IReferenceExchange} from "../../interfaces/IReferenceExchange.sol";
+import {MockUSDC} from "../../mocks/MockUSDC.sol";
 
 /// @title BenchTrader
 /// @notice One trader account of the gas benchmark (scripts/lib/bench/). Its constructor mints itself collateral,

@@ -3,10 +3,10 @@ pragma solidity ^0.8.24;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {BasisPoints} from "./BasisPoints.sol";
-import {BasisPointsHarness} from "../test/BasisPointsHarness.sol";
-import {Assertions} from "../test/utils/Assertions.sol";
-import {VM} from "../test/utils/Vm.sol";
+import {BasisPoints} from "../../libraries/BasisPoints.sol";
+import {BasisPointsHarness} from "../harnesses/BasisPointsHarness.sol";
+import {Assertions} from "../utils/Assertions.sol";
+import {VM} from "../utils/Vm.sol";
 
 /// @title BasisPointsTest
 /// @notice Unit and fuzz tests of `BasisPoints`.

@@ -3,24 +3,24 @@ pragma solidity ^0.8.24;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {LossIndex} from "./LossIndex.sol";
-import {LossIndexHarness} from "../test/LossIndexHarness.sol";
-import {Assertions} from "../test/utils/Assertions.sol";
-import {VM} from "../test/utils/Vm.sol";
+import {LossIndex} from "../../libraries/LossIndex.sol";
+import {LossIndexHarness} from "../harnesses/LossIndexHarness.sol";
+import {Assertions} from "../utils/Assertions.sol";
+import {VM} from "../utils/Vm.sol";
 
 /// @title LossIndexTest
 /// @notice Unit and fuzz tests of `LossIndex` against SPEC section 4. With `S = SCALE = 1e60`, socializing `loss`
 /// over `openBase` adds `ceil(loss * S / openBase)`; a position of |base| `b` that settled at `s` owes
 /// `ceil(b * (index - s) / S)`. Its exact share of a loss is the rational `loss * b / openBase`.
 /// Properties (each assertion names its id):
-/// - LOSS-1 Once every position settled, the sum charged is at least the sum of the losses absorbed.
-/// - LOSS-2 A position pays at least its exact share, and for a single loss at most one unit above it when
+/// - LIDX-1 Once every position settled, the sum charged is at least the sum of the losses absorbed.
+/// - LIDX-2 A position pays at least its exact share, and for a single loss at most one unit above it when
 ///   `b * openBase <= S`: `charge * openBase <= loss * b + openBase`. Between two settlements of a position
 ///   spanning `n` losses over the same open base, the same holds when `n * b * openBase <= S`.
-/// - LOSS-3 A position opened at index `I` owes nothing until the index moves, and then only for the newer losses.
-/// - LOSS-4 Without open base a loss is not absorbed and the index does not move; a loss the index has no headroom
+/// - LIDX-3 A position opened at index `I` owes nothing until the index moves, and then only for the newer losses.
+/// - LIDX-4 Without open base a loss is not absorbed and the index does not move; a loss the index has no headroom
 ///   for is not absorbed either (no revert, no overflow); otherwise the increment is exactly the rounded-up quotient.
-/// - LOSS-5 A charge is exactly `ceil(b * (index - s) / S)`.
+/// - LIDX-5 A charge is exactly `ceil(b * (index - s) / S)`.
 /// What cannot hold in general (pinned by the unit tests below, not weakened in the fuzz tests):
 /// - beyond `b * openBase <= S` one loss can charge a position a sliver more than one unit above its share
 ///   (`test_owed_canExceedOneUnitAboveShareBeyondTheBound`);
@@ -64,18 +64,18 @@ contract LossIndexTest is Assertions {
         (uint256 index, bool absorbed) = _harness.socialize(0, 1, 3);
         _assertTrue(absorbed, "absorbed");
         _assertEq(index, 333333333333333333333333333333333333333333333333333333333334, "ceil(1e60 / 3)");
-        // Each pays 1 for an exact share of 1/3: 3 units collected for a loss of 1 (LOSS-1, LOSS-2).
+        // Each pays 1 for an exact share of 1/3: 3 units collected for a loss of 1 (LIDX-1, LIDX-2).
         _assertEq(_harness.owed(1, 0, index), 1, "one wei of base pays one unit");
         _assertEq(_harness.owed(3, 0, index), 2, "three wei of base (held at once) pay ceil(1.000...002) = 2");
     }
 
     function test_socialize_notAbsorbedWithoutOpenBase() public view {
         (uint256 index, bool absorbed) = _harness.socialize(123, 5, 0);
-        _assertTrue(!absorbed, "LOSS-4 not absorbed");
-        _assertEq(index, 123, "LOSS-4 index unchanged");
+        _assertTrue(!absorbed, "LIDX-4 not absorbed");
+        _assertEq(index, 123, "LIDX-4 index unchanged");
         (index, absorbed) = _harness.socialize(MAX, MAX, 0);
-        _assertTrue(!absorbed, "LOSS-4 not absorbed at max");
-        _assertEq(index, MAX, "LOSS-4 index unchanged at max");
+        _assertTrue(!absorbed, "LIDX-4 not absorbed at max");
+        _assertEq(index, MAX, "LIDX-4 index unchanged at max");
     }
 
     function test_socialize_zeroLossAbsorbedWithoutMovingTheIndex() public view {
@@ -91,28 +91,28 @@ contract LossIndexTest is Assertions {
     function test_socialize_fillsTheHeadroomExactlyBelowScale() public view {
         uint256 increment = 5e6 * 1e42;
         (uint256 index, bool absorbed) = _harness.socialize(MAX - increment, 5e6, 1e18);
-        _assertTrue(absorbed, "LOSS-4 fits exactly");
-        _assertEq(index, MAX, "LOSS-4 index at max");
+        _assertTrue(absorbed, "LIDX-4 fits exactly");
+        _assertEq(index, MAX, "LIDX-4 index at max");
         (index, absorbed) = _harness.socialize(MAX - increment + 1, 5e6, 1e18);
-        _assertTrue(!absorbed, "LOSS-4 one short of headroom");
-        _assertEq(index, MAX - increment + 1, "LOSS-4 index unchanged");
+        _assertTrue(!absorbed, "LIDX-4 one short of headroom");
+        _assertEq(index, MAX - increment + 1, "LIDX-4 index unchanged");
     }
 
     /// @notice At or above `SCALE` open base the increment is at most the loss.
     function test_socialize_fillsTheHeadroomExactlyAtOrAboveScale() public view {
         (uint256 index, bool absorbed) = _harness.socialize(MAX - 1_000, 1_000, S);
-        _assertTrue(absorbed, "LOSS-4 increment == loss at SCALE");
-        _assertEq(index, MAX, "LOSS-4 index at max");
+        _assertTrue(absorbed, "LIDX-4 increment == loss at SCALE");
+        _assertEq(index, MAX, "LIDX-4 index at max");
         (index, absorbed) = _harness.socialize(MAX - 1_000, 1_001, S);
-        _assertTrue(!absorbed, "LOSS-4 one unit too many");
-        _assertEq(index, MAX - 1_000, "LOSS-4 index unchanged");
+        _assertTrue(!absorbed, "LIDX-4 one unit too many");
+        _assertEq(index, MAX - 1_000, "LIDX-4 index unchanged");
         // max = 2^256 - 1 is a multiple of 3: spreading it over 3 * SCALE adds exactly max / 3.
         (index, absorbed) = _harness.socialize(0, MAX, 3 * S);
-        _assertTrue(absorbed, "LOSS-4 max loss over 3 * SCALE");
-        _assertEq(index, MAX / 3, "LOSS-4 max / 3");
+        _assertTrue(absorbed, "LIDX-4 max loss over 3 * SCALE");
+        _assertEq(index, MAX / 3, "LIDX-4 max / 3");
         (index, absorbed) = _harness.socialize(MAX - MAX / 3 + 1, MAX, 3 * S);
-        _assertTrue(!absorbed, "LOSS-4 one short of max / 3");
-        _assertEq(index, MAX - MAX / 3 + 1, "LOSS-4 index unchanged");
+        _assertTrue(!absorbed, "LIDX-4 one short of max / 3");
+        _assertEq(index, MAX - MAX / 3 + 1, "LIDX-4 index unchanged");
         // Above SCALE the increment rounds up too: 1 unit over 2 * SCALE adds ceil(0.5) = 1.
         (index, absorbed) = _harness.socialize(0, 1, 2 * S);
         _assertEq(index, 1, "ceil(1 / 2)");
@@ -124,24 +124,24 @@ contract LossIndexTest is Assertions {
     function test_socialize_largestLossThatFits() public view {
         uint256 largest = 115792089237316195423570985008687907; // floor((2^256 - 1) / 1e42)
         (uint256 index, bool absorbed) = _harness.socialize(0, largest, 1e18);
-        _assertTrue(absorbed, "LOSS-4 largest loss absorbed");
-        _assertEq(index, largest * 1e42, "LOSS-4 increment");
+        _assertTrue(absorbed, "LIDX-4 largest loss absorbed");
+        _assertEq(index, largest * 1e42, "LIDX-4 increment");
         (index, absorbed) = _harness.socialize(0, largest + 1, 1e18);
-        _assertTrue(!absorbed, "LOSS-4 one more unit is not");
-        _assertEq(index, 0, "LOSS-4 index unchanged");
+        _assertTrue(!absorbed, "LIDX-4 one more unit is not");
+        _assertEq(index, 0, "LIDX-4 index unchanged");
     }
 
     function test_socialize_hugeLossOverTinyBaseReturnsNotAbsorbed() public view {
         (uint256 index, bool absorbed) = _harness.socialize(0, MAX, 1);
-        _assertTrue(!absorbed && index == 0, "LOSS-4 max loss over one wei");
+        _assertTrue(!absorbed && index == 0, "LIDX-4 max loss over one wei");
         (index, absorbed) = _harness.socialize(0, MAX, S - 1);
-        _assertTrue(!absorbed && index == 0, "LOSS-4 max loss over SCALE - 1");
+        _assertTrue(!absorbed && index == 0, "LIDX-4 max loss over SCALE - 1");
         (index, absorbed) = _harness.socialize(0, MAX / S + 1, 1);
-        _assertTrue(!absorbed && index == 0, "LOSS-4 smallest loss that overflows over one wei");
+        _assertTrue(!absorbed && index == 0, "LIDX-4 smallest loss that overflows over one wei");
         (index, absorbed) = _harness.socialize(0, MAX / S, 1);
-        _assertTrue(absorbed && index == (MAX / S) * S, "LOSS-4 largest loss that fits over one wei");
+        _assertTrue(absorbed && index == (MAX / S) * S, "LIDX-4 largest loss that fits over one wei");
         (index, absorbed) = _harness.socialize(MAX, 1, MAX);
-        _assertTrue(!absorbed && index == MAX, "LOSS-4 no headroom at max");
+        _assertTrue(!absorbed && index == MAX, "LIDX-4 no headroom at max");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ contract LossIndexTest is Assertions {
     // ---------------------------------------------------------------------------------------------------------------
 
     function test_owed_zeroWhenTheIndexDidNotMove() public view {
-        _assertEq(_harness.owed(MAX, 12345, 12345), 0, "LOSS-3 unmoved index, largest base");
+        _assertEq(_harness.owed(MAX, 12345, 12345), 0, "LIDX-3 unmoved index, largest base");
         _assertEq(_harness.owed(0, 0, MAX), 0, "no base, largest move");
     }
 
@@ -166,7 +166,7 @@ contract LossIndexTest is Assertions {
     }
 
     /// @notice Right at `b * openBase <= S` (here `S - 1`), with the exact share `1 / openBase` below a whole unit:
-    /// the increment's round-up does not reach the next unit (LOSS-2 is tight, not broken).
+    /// the increment's round-up does not reach the next unit (LIDX-2 is tight, not broken).
     function test_owed_oneUnitAboveShareAtTheBound() public view {
         uint256 openBase = 1e30 + 1;
         uint256 absBase = 1e30 - 1;
@@ -175,8 +175,8 @@ contract LossIndexTest is Assertions {
         _assertTrue(absorbed, "absorbed");
         uint256 charge = _harness.owed(absBase, 0, index);
         // Exact share: 500000000000000000000000000000 - 1 / openBase.
-        _assertEq(charge, 500000000000000000000000000000, "LOSS-2 charge is the share rounded up");
-        _assertTrue(_mulLeMulAdd(charge, openBase, loss, absBase, openBase), "LOSS-2 at most one unit above");
+        _assertEq(charge, 500000000000000000000000000000, "LIDX-2 charge is the share rounded up");
+        _assertTrue(_mulLeMulAdd(charge, openBase, loss, absBase, openBase), "LIDX-2 at most one unit above");
     }
 
     /// @notice Documents why the NatSpec's condition `absBase * openBase <= SCALE` is needed: just beyond it
@@ -223,13 +223,13 @@ contract LossIndexTest is Assertions {
     // Fuzz tests
     // ---------------------------------------------------------------------------------------------------------------
 
-    /// @notice LOSS-4 on the whole input range: not absorbed exactly when there is no open base or the rounded-up
+    /// @notice LIDX-4 on the whole input range: not absorbed exactly when there is no open base or the rounded-up
     /// increment exceeds the headroom; otherwise the increment is `ceil(loss * S / openBase)`. Never reverts.
     function testFuzz_socializeIsCeilOrNotAbsorbed(uint256 index, uint256 loss, uint256 openBase) public pure {
         _checkSocialize(index, loss, openBase);
     }
 
-    /// @notice LOSS-4 near the top of the index, with tiny, near-`SCALE` and above-`SCALE` open base.
+    /// @notice LIDX-4 near the top of the index, with tiny, near-`SCALE` and above-`SCALE` open base.
     function testFuzz_socializeNeverOverflowsNearMax(uint256 headroom, uint256 loss, uint256 openBase) public pure {
         headroom = _bound(headroom, 0, 2 ** 160);
         uint256 shape = openBase % 4;
@@ -240,19 +240,19 @@ contract LossIndexTest is Assertions {
         _checkSocialize(MAX - headroom, loss, openBase);
     }
 
-    /// @notice LOSS-5: `owed` is the exact ceiling, checked on 512 bits.
+    /// @notice LIDX-5: `owed` is the exact ceiling, checked on 512 bits.
     function testFuzz_owedIsCeil(uint256 absBase, uint256 settledIndex, uint256 index) public pure {
         absBase = _bound(absBase, 0, 2 ** 160); // b * (index - s) / S < 2^217: the charge fits in uint256
         if (settledIndex > index) (settledIndex, index) = (index, settledIndex);
         uint256 charge = LossIndex.owed(absBase, settledIndex, index);
         uint256 delta = index - settledIndex;
-        _assertTrue(_mulLeMulAdd(absBase, delta, charge, S, 0), "LOSS-5 charge * S >= b * delta");
+        _assertTrue(_mulLeMulAdd(absBase, delta, charge, S, 0), "LIDX-5 charge * S >= b * delta");
         if (charge > 0) {
-            _assertTrue(!_mulLeMulAdd(absBase, delta, charge - 1, S, 0), "LOSS-5 (charge - 1) * S < b * delta");
+            _assertTrue(!_mulLeMulAdd(absBase, delta, charge - 1, S, 0), "LIDX-5 (charge - 1) * S < b * delta");
         }
     }
 
-    /// @notice LOSS-1 with up to 20 positions over up to 10 losses; between losses positions settle, then open,
+    /// @notice LIDX-1 with up to 20 positions over up to 10 losses; between losses positions settle, then open,
     /// resize or close; the open base at each loss is the sum of the sizes then. Also bounds the over-collection:
     /// at most one unit per settlement that had something to pay (each charge is below share + 1 + n * b / S, and
     /// here the `n * b / S` slivers add up to less than one unit in all).
@@ -287,19 +287,19 @@ contract LossIndexTest is Assertions {
                 absorbedLosses += loss;
                 index = newIndex;
             } else {
-                _assertEq(newIndex, index, "LOSS-4 index unchanged");
-                _assertTrue(openBase == 0 || !_mulLeMulAdd(loss, S, MAX - index, openBase, 0), "LOSS-4 only if full");
+                _assertEq(newIndex, index, "LIDX-4 index unchanged");
+                _assertTrue(openBase == 0 || !_mulLeMulAdd(loss, S, MAX - index, openBase, 0), "LIDX-4 only if full");
             }
         }
         for (uint256 i = 0; i < n; ++i) {
             if (sizes[i] > 0 && index > settled[i]) ++payingSettlements;
             charged += LossIndex.owed(sizes[i], settled[i], index);
         }
-        _assertGe(charged, absorbedLosses, "LOSS-1 sum of charges covers the losses");
-        _assertLe(charged, absorbedLosses + payingSettlements, "LOSS-2 at most one unit per paying settlement");
+        _assertGe(charged, absorbedLosses, "LIDX-1 sum of charges covers the losses");
+        _assertLe(charged, absorbedLosses + payingSettlements, "LIDX-2 at most one unit per paying settlement");
     }
 
-    /// @notice LOSS-2 for one loss over up to 20 positions whose open base stays below 1e30, from any index.
+    /// @notice LIDX-2 for one loss over up to 20 positions whose open base stays below 1e30, from any index.
     function testFuzz_noPositionPaysMoreThanOneUnitAboveShare(
         uint256 seed,
         uint256 positionCount,
@@ -323,14 +323,14 @@ contract LossIndexTest is Assertions {
         for (uint256 i = 0; i < n; ++i) {
             uint256 charge = LossIndex.owed(sizes[i], startIndex, index);
             charged += charge;
-            _assertTrue(_mulLeMulAdd(loss, sizes[i], charge, openBase, 0), "LOSS-2 charge >= exact share");
-            _assertTrue(_mulLeMulAdd(charge, openBase, loss, sizes[i], openBase), "LOSS-2 charge <= share + 1");
+            _assertTrue(_mulLeMulAdd(loss, sizes[i], charge, openBase, 0), "LIDX-2 charge >= exact share");
+            _assertTrue(_mulLeMulAdd(charge, openBase, loss, sizes[i], openBase), "LIDX-2 charge <= share + 1");
         }
-        _assertGe(charged, loss, "LOSS-1 sum covers the loss");
-        _assertLe(charged, loss + n, "LOSS-2 summed");
+        _assertGe(charged, loss, "LIDX-1 sum covers the loss");
+        _assertLe(charged, loss + n, "LIDX-2 summed");
     }
 
-    /// @notice LOSS-2 at the library's stated bound `absBase * openBase <= S`, any open base up to `S`, the position
+    /// @notice LIDX-2 at the library's stated bound `absBase * openBase <= S`, any open base up to `S`, the position
     /// often exactly at the bound.
     function testFuzz_noPositionPaysMoreThanOneUnitAboveShareAtTheBound(
         uint256 absBase,
@@ -344,11 +344,11 @@ contract LossIndexTest is Assertions {
         (uint256 index, bool absorbed) = LossIndex.socialize(0, loss, openBase);
         _assertTrue(absorbed, "absorbed");
         uint256 charge = LossIndex.owed(absBase, 0, index);
-        _assertTrue(_mulLeMulAdd(loss, absBase, charge, openBase, 0), "LOSS-2 charge >= exact share");
-        _assertTrue(_mulLeMulAdd(charge, openBase, loss, absBase, openBase), "LOSS-2 charge <= share + 1");
+        _assertTrue(_mulLeMulAdd(loss, absBase, charge, openBase, 0), "LIDX-2 charge >= exact share");
+        _assertTrue(_mulLeMulAdd(charge, openBase, loss, absBase, openBase), "LIDX-2 charge <= share + 1");
     }
 
-    /// @notice LOSS-2 across up to 8 losses between two settlements, over the same open base (nobody else traded
+    /// @notice LIDX-2 across up to 8 losses between two settlements, over the same open base (nobody else traded
     /// in between), when `n * b * openBase <= S`. With a changing open base the bound can be exceeded by a sliver:
     /// see `test_owed_acrossTwoLossesCanExceedOneUnitAboveShareBySliver` and the TypeScript model.
     function testFuzz_noPositionPaysMoreThanOneUnitAboveShareAcrossLosses(
@@ -373,11 +373,11 @@ contract LossIndexTest is Assertions {
             _assertTrue(absorbed, "absorbed");
         }
         uint256 charge = LossIndex.owed(absBase, 0, index);
-        _assertTrue(_mulLeMulAdd(losses, absBase, charge, openBase, 0), "LOSS-2 charge >= exact share");
-        _assertTrue(_mulLeMulAdd(charge, openBase, losses, absBase, openBase), "LOSS-2 charge <= share + 1");
+        _assertTrue(_mulLeMulAdd(losses, absBase, charge, openBase, 0), "LIDX-2 charge >= exact share");
+        _assertTrue(_mulLeMulAdd(charge, openBase, losses, absBase, openBase), "LIDX-2 charge <= share + 1");
     }
 
-    /// @notice LOSS-3: a position opened after some losses owes nothing for them, and for a newer loss exactly what
+    /// @notice LIDX-3: a position opened after some losses owes nothing for them, and for a newer loss exactly what
     /// its size owes on that loss's increment alone.
     function testFuzz_newPositionPaysNothingForOlderLosses(uint256 seed, uint256 absBase, uint256 newLoss) public pure {
         uint256 index;
@@ -388,22 +388,22 @@ contract LossIndexTest is Assertions {
         }
         absBase = _bound(absBase, 0, MAX_POSITION_BASE);
         uint256 openedAt = index;
-        _assertEq(LossIndex.owed(absBase, openedAt, index), 0, "LOSS-3 nothing for older losses");
+        _assertEq(LossIndex.owed(absBase, openedAt, index), 0, "LIDX-3 nothing for older losses");
 
         uint256 openBase = oldBase + absBase;
         newLoss = _bound(newLoss, 0, openBase * 1e15);
         (uint256 newIndex, bool newAbsorbed) = LossIndex.socialize(index, newLoss, openBase);
         if (!newAbsorbed) {
             // The older losses used up the headroom: nothing moved, nothing is owed.
-            _assertEq(newIndex, index, "LOSS-4 index unchanged");
-            _assertEq(LossIndex.owed(absBase, openedAt, newIndex), 0, "LOSS-3 still nothing");
+            _assertEq(newIndex, index, "LIDX-4 index unchanged");
+            _assertEq(LossIndex.owed(absBase, openedAt, newIndex), 0, "LIDX-3 still nothing");
             return;
         }
         uint256 charge = LossIndex.owed(absBase, openedAt, newIndex);
         (uint256 alone, ) = LossIndex.socialize(0, newLoss, openBase);
-        _assertEq(charge, LossIndex.owed(absBase, 0, alone), "LOSS-3 pays for the newer loss only");
-        _assertTrue(_mulLeMulAdd(newLoss, absBase, charge, openBase, 0), "LOSS-2 charge >= exact share");
-        _assertTrue(_mulLeMulAdd(charge, openBase, newLoss, absBase, openBase), "LOSS-2 charge <= share + 1");
+        _assertEq(charge, LossIndex.owed(absBase, 0, alone), "LIDX-3 pays for the newer loss only");
+        _assertTrue(_mulLeMulAdd(newLoss, absBase, charge, openBase, 0), "LIDX-2 charge >= exact share");
+        _assertTrue(_mulLeMulAdd(charge, openBase, newLoss, absBase, openBase), "LIDX-2 charge <= share + 1");
     }
 
     /// @notice The harness returns what the library does (the TypeScript tests rely on it).
@@ -428,21 +428,21 @@ contract LossIndexTest is Assertions {
     function _checkSocialize(uint256 index, uint256 loss, uint256 openBase) private pure {
         (uint256 newIndex, bool absorbed) = LossIndex.socialize(index, loss, openBase);
         if (openBase == 0) {
-            _assertTrue(!absorbed, "LOSS-4 not absorbed without open base");
-            _assertEq(newIndex, index, "LOSS-4 index unchanged without open base");
+            _assertTrue(!absorbed, "LIDX-4 not absorbed without open base");
+            _assertEq(newIndex, index, "LIDX-4 index unchanged without open base");
             return;
         }
         // ceil(loss * S / openBase) <= headroom  <=>  loss * S <= headroom * openBase.
         bool fits = _mulLeMulAdd(loss, S, MAX - index, openBase, 0);
-        _assertTrue(absorbed == fits, "LOSS-4 absorbed exactly when the increment fits");
+        _assertTrue(absorbed == fits, "LIDX-4 absorbed exactly when the increment fits");
         if (!absorbed) {
-            _assertEq(newIndex, index, "LOSS-4 index unchanged when full");
+            _assertEq(newIndex, index, "LIDX-4 index unchanged when full");
             return;
         }
         uint256 increment = newIndex - index;
-        _assertTrue(_mulLeMulAdd(loss, S, increment, openBase, 0), "LOSS-4 increment * openBase >= loss * S");
+        _assertTrue(_mulLeMulAdd(loss, S, increment, openBase, 0), "LIDX-4 increment * openBase >= loss * S");
         if (increment > 0) {
-            _assertTrue(!_mulLeMulAdd(loss, S, increment - 1, openBase, 0), "LOSS-4 increment is the least such");
+            _assertTrue(!_mulLeMulAdd(loss, S, increment - 1, openBase, 0), "LIDX-4 increment is the least such");
         }
     }
 

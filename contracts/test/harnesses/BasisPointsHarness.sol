@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {BasisPoints} from "../libraries/BasisPoints.sol";
+import {BasisPoints} from "../../libraries/BasisPoints.sol";
 
 /// @title BasisPointsHarness
 /// @notice Exposes the pure `BasisPoints` functions as external calls. Tests only.

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {FeeKind, FundState, IFeePolicy} from "../interfaces/IFeePolicy.sol";
-import {Bands} from "../interfaces/ITargetBandsPolicy.sol";
-import {FixedSharePolicy} from "./FixedSharePolicy.sol";
-import {TargetBandsPolicy} from "./TargetBandsPolicy.sol";
+import {FeeKind, FundState, IFeePolicy} from "../../interfaces/IFeePolicy.sol";
+import {Bands} from "../../interfaces/ITargetBandsPolicy.sol";
+import {FixedSharePolicy} from "../../policies/FixedSharePolicy.sol";
+import {TargetBandsPolicy} from "../../policies/TargetBandsPolicy.sol";
 
 /// @notice Fuzz tests of the two fee policies over random parameters, amounts and fund states.
 /// Properties:
-/// - P1 a split adds up to the amount, to the unit, and the fund's part is never above the amount;
-/// - P2 the fund's part is the share rounded up (the fund gets the remainder unit, never more);
-/// - P3 the band is in range: 0 for the fixed share, 0..2 for the target bands;
-/// - P4 more balance never gives a lower band (the same state otherwise);
-/// - P5 more balance never gives the fund a larger part of the same income.
+/// - FPOL-1 a split adds up to the amount, to the unit, and the fund's part is never above the amount;
+/// - FPOL-2 the fund's part is the share rounded up (the fund gets the remainder unit, never more);
+/// - FPOL-3 the band is in range: 0 for the fixed share, 0..2 for the target bands;
+/// - FPOL-4 more balance never gives a lower band (the same state otherwise);
+/// - FPOL-5 more balance never gives the fund a larger part of the same income.
 contract FeePoliciesTest {
     /// @notice A property did not hold; `property` names it (id and sentence).
     error FeePoliciesTestPropertyViolated(string property);
@@ -42,12 +42,12 @@ contract FeePoliciesTest {
         FixedSharePolicy fixedShare = new FixedSharePolicy(tradingFeeShareBps, penaltyShareBps);
         (uint256 fundPart, uint256 treasuryPart) = _checkedSplit(fixedShare, kind, amount, state);
         _assertRoundedUp(fundPart, amount, penalty ? penaltyShareBps : tradingFeeShareBps);
-        _check(fixedShare.band(state) == 0, "P3: fixed share has one band");
+        _check(fixedShare.band(state) == 0, "FPOL-3: fixed share has one band");
 
         TargetBandsPolicy targetBands = new TargetBandsPolicy(_bands(seed));
         (fundPart, treasuryPart) = _checkedSplit(targetBands, kind, amount, state);
         _assertRoundedUp(fundPart, amount, _targetBandsShareBps(targetBands, kind, state));
-        _check(targetBands.band(state) <= 2, "P3: band out of range");
+        _check(targetBands.band(state) <= 2, "FPOL-3: band out of range");
     }
 
     function testFuzz_bandMonotoneInBalance(
@@ -62,7 +62,7 @@ contract FeePoliciesTest {
         (uint256 lower, uint256 higher) = balanceA <= balanceB ? (balanceA, balanceB) : (balanceB, balanceA);
         FundState memory poorer = _state(lower, averageOpenInterest, floor, targetShareBps);
         FundState memory richer = _state(higher, averageOpenInterest, floor, targetShareBps);
-        _check(policy.band(poorer) <= policy.band(richer), "P4: more balance, lower band");
+        _check(policy.band(poorer) <= policy.band(richer), "FPOL-4: more balance, lower band");
     }
 
     function testFuzz_fundPartNonIncreasingInBalance(
@@ -81,12 +81,12 @@ contract FeePoliciesTest {
         (uint256 lower, uint256 higher) = balanceA <= balanceB ? (balanceA, balanceB) : (balanceB, balanceA);
         (uint256 poorerPart, ) = policy.split(kind, amount, _state(lower, averageOpenInterest, floor, targetShareBps));
         (uint256 richerPart, ) = policy.split(kind, amount, _state(higher, averageOpenInterest, floor, targetShareBps));
-        _check(richerPart <= poorerPart, "P5: more balance, more income");
+        _check(richerPart <= poorerPart, "FPOL-5: more balance, more income");
     }
 
     // ---------------------------------------------------------------- internal
 
-    /// @dev Asks for a split and checks P1.
+    /// @dev Asks for a split and checks FPOL-1.
     function _checkedSplit(
         IFeePolicy policy,
         FeeKind kind,
@@ -94,15 +94,15 @@ contract FeePoliciesTest {
         FundState memory state
     ) private view returns (uint256 fundPart, uint256 treasuryPart) {
         (fundPart, treasuryPart) = policy.split(kind, amount, state);
-        _check(fundPart <= amount, "P1: fund part above the amount");
-        _check(treasuryPart == amount - fundPart, "P1: parts do not add up");
+        _check(fundPart <= amount, "FPOL-1: fund part above the amount");
+        _check(treasuryPart == amount - fundPart, "FPOL-1: parts do not add up");
     }
 
-    /// @dev P2: `fundPart == ceil(amount * shareBps / 10_000)`, checked without dividing.
+    /// @dev FPOL-2: `fundPart == ceil(amount * shareBps / 10_000)`, checked without dividing.
     function _assertRoundedUp(uint256 fundPart, uint256 amount, uint256 shareBps) private pure {
         uint256 exact = amount * shareBps;
-        _check(fundPart * MAX_BPS >= exact, "P2: fund part below its share");
-        _check(fundPart == 0 || (fundPart - 1) * MAX_BPS < exact, "P2: fund part above its share rounded up");
+        _check(fundPart * MAX_BPS >= exact, "FPOL-2: fund part below its share");
+        _check(fundPart == 0 || (fundPart - 1) * MAX_BPS < exact, "FPOL-2: fund part above its share rounded up");
     }
 
     /// @dev The share the target bands give `kind` in the state's band (the band itself is tested against the

@@ -180,19 +180,9 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         if (claim.reward != 0 && claim.liquidator == address(0)) revert InsuranceFundZeroAddress();
         MarketLedger.State storage m = _markets[marketId];
 
-        // SPEC 1a step 2 (allocate), within the fund's balance and what is left of the market's limit, the reward
-        // first; step 3 (time) pays it all now; step 4 (remainder): the shortfall's rest is socialized over the
-        // market's open positions, or becomes bad debt; the reward's rest stays with the exchange.
-        Waterfall.Result memory w = Waterfall.run(
-            Waterfall.Input({
-                shortfall: claim.shortfall,
-                reward: m.cappedReward(claim.reward, claim.liquidatedNotional),
-                fundSpendable: _balance,
-                fundLimitLeft: m.limitLeft(),
-                backstopSpendable: 0,
-                backstopLimitLeft: 0
-            })
-        );
+        // The shortfall's remainder is socialized over the market's open positions, or becomes bad debt; the
+        // reward's remainder stays with the exchange.
+        Waterfall.Result memory w = _waterfall(m, claim);
         cover.rewardPaid = w.allocation.fundReward;
         cover.shortfallPaid = w.allocation.fundShortfall;
 
@@ -508,6 +498,25 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
             first := mload(0x00)
             second := mload(0x20)
         }
+    }
+
+    /// @dev SPEC 1a's allocate, time and remainder for `claim`: the fund pays within its balance and what is left
+    /// of the market's limit, the reward (capped by the market) first; no backstop yet, and all of it is paid now.
+    function _waterfall(
+        MarketLedger.State storage m,
+        BankruptcyClaim calldata claim
+    ) private view returns (Waterfall.Result memory) {
+        return
+            Waterfall.run(
+                Waterfall.Input({
+                    shortfall: claim.shortfall,
+                    reward: m.cappedReward(claim.reward, claim.liquidatedNotional),
+                    fundSpendable: _balance,
+                    fundLimitLeft: m.limitLeft(),
+                    backstopSpendable: 0,
+                    backstopLimitLeft: 0
+                })
+            );
     }
 
     function _fundState() private view returns (FundState memory) {

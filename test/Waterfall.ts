@@ -65,7 +65,14 @@ describe("Waterfall", () => {
       ],
       [
         "test_run_backstopAfterFund",
-        { shortfall: 200n, reward: 10n, fundSpendable: 5n, fundLimitLeft: 1_000n, backstopSpendable: 100n, backstopLimitLeft: 50n },
+        {
+          shortfall: 200n,
+          reward: 10n,
+          fundSpendable: 5n,
+          fundLimitLeft: 1_000n,
+          backstopSpendable: 100n,
+          backstopLimitLeft: 50n,
+        },
       ],
     ];
     for (const [name, fields] of cases) {

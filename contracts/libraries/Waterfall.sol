@@ -63,16 +63,16 @@ library Waterfall {
 
     // ─────────────────────────────────────────── Steps ───────────────────────────────────────────
 
-    /// @notice All three steps.
+    /// @notice All three steps, each writing its part of `result` in place (no memory allocated beyond it).
     function run(Input memory input) internal pure returns (Result memory result) {
-        result.allocation = allocate(input);
-        result.timing = time(result.allocation);
-        result.remainder = remainder(input, result.allocation);
+        allocate(input, result.allocation);
+        time(result.allocation, result.timing);
+        remainder(input, result.allocation, result.remainder);
     }
 
     /// @notice Allocate: F = min(R + S, fund spendable, fund limit left), reward first; then
-    /// B = min(R + S - F, backstop spendable, backstop limit left), reward first.
-    function allocate(Input memory input) internal pure returns (Allocation memory a) {
+    /// B = min(R + S - F, backstop spendable, backstop limit left), reward first. Writes `a`.
+    function allocate(Input memory input, Allocation memory a) internal pure {
         (a.fundReward, a.fundShortfall) = _part(
             input.reward,
             input.shortfall,
@@ -88,13 +88,14 @@ library Waterfall {
         }
     }
 
-    /// @notice Time: today nothing limits or pauses payouts, so F + B is paid now and nothing is pending.
-    function time(Allocation memory a) internal pure returns (Timing memory t) {
+    /// @notice Time: today nothing limits or pauses payouts, so F + B is paid now and nothing is pending. Writes `t`.
+    function time(Allocation memory a, Timing memory t) internal pure {
         t.paidNow = a.fundReward + a.fundShortfall + a.backstopReward + a.backstopShortfall;
+        t.pending = 0;
     }
 
-    /// @notice Remainder: what the allocation left of the reward and of the shortfall.
-    function remainder(Input memory input, Allocation memory a) internal pure returns (Remainder memory u) {
+    /// @notice Remainder: what the allocation left of the reward and of the shortfall. Writes `u`.
+    function remainder(Input memory input, Allocation memory a, Remainder memory u) internal pure {
         // Cannot underflow: `allocate` takes at most R of the reward and S of the shortfall in all.
         unchecked {
             u.reward = input.reward - a.fundReward - a.backstopReward;

@@ -22,8 +22,11 @@ import {
     MarketInfo
 } from "./interfaces/IInsuranceVault.sol";
 import {BasisPoints} from "./libraries/BasisPoints.sol";
+import {FundTarget} from "./libraries/FundTarget.sol";
 import {LossIndex} from "./libraries/LossIndex.sol";
+import {MarketLedger} from "./libraries/MarketLedger.sol";
 import {OpenInterestWindow} from "./libraries/OpenInterestWindow.sol";
+import {Waterfall} from "./libraries/Waterfall.sol";
 
 /// @title InsuranceFund
 /// @notice The insurance vault, fee splitter, open-interest tracker and socialized-loss ledger of a perp
@@ -33,8 +36,10 @@ import {OpenInterestWindow} from "./libraries/OpenInterestWindow.sol";
 /// without a single call between contracts; the only external calls on them are the policy's view and
 /// the token transfer. Governance (`restricted`) goes through an OpenZeppelin `AccessManager`: a
 /// governance role (a timelock or multisig in production) for parameters and a guardian role for pausing.
+/// Each market's money lives in `MarketLedger`, the waterfall's arithmetic in `Waterfall`; the fund sequences
+/// them: checks, state, events, transfers.
 contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransient {
-    using BasisPoints for uint256;
+    using MarketLedger for MarketLedger.State;
     using OpenInterestWindow for OpenInterestWindow.State;
     using SafeERC20 for IERC20;
 
@@ -51,19 +56,6 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     uint256 private constant POLICY_PROBE_AMOUNT = 1e6 + 1;
 
     // ================================================================ storage
-
-    /// @dev Laid out so that each hot path reads two slots: `collectFee` and `recordOpenInterest` need
-    /// only `exchange` (slot 0) and `badDebt`/`openInterest` (slot 1).
-    struct Market {
-        address exchange;
-        uint16 rewardCapBps;
-        uint128 badDebt;
-        uint128 openInterest;
-        uint128 insuranceLimit;
-        uint128 insurancePaid;
-        uint128 rewardCap;
-        uint256 lossIndex;
-    }
 
     IERC20 private immutable _quoteToken;
     uint8 private immutable _quoteDecimals;
@@ -83,7 +75,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
 
     address private _treasury;
 
-    mapping(uint256 marketId => Market) private _markets;
+    mapping(uint256 marketId => MarketLedger.State) private _markets;
 
     OpenInterestWindow.State private _openInterest;
 
@@ -199,32 +191,26 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         if (claim.shortfall == 0 && claim.reward == 0) revert InsuranceFundZeroAmount();
         if (claim.shortfall > type(uint128).max) revert InsuranceFundAmountTooLarge(claim.shortfall);
         if (claim.reward != 0 && claim.liquidator == address(0)) revert InsuranceFundZeroAddress();
-        Market storage m = _markets[marketId];
+        MarketLedger.State storage m = _markets[marketId];
 
-        // Step 2: the fund, within its balance and what is left of the market's limit; the reward first.
-        uint256 available = Math.min(_balance, m.insuranceLimit - m.insurancePaid);
-        cover.rewardPaid = Math.min(_cappedReward(m, claim), available);
-        // Cannot underflow: `rewardPaid <= available`.
-        unchecked {
-            available -= cover.rewardPaid;
-        }
-        cover.shortfallPaid = Math.min(claim.shortfall, available);
+        // The shortfall's remainder is socialized over the market's open positions, or becomes bad debt; the
+        // reward's remainder stays with the exchange.
+        Waterfall.Result memory w = _waterfall(m, claim);
+        cover.rewardPaid = w.allocation.fundReward;
+        cover.shortfallPaid = w.allocation.fundShortfall;
 
-        // Step 3: the rest is socialized over the market's open positions, or becomes bad debt.
         uint256 index;
-        (cover.socialized, cover.badDebt, index) = _spreadRest(
-            m,
-            claim.shortfall - cover.shortfallPaid,
-            claim.openBase
-        );
+        (cover.socialized, cover.badDebt, index) = m.absorb(w.remainder.shortfall, claim.openBase);
+        if (cover.badDebt != 0) _totalBadDebt = _toAmount(_totalBadDebt + cover.badDebt);
 
+        // The fund's part F is charged to its balance and the market's limit at once (all of it is paid now).
         uint256 paid = cover.rewardPaid + cover.shortfallPaid;
         if (paid != 0) {
-            // Cannot underflow or overflow: `paid <= available <= _balance` and `<= limit - paid so far`.
+            // Cannot underflow: `paid <= _balance`.
             unchecked {
                 _balance -= uint128(paid);
-                m.insurancePaid += uint128(paid);
             }
+            m.chargeLimit(paid);
         }
 
         if (cover.rewardPaid != 0) {
@@ -258,13 +244,11 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         if (amount == 0) return (0, 0, 0);
         (fundPart, treasuryPart) = _split(kind, amount);
 
-        Market storage m = _markets[marketId];
-        uint256 marketBadDebt = m.badDebt;
+        uint256 marketBadDebt;
+        (badDebtRepaid, marketBadDebt) = _markets[marketId].repayBadDebt(fundPart);
         if (marketBadDebt != 0) {
-            badDebtRepaid = Math.min(fundPart, marketBadDebt);
-            // Cannot underflow: `badDebtRepaid <= m.badDebt <= _totalBadDebt`.
+            // Cannot underflow: `badDebtRepaid <= the market's bad debt <= _totalBadDebt`.
             unchecked {
-                m.badDebt = uint128(marketBadDebt - badDebtRepaid);
                 _totalBadDebt -= uint128(badDebtRepaid);
             }
             emit InsuranceFundBadDebtRepaid(marketId, badDebtRepaid, marketBadDebt - badDebtRepaid);
@@ -288,10 +272,8 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IOpenInterestTracker
     function recordOpenInterest(uint256 marketId, uint256 openInterest) external onlyExchange(marketId) {
-        Market storage m = _markets[marketId];
-        uint256 previous = m.openInterest;
+        uint256 previous = _markets[marketId].recordOpenInterest(openInterest);
         if (previous == openInterest) return;
-        m.openInterest = _toAmount(openInterest);
         uint256 total = _openInterest.current() - previous + openInterest;
         _openInterest.record(_toAmount(total), _windowSeconds);
         emit InsuranceFundOpenInterestRecorded(marketId, openInterest, total);
@@ -303,12 +285,9 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     function registerMarket(uint256 marketId, MarketConfig calldata config) external restricted {
         if (config.exchange == address(0)) revert InsuranceFundZeroAddress();
         if (config.rewardCapBps > BasisPoints.MAX_BPS) revert InsuranceFundBpsOutOfBounds(config.rewardCapBps);
-        Market storage m = _markets[marketId];
-        if (m.exchange != address(0)) revert InsuranceFundMarketExists(marketId);
-        m.exchange = config.exchange;
-        m.rewardCapBps = config.rewardCapBps;
-        m.insuranceLimit = config.insuranceLimit;
-        m.rewardCap = config.rewardCap;
+        MarketLedger.State storage m = _markets[marketId];
+        if (m.isRegistered()) revert InsuranceFundMarketExists(marketId);
+        m.register(config);
         emit InsuranceFundMarketRegistered(
             marketId,
             config.exchange,
@@ -320,7 +299,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IInsuranceVault
     function raiseInsuranceLimit(uint256 marketId, uint128 newLimit) external restricted {
-        Market storage m = _knownMarket(marketId);
+        MarketLedger.State storage m = _knownMarket(marketId);
         uint128 oldLimit = m.insuranceLimit;
         if (newLimit <= oldLimit) revert InsuranceFundLimitNotRaised(marketId, oldLimit, newLimit);
         m.insuranceLimit = newLimit;
@@ -330,9 +309,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IInsuranceVault
     function setRewardCaps(uint256 marketId, uint128 rewardCap, uint16 rewardCapBps) external restricted {
         if (rewardCapBps > BasisPoints.MAX_BPS) revert InsuranceFundBpsOutOfBounds(rewardCapBps);
-        Market storage m = _knownMarket(marketId);
-        m.rewardCap = rewardCap;
-        m.rewardCapBps = rewardCapBps;
+        _knownMarket(marketId).setRewardCaps(rewardCap, rewardCapBps);
         emit InsuranceFundRewardCapsSet(marketId, rewardCap, rewardCapBps);
     }
 
@@ -414,18 +391,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IInsuranceVault
     function market(uint256 marketId) external view returns (MarketInfo memory) {
-        Market storage m = _knownMarket(marketId);
-        return
-            MarketInfo({
-                exchange: m.exchange,
-                insuranceLimit: m.insuranceLimit,
-                insurancePaid: m.insurancePaid,
-                rewardCap: m.rewardCap,
-                rewardCapBps: m.rewardCapBps,
-                badDebt: m.badDebt,
-                openInterest: m.openInterest,
-                lossIndex: m.lossIndex
-            });
+        return _knownMarket(marketId).info();
     }
 
     /// @inheritdoc IInsuranceVault
@@ -435,7 +401,11 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         h.target = _target(state.averageOpenInterest);
         h.averageOpenInterest = state.averageOpenInterest;
         h.totalOpenInterest = _openInterest.current();
-        uint256 effectiveOpenInterest = Math.max(state.averageOpenInterest, _floorOpenInterest());
+        uint256 effectiveOpenInterest = FundTarget.effectiveOpenInterest(
+            state.averageOpenInterest,
+            state.floor,
+            state.targetShareBps
+        );
         h.ratioBps =
             effectiveOpenInterest == 0
                 ? type(uint256).max
@@ -508,9 +478,9 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         }
     }
 
-    function _knownMarket(uint256 marketId) private view returns (Market storage m) {
+    function _knownMarket(uint256 marketId) private view returns (MarketLedger.State storage m) {
         m = _markets[marketId];
-        if (m.exchange == address(0)) revert InsuranceFundUnknownMarket(marketId);
+        if (!m.isRegistered()) revert InsuranceFundUnknownMarket(marketId);
     }
 
     /// @dev Asks the policy for the split and re-checks it. A policy that reverts, runs out of its gas, answers
@@ -549,32 +519,23 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         }
     }
 
-    /// @dev Waterfall step 3: adds what the fund did not cover to the market's loss index, or records it as
-    /// bad debt when the market has no open base (or its index has no headroom left for it).
-    function _spreadRest(
-        Market storage m,
-        uint256 rest,
-        uint256 openBase
-    ) private returns (uint256 socialized, uint256 badDebt, uint256 index) {
-        index = m.lossIndex;
-        if (rest == 0) return (0, 0, index);
-        bool absorbed;
-        (index, absorbed) = LossIndex.socialize(index, rest, openBase);
-        if (absorbed) {
-            m.lossIndex = index;
-            return (rest, 0, index);
-        }
-        // `_toAmount` reverts rather than wrap should the bad debt ever outgrow 128 bits.
-        m.badDebt = _toAmount(m.badDebt + rest);
-        _totalBadDebt = _toAmount(_totalBadDebt + rest);
-        return (0, rest, index);
-    }
-
-    /// @dev The reward the fund may pay: the exchange's ask within the market's absolute and notional caps,
-    /// rounded down (favours the fund).
-    function _cappedReward(Market storage m, BankruptcyClaim calldata claim) private view returns (uint256) {
-        uint256 byNotional = claim.liquidatedNotional.mulBpsDown(m.rewardCapBps);
-        return Math.min(claim.reward, Math.min(m.rewardCap, byNotional));
+    /// @dev SPEC 1a's allocate, time and remainder for `claim`: the fund pays within its balance and what is left
+    /// of the market's limit, the reward (capped by the market) first; no backstop yet, and all of it is paid now.
+    function _waterfall(
+        MarketLedger.State storage m,
+        BankruptcyClaim calldata claim
+    ) private view returns (Waterfall.Result memory) {
+        return
+            Waterfall.run(
+                Waterfall.Input({
+                    shortfall: claim.shortfall,
+                    reward: m.cappedReward(claim.reward, claim.liquidatedNotional),
+                    fundSpendable: _balance,
+                    fundLimitLeft: m.limitLeft(),
+                    backstopSpendable: 0,
+                    backstopLimitLeft: 0
+                })
+            );
     }
 
     function _fundState() private view returns (FundState memory) {
@@ -591,16 +552,9 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         return _target(_openInterest.average(_windowSeconds));
     }
 
-    /// @dev max(targetShareBps of the average open interest, floor); the share is rounded up, which keeps
-    /// more in the fund (less surplus).
+    /// @dev See `FundTarget.targetUp`.
     function _target(uint256 averageOpenInterest_) private view returns (uint256) {
-        return Math.max(averageOpenInterest_.mulBpsUp(_targetShareBps), _floor);
-    }
-
-    /// @dev The open interest the floor stands for (floor / target share), rounded up: the ratio measured
-    /// against it is then never above the true one, which favours the fund's refill.
-    function _floorOpenInterest() private view returns (uint256) {
-        return Math.ceilDiv(uint256(_floor) * BasisPoints.MAX_BPS, _targetShareBps);
+        return FundTarget.targetUp(averageOpenInterest_, _targetShareBps, _floor);
     }
 
     function _setTarget(uint16 targetShareBps_, uint128 floor_) private {

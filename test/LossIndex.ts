@@ -176,11 +176,8 @@ describe("LossIndex", () => {
     });
   });
 
-  // The spec's "no position pays more than one unit above its exact share" holds for one loss when
-  // absBase * openBase <= 1e60. Across several losses between two settlements, each loss's rise is rounded up by
-  // less than one index unit, so a charge can exceed share + 1 by less than losses * absBase / 1e60; an index of
-  // finite precision cannot avoid it, since the exact share can sit closer below a whole unit than any rounding
-  // step. These two cases pin what was observed: the sliver is ~1e-30 and ~1e-42 of a unit.
+  // The one-unit bound and why several losses between two settlements can exceed it by a sliver: see
+  // contracts/libraries/LossIndex.sol's header. These two cases pin what was observed: ~1e-30 and ~1e-42 of a unit.
   describe("the one-unit bound across several losses", () => {
     it("test_owed_acrossTwoLossesOverOneOpenBaseExceedsOneUnitBySliver", async () => {
       const harness = await networkHelpers.loadFixture(deployHarness);

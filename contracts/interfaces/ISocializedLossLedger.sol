@@ -11,8 +11,7 @@ pragma solidity ^0.8.24;
 /// stores the returned index. A new position starts at the current index and owes nothing for older losses.
 /// Both roundings favour the exchange's solvency: after every position settled, the sum charged is at
 /// least the loss, and no position pays more than one unit above its exact share of a loss (for a market
-/// whose open base stays below 1e30, i.e. 10^12 whole contracts); a settlement that covers n losses at once
-/// may exceed the sum of its exact shares + 1 by less than n * absBase / 1e60 of a unit.
+/// whose open base stays below 1e30; the bound and its derivation: `LossIndex.sol`'s header).
 interface ISocializedLossLedger {
     /// @notice A position claims to have settled at an index the market has not reached.
     error InsuranceFundIndexAhead(uint256 marketId, uint256 settledIndex, uint256 currentIndex);

@@ -5,6 +5,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {FeeKind, FundState, IFeePolicy} from "../interfaces/IFeePolicy.sol";
 import {Bands, ITargetBandsPolicy} from "../interfaces/ITargetBandsPolicy.sol";
 import {BasisPoints} from "../libraries/BasisPoints.sol";
+import {FundTarget} from "../libraries/FundTarget.sol";
 
 /// @title TargetBandsPolicy
 /// @notice Spin's fee split by the fund's ratio R = balance / effective open interest (see
@@ -122,13 +123,9 @@ contract TargetBandsPolicy is ITargetBandsPolicy {
         return BAND_HIGH;
     }
 
-    /// @dev max(average open interest, the floor's open interest rounded up: favours the fund's refill).
+    /// @dev See `FundTarget.effectiveOpenInterest` (the floor's open interest rounded up: favours the fund's refill).
     function _effectiveOpenInterest(FundState calldata state) private pure returns (uint256) {
-        uint256 floorOpenInterest =
-            state.targetShareBps == 0
-                ? 0
-                : Math.mulDiv(state.floor, BasisPoints.MAX_BPS, state.targetShareBps, Math.Rounding.Ceil);
-        return Math.max(state.averageOpenInterest, floorOpenInterest);
+        return FundTarget.effectiveOpenInterest(state.averageOpenInterest, state.floor, state.targetShareBps);
     }
 
     /// @dev `a * b < c * d`, exactly (512-bit products).

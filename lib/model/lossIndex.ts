@@ -224,10 +224,8 @@ export function paysAtMostOneUnitAbove(s: Settlement): boolean {
 }
 
 /**
- * Whether the spec's one-unit bound is guaranteed for this settlement: each loss's rise is rounded up by less than
- * one index unit, so the charge is below `share + 1 + losses * absBase / SCALE`, and that sliver stays below the
- * share's distance to the next whole unit (a multiple of 1 / openBase) when all the losses were spread over one
- * open base and `losses * absBase * openBase <= SCALE`.
+ * Whether the spec's one-unit bound is guaranteed for this settlement: all its losses spread over one open base and
+ * `losses * absBase * openBase <= SCALE` (derivation: contracts/libraries/LossIndex.sol's header).
  */
 export function oneUnitBoundGuaranteed(s: Settlement): boolean {
   if (s.losses === 0) return true;

@@ -43,3 +43,46 @@ export function waterfall(state: WaterfallState, claim: Claim): Cover {
     badDebt: spreadable ? 0n : rest,
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The three steps of SPEC section 1a, on an already capped reward
+// ---------------------------------------------------------------------------------------------------------------
+
+/** One claim and what can pay it (the backstop's fields are 0 while there is no backstop). */
+export interface WaterfallInput {
+  shortfall: bigint;
+  reward: bigint;
+  fundSpendable: bigint;
+  fundLimitLeft: bigint;
+  backstopSpendable: bigint;
+  backstopLimitLeft: bigint;
+}
+
+export interface WaterfallSteps {
+  allocation: { fundReward: bigint; fundShortfall: bigint; backstopReward: bigint; backstopShortfall: bigint };
+  timing: { paidNow: bigint; pending: bigint };
+  remainder: { reward: bigint; shortfall: bigint };
+}
+
+/**
+ * Allocate: the fund's part F = min(R + S, spendable, limit left), reward first; then the backstop's part
+ * B = min(R + S - F, its assets, its limit left), reward first. Time: nothing limits payouts yet, so F + B is paid
+ * now. Remainder: U = R + S - F - B, kept apart by origin (only the shortfall's rest is socialized or bad debt).
+ */
+export function waterfallSteps(input: WaterfallInput): WaterfallSteps {
+  const owed = input.reward + input.shortfall;
+  const fundPart = min(owed, input.fundSpendable, input.fundLimitLeft);
+  const fundReward = min(input.reward, fundPart);
+  const fundShortfall = fundPart - fundReward;
+  const backstopPart = min(owed - fundPart, input.backstopSpendable, input.backstopLimitLeft);
+  const backstopReward = min(input.reward - fundReward, backstopPart);
+  const backstopShortfall = backstopPart - backstopReward;
+  return {
+    allocation: { fundReward, fundShortfall, backstopReward, backstopShortfall },
+    timing: { paidNow: fundPart + backstopPart, pending: 0n },
+    remainder: {
+      reward: input.reward - fundReward - backstopReward,
+      shortfall: input.shortfall - fundShortfall - backstopShortfall,
+    },
+  };
+}

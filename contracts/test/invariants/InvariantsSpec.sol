@@ -55,9 +55,7 @@ abstract contract InvariantsSpec {
     // ---------------------------------------------------------------- socialized losses
 
     /// @dev Charges made plus those pending (what every open position would pay if settled now) against the
-    /// losses socialized. Each charge `ceil(absBase * dIndex / 1e60)` is below the exact share + 1 and the index
-    /// increments round up, so with open base below 1e30 the total is within [losses, losses + number of
-    /// nonzero charges] (the increments' excess, sum of openBase / 1e60, stays far below one unit).
+    /// losses socialized; the rounding bounds behind the range are derived in `LossIndex.sol`'s header.
     string internal constant LOSS_01 =
         "LOSS-01: per market, socialized losses <= charges made + pending <= socialized losses + the number of"
         " nonzero charges (made or pending)";
@@ -68,8 +66,8 @@ abstract contract InvariantsSpec {
 
     /// @dev Per settlement, against the exact rational share the handler computes from each socialized loss and the
     /// open base summed over the positions then. The handler's share is exact to 1e-18 of a unit per loss (each
-    /// term rounded down), and the check allows that much: far above the ledger's own documented slack for a
-    /// settlement covering n losses at once (the charge stays below share + 1 + n * absBase / 1e60).
+    /// term rounded down), and the check allows that much: far above the ledger's own slack for a settlement
+    /// covering n losses at once (`LossIndex.sol`'s header).
     string internal constant LOSS_03 =
         "LOSS-03: every charge is >= the position's exact share of the losses socialized since it last settled (on"
         " the size it held, nothing for losses before it opened) and <= that share + 1 unit";

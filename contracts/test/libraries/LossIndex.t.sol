@@ -24,11 +24,9 @@ import {VM} from "../utils/Vm.sol";
 /// What cannot hold in general (pinned by the unit tests below, not weakened in the fuzz tests):
 /// - beyond `b * openBase <= S` one loss can charge a position a sliver more than one unit above its share
 ///   (`test_owed_canExceedOneUnitAboveShareBeyondTheBound`);
-/// - across several losses between two settlements the increments' round-ups add up, so a charge can exceed the
-///   exact share plus one by less than `n * b / S` (`test_owed_acrossTwoLossesCanExceedOneUnitAboveShareBySliver`).
-///   An index of finite precision cannot avoid it: the exact share's distance to the next whole unit can be
-///   smaller than any fixed rounding step. The TypeScript model checks the general bound
-///   `charge < share + 1 + n * b / S` exactly (test/LossIndex.ts).
+/// - across several losses between two settlements a charge can exceed the exact share plus one by less than
+///   `n * b / S` (`test_owed_acrossTwoLossesCanExceedOneUnitAboveShareBySliver`; why: `LossIndex.sol`'s header).
+///   The TypeScript model checks that general bound exactly (test/LossIndex.ts).
 contract LossIndexTest is Assertions {
     uint256 private constant S = 1e60;
     uint256 private constant MAX = type(uint256).max;

@@ -20,7 +20,7 @@ import {VM} from "../utils/Vm.sol";
 /// - OIW-3 When the value did not change inside the start bucket (or there is less than a window of history),
 ///   the average is the exact time-weighted average, rounded down.
 /// - OIW-4 Every checkpoint a read needs is in the ring: no read reverts with
-///   `InsuranceFundWindowCheckpointMissing` (every fuzz test reads after every report and at random times).
+///   `OpenInterestWindowCheckpointMissing` (every fuzz test reads after every report and at random times).
 /// - OIW-5 A record and a read cost the same gas whatever the length of history.
 contract OpenInterestWindowTest is Assertions {
     uint256 private constant W = 7 days;
@@ -270,7 +270,7 @@ contract OpenInterestWindowTest is Assertions {
         _assertEq(window.average(), 198, "average");
         window.corruptCheckpoint((B0 + 4) % SLOTS, uint40(B0 + 4 - SLOTS), 1);
         VM.expectRevert(
-            abi.encodeWithSelector(OpenInterestWindow.InsuranceFundWindowCheckpointMissing.selector, B0 + 4)
+            abi.encodeWithSelector(OpenInterestWindow.OpenInterestWindowCheckpointMissing.selector, B0 + 4)
         );
         window.average();
     }

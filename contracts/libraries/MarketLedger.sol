@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {IInsuranceVault, MarketConfig, MarketInfo} from "../interfaces/IInsuranceVault.sol";
+import {BasisPoints} from "./BasisPoints.sol";
+import {LossIndex} from "./LossIndex.sol";
+
+/// @title MarketLedger
+/// @notice One market's money at the fund: its exchange, insurance limit and what it paid, reward caps, bad
+/// debt, open interest and loss index; and the per-market steps of the waterfall and of fee income.
+/// @dev Laid out so that each hot path reads two slots: `collectFee` and `recordOpenInterest` need only
+/// `exchange` (slot 0) and `badDebt`/`openInterest` (slot 1). Amounts fit 128 bits: the fund casts what it
+/// hands in, and an amount that would outgrow 128 bits reverts with the fund's `InsuranceFundAmountTooLarge`
+/// (the ledger is the fund's storage, so its callers see the fund's error).
+library MarketLedger {
+    using BasisPoints for uint256;
+
+    // ─────────────────────────────────────────── Storage ───────────────────────────────────────────
+
+    /// @notice One market's state.
+    struct State {
+        address exchange;
+        uint16 rewardCapBps;
+        uint128 badDebt;
+        uint128 openInterest;
+        uint128 insuranceLimit;
+        uint128 insurancePaid;
+        uint128 rewardCap;
+        uint256 lossIndex;
+    }
+
+    // ─────────────────────────────────────────── Governance ──────────────────────────────────────────
+
+    /// @notice Registers the market with `config`; the caller checked that it was not registered.
+    function register(State storage self, MarketConfig calldata config) internal {
+        self.exchange = config.exchange;
+        self.rewardCapBps = config.rewardCapBps;
+        self.insuranceLimit = config.insuranceLimit;
+        self.rewardCap = config.rewardCap;
+    }
+
+    /// @notice Sets both reward caps.
+    function setRewardCaps(State storage self, uint128 rewardCap, uint16 rewardCapBps) internal {
+        self.rewardCap = rewardCap;
+        self.rewardCapBps = rewardCapBps;
+    }
+
+    // ─────────────────────────────────────────── Waterfall ───────────────────────────────────────────
+
+    /// @notice The reward the fund may pay: the exchange's ask within the market's absolute and notional caps,
+    /// rounded down (favours the fund).
+    function cappedReward(
+        State storage self,
+        uint256 reward,
+        uint256 liquidatedNotional
+    ) internal view returns (uint256) {
+        uint256 byNotional = liquidatedNotional.mulBpsDown(self.rewardCapBps);
+        return Math.min(reward, Math.min(self.rewardCap, byNotional));
+    }
+
+    /// @notice What is left of the market's insurance limit.
+    function limitLeft(State storage self) internal view returns (uint256) {
+        return self.insuranceLimit - self.insurancePaid;
+    }
+
+    /// @notice Charges `paid` to the market's limit; `paid <= limitLeft`.
+    function chargeLimit(State storage self, uint256 paid) internal {
+        // Cannot overflow: `paid <= insuranceLimit - insurancePaid`.
+        unchecked {
+            self.insurancePaid += uint128(paid);
+        }
+    }
+
+    /// @notice The waterfall's remainder: adds `rest` to the loss index, or records it as the market's bad debt
+    /// when the market has no open base (or its index has no headroom left for it).
+    /// @return socialized `rest` if the index took it, else 0.
+    /// @return badDebt `rest` if it became bad debt, else 0.
+    /// @return index The loss index after the step.
+    function absorb(
+        State storage self,
+        uint256 rest,
+        uint256 openBase
+    ) internal returns (uint256 socialized, uint256 badDebt, uint256 index) {
+        index = self.lossIndex;
+        if (rest == 0) return (0, 0, index);
+        bool absorbed;
+        (index, absorbed) = LossIndex.socialize(index, rest, openBase);
+        if (absorbed) {
+            self.lossIndex = index;
+            return (rest, 0, index);
+        }
+        self.badDebt = _toAmount(self.badDebt + rest);
+        return (0, rest, index);
+    }
+
+    // ─────────────────────────────────────────── Income ──────────────────────────────────────────────
+
+    /// @notice Repays the market's bad debt from `income` first.
+    /// @return repaid min(income, bad debt).
+    /// @return before The bad debt before the repayment.
+    function repayBadDebt(State storage self, uint256 income) internal returns (uint256 repaid, uint256 before) {
+        before = self.badDebt;
+        if (before == 0) return (0, 0);
+        repaid = Math.min(income, before);
+        // Cannot underflow: `repaid <= before`.
+        unchecked {
+            self.badDebt = uint128(before - repaid);
+        }
+    }
+
+    // ─────────────────────────────────────────── Open interest ───────────────────────────────────────
+
+    /// @notice Sets the market's open interest to `openInterest` (at most `type(uint128).max`).
+    /// @return previous The open interest before; nothing is written when it is the same.
+    function recordOpenInterest(State storage self, uint256 openInterest) internal returns (uint256 previous) {
+        previous = self.openInterest;
+        if (previous != openInterest) self.openInterest = _toAmount(openInterest);
+    }
+
+    // ─────────────────────────────────────────── Views ───────────────────────────────────────────────
+
+    /// @notice Whether the market is registered.
+    function isRegistered(State storage self) internal view returns (bool) {
+        return self.exchange != address(0);
+    }
+
+    /// @notice The market as the fund's getter shows it.
+    function info(State storage self) internal view returns (MarketInfo memory) {
+        return
+            MarketInfo({
+                exchange: self.exchange,
+                insuranceLimit: self.insuranceLimit,
+                insurancePaid: self.insurancePaid,
+                rewardCap: self.rewardCap,
+                rewardCapBps: self.rewardCapBps,
+                badDebt: self.badDebt,
+                openInterest: self.openInterest,
+                lossIndex: self.lossIndex
+            });
+    }
+
+    // ─────────────────────────────────────────── Internal ────────────────────────────────────────────
+
+    function _toAmount(uint256 amount) private pure returns (uint128) {
+        if (amount > type(uint128).max) revert IInsuranceVault.InsuranceFundAmountTooLarge(amount);
+        return uint128(amount);
+    }
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+/// @title Waterfall
+/// @notice Who bears one bankruptcy's loss and when it is paid, as pure arithmetic in the three steps of SPEC
+/// section 1a: allocate (the fund's part F, then the backstop's part B, each reward first), time (what of F + B
+/// is paid now and what waits as a pending claim), remainder (what neither covers). The caller reads its state
+/// into an `Input`, runs `run` and writes the `Result` back; where the remainder goes (the loss index or the
+/// market's bad debt) is the market ledger's decision.
+/// @dev Inputs and outputs are structs so that a mechanism adds a field (a bucket level, the pause) instead of
+/// changing a signature. Today the backstop's inputs are zero (B = 0) and nothing limits the timing, so
+/// everything allocated is paid now. Identity, for every input: `shortfall + reward == paidNow + pending +
+/// remainder.reward + remainder.shortfall`.
+library Waterfall {
+    // ─────────────────────────────────────────── Types ───────────────────────────────────────────
+
+    /// @notice One claim and what can pay it.
+    /// @param shortfall S: what the bankrupt account owes the exchange beyond its collateral.
+    /// @param reward R: the liquidator's reward, already capped by the market.
+    /// @param fundSpendable The fund's balance it may spend.
+    /// @param fundLimitLeft What is left of the market's insurance limit at the fund.
+    /// @param backstopSpendable The backstop's assets above its minimum (0 while there is no backstop).
+    /// @param backstopLimitLeft What is left of the market's limit at the backstop (0 while there is no backstop).
+    struct Input {
+        uint256 shortfall;
+        uint256 reward;
+        uint256 fundSpendable;
+        uint256 fundLimitLeft;
+        uint256 backstopSpendable;
+        uint256 backstopLimitLeft;
+    }
+
+    /// @notice Who bears what: F = `fundReward + fundShortfall`, B = `backstopReward + backstopShortfall`.
+    struct Allocation {
+        uint256 fundReward;
+        uint256 fundShortfall;
+        uint256 backstopReward;
+        uint256 backstopShortfall;
+    }
+
+    /// @notice When the allocated part is paid: `paidNow + pending == F + B`.
+    struct Timing {
+        uint256 paidNow;
+        uint256 pending;
+    }
+
+    /// @notice What neither the fund nor the backstop covers, U = R + S - F - B, by its origin.
+    /// @param reward The part of the capped reward nobody covers: the exchange bears it.
+    /// @param shortfall The part of the shortfall nobody covers: socialized, or the market's bad debt.
+    struct Remainder {
+        uint256 reward;
+        uint256 shortfall;
+    }
+
+    /// @notice The three steps' outputs.
+    struct Result {
+        Allocation allocation;
+        Timing timing;
+        Remainder remainder;
+    }
+
+    // ─────────────────────────────────────────── Steps ───────────────────────────────────────────
+
+    /// @notice All three steps, each writing its part of `result` in place (no memory allocated beyond it).
+    function run(Input memory input) internal pure returns (Result memory result) {
+        allocate(input, result.allocation);
+        time(result.allocation, result.timing);
+        remainder(input, result.allocation, result.remainder);
+    }
+
+    /// @notice Allocate: F = min(R + S, fund spendable, fund limit left), reward first; then
+    /// B = min(R + S - F, backstop spendable, backstop limit left), reward first. Writes `a`.
+    function allocate(Input memory input, Allocation memory a) internal pure {
+        (a.fundReward, a.fundShortfall) = _part(
+            input.reward,
+            input.shortfall,
+            Math.min(input.fundSpendable, input.fundLimitLeft)
+        );
+        // Cannot underflow: each part is at most what it takes from.
+        unchecked {
+            (a.backstopReward, a.backstopShortfall) = _part(
+                input.reward - a.fundReward,
+                input.shortfall - a.fundShortfall,
+                Math.min(input.backstopSpendable, input.backstopLimitLeft)
+            );
+        }
+    }
+
+    /// @notice Time: today nothing limits or pauses payouts, so F + B is paid now and nothing is pending. Writes `t`.
+    function time(Allocation memory a, Timing memory t) internal pure {
+        t.paidNow = a.fundReward + a.fundShortfall + a.backstopReward + a.backstopShortfall;
+        t.pending = 0;
+    }
+
+    /// @notice Remainder: what the allocation left of the reward and of the shortfall. Writes `u`.
+    function remainder(Input memory input, Allocation memory a, Remainder memory u) internal pure {
+        // Cannot underflow: `allocate` takes at most R of the reward and S of the shortfall in all.
+        unchecked {
+            u.reward = input.reward - a.fundReward - a.backstopReward;
+            u.shortfall = input.shortfall - a.fundShortfall - a.backstopShortfall;
+        }
+    }
+
+    // ─────────────────────────────────────────── Internal ──────────────────────────────────────────
+
+    /// @dev Up to `available` of `reward + shortfall`, the reward first.
+    function _part(
+        uint256 reward,
+        uint256 shortfall,
+        uint256 available
+    ) private pure returns (uint256 rewardPart, uint256 shortfallPart) {
+        rewardPart = Math.min(reward, available);
+        // Cannot underflow: `rewardPart <= available`.
+        unchecked {
+            shortfallPart = Math.min(shortfall, available - rewardPart);
+        }
+    }
+}

@@ -11,6 +11,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {FeeKind, FundState, IFeePolicy} from "./interfaces/IFeePolicy.sol";
 import {IFeeSplitter} from "./interfaces/IFeeSplitter.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
+import {IMarketLifecycle} from "./interfaces/IMarketLifecycle.sol";
 import {IOpenInterestTracker} from "./interfaces/IOpenInterestTracker.sol";
 import {ISocializedLossLedger} from "./interfaces/ISocializedLossLedger.sol";
 import {
@@ -67,13 +68,18 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     uint128 private _treasuryAccrued;
 
     uint128 private _floor;
-    uint128 private _totalBadDebt;
+
+    /// @dev 256 bits: each market's bad debt fits 128 bits, so their sum can never overflow (market isolation).
+    uint256 private _totalBadDebt;
 
     IFeePolicy private _feePolicy;
     uint16 private _targetShareBps;
     bool private _paused;
 
     address private _treasury;
+
+    /// @dev The active markets' open-interest caps summed: below 2^128, so the platform's open interest is too.
+    uint256 private _openInterestCapSum;
 
     mapping(uint256 marketId => MarketLedger.State) private _markets;
 
@@ -201,7 +207,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
 
         uint256 index;
         (cover.socialized, cover.badDebt, index) = m.absorb(w.remainder.shortfall, claim.openBase);
-        if (cover.badDebt != 0) _totalBadDebt = _toAmount(_totalBadDebt + cover.badDebt);
+        if (cover.badDebt != 0) _totalBadDebt += cover.badDebt;
 
         // The fund's part F is charged to its balance and the market's limit at once (all of it is paid now).
         uint256 paid = cover.rewardPaid + cover.shortfallPaid;
@@ -249,7 +255,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         if (marketBadDebt != 0) {
             // Cannot underflow: `badDebtRepaid <= the market's bad debt <= _totalBadDebt`.
             unchecked {
-                _totalBadDebt -= uint128(badDebtRepaid);
+                _totalBadDebt -= badDebtRepaid;
             }
             emit InsuranceFundBadDebtRepaid(marketId, badDebtRepaid, marketBadDebt - badDebtRepaid);
         }
@@ -272,10 +278,11 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IOpenInterestTracker
     function recordOpenInterest(uint256 marketId, uint256 openInterest) external onlyExchange(marketId) {
-        uint256 previous = _markets[marketId].recordOpenInterest(openInterest);
+        uint256 previous = _markets[marketId].recordOpenInterest(marketId, openInterest);
         if (previous == openInterest) return;
+        // Cannot truncate: every active market's open interest is at most its cap, and the caps sum below 2^128.
         uint256 total = _openInterest.current() - previous + openInterest;
-        _openInterest.record(_toAmount(total), _windowSeconds);
+        _openInterest.record(uint128(total), _windowSeconds);
         emit InsuranceFundOpenInterestRecorded(marketId, openInterest, total);
     }
 
@@ -295,6 +302,58 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
             config.rewardCap,
             config.rewardCapBps
         );
+        _updateCapSum(marketId, 0, config.openInterestCap);
+    }
+
+    /// @inheritdoc IMarketLifecycle
+    function setOpenInterestCap(uint256 marketId, uint128 openInterestCap) external restricted {
+        MarketLedger.State storage m = _activeMarket(marketId);
+        if (openInterestCap < m.openInterest) {
+            revert InsuranceFundOpenInterestCapBelowOpenInterest(marketId, openInterestCap, m.openInterest);
+        }
+        uint256 oldCap = m.openInterestCap;
+        m.openInterestCap = openInterestCap;
+        _updateCapSum(marketId, oldCap, openInterestCap);
+    }
+
+    /// @inheritdoc IMarketLifecycle
+    function moveMarket(uint256 marketId, address newExchange) external restricted {
+        if (newExchange == address(0)) revert InsuranceFundZeroAddress();
+        MarketLedger.State storage m = _activeMarket(marketId);
+        address oldExchange = m.exchange;
+        if (newExchange == oldExchange) revert InsuranceFundSameExchange(marketId, newExchange);
+        m.exchange = newExchange;
+        emit InsuranceFundMarketMoved(marketId, oldExchange, newExchange);
+    }
+
+    /// @inheritdoc IMarketLifecycle
+    function retireMarket(uint256 marketId) external restricted {
+        MarketLedger.State storage m = _activeMarket(marketId);
+        uint256 cap = m.openInterestCap;
+        uint256 removed = m.retire();
+        if (removed != 0) {
+            // Cannot underflow: the total includes the market's open interest.
+            uint256 total = _openInterest.current() - removed;
+            _openInterest.record(uint128(total), _windowSeconds);
+            emit InsuranceFundOpenInterestRecorded(marketId, 0, total);
+        }
+        emit InsuranceFundMarketRetired(marketId, removed, m.badDebt);
+        _updateCapSum(marketId, cap, 0);
+    }
+
+    /// @inheritdoc IMarketLifecycle
+    function openInterestCapSum() external view returns (uint256) {
+        return _openInterestCapSum;
+    }
+
+    /// @inheritdoc IMarketLifecycle
+    function writeOffBadDebt(uint256 marketId) external restricted returns (uint256 amount) {
+        MarketLedger.State storage m = _knownMarket(marketId);
+        if (!m.retired) revert InsuranceFundMarketNotRetired(marketId);
+        amount = m.writeOffBadDebt();
+        if (amount == 0) revert InsuranceFundZeroAmount();
+        _totalBadDebt -= amount;
+        emit InsuranceFundBadDebtWrittenOff(marketId, amount);
     }
 
     /// @inheritdoc IInsuranceVault
@@ -470,17 +529,34 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
 
     // ================================================================ internal
 
+    /// @dev `exchange` and `retired` share a slot: one read.
     function _checkExchange(uint256 marketId) private view {
-        address exchange = _markets[marketId].exchange;
+        MarketLedger.State storage m = _markets[marketId];
+        address exchange = m.exchange;
         if (exchange != msg.sender) {
             if (exchange == address(0)) revert InsuranceFundUnknownMarket(marketId);
             revert InsuranceFundNotMarketExchange(marketId, msg.sender);
         }
+        if (m.retired) revert InsuranceFundMarketIsRetired(marketId);
     }
 
     function _knownMarket(uint256 marketId) private view returns (MarketLedger.State storage m) {
         m = _markets[marketId];
         if (!m.isRegistered()) revert InsuranceFundUnknownMarket(marketId);
+    }
+
+    /// @dev A registered market that is not retired: what the lifecycle calls act on.
+    function _activeMarket(uint256 marketId) private view returns (MarketLedger.State storage m) {
+        m = _knownMarket(marketId);
+        if (m.retired) revert InsuranceFundMarketIsRetired(marketId);
+    }
+
+    /// @dev Replaces a market's cap `oldCap` by `newCap` in the cap sum, which must stay below 2^128.
+    function _updateCapSum(uint256 marketId, uint256 oldCap, uint256 newCap) private {
+        uint256 capSum = _openInterestCapSum - oldCap + newCap;
+        if (capSum > type(uint128).max) revert InsuranceFundOpenInterestCapsTooLarge(capSum);
+        _openInterestCapSum = capSum;
+        emit InsuranceFundOpenInterestCapSet(marketId, newCap, capSum);
     }
 
     /// @dev Asks the policy for the split and re-checks it. A policy that reverts, runs out of its gas, answers

@@ -2,7 +2,7 @@ import type { Signer } from "ethers";
 
 import { deployFund, type Ethers, type FundOptions, MARKET_ID, seed } from "./fundFixture.js";
 import type { ExchangeParams } from "./model/exchange.js";
-import { MAX_UINT128, usdc, wad } from "./units.js";
+import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, usdc, wad } from "./units.js";
 
 export { MARKET_ID };
 
@@ -58,6 +58,7 @@ export async function deployExchange(ethers: Ethers, options: ExchangeOptions = 
     insuranceLimit: options.insuranceLimit ?? MAX_UINT128,
     rewardCap: MAX_UINT128,
     rewardCapBps: 10_000n,
+    openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
   });
   const params = { ...DEFAULT_PARAMS, ...options.params };
   await exchange.listMarket(MARKET_ID, await feed.getAddress(), params);

@@ -1,7 +1,7 @@
 import { network } from "hardhat";
 
 import { ADMIN_ROLE, GOVERNOR_FUNCTIONS, GOVERNOR_ROLE, GUARDIAN_FUNCTIONS, GUARDIAN_ROLE } from "./roles.js";
-import { MAX_UINT128, usdc, WEEK } from "./units.js";
+import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, usdc, WEEK } from "./units.js";
 
 export type Connection = Awaited<ReturnType<typeof network.create>>;
 export type Ethers = Connection["ethers"];
@@ -82,6 +82,7 @@ export async function registerMarket(suite: FundSuite, limit: bigint, marketId =
     insuranceLimit: limit,
     rewardCap: MAX_UINT128,
     rewardCapBps: 10_000n,
+    openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
   });
 }
 

@@ -3,18 +3,22 @@
 
 /** AccessManager's built-in admin role (a timelock or multisig in production). */
 export const ADMIN_ROLE = 0n;
-/** Sets parameters: markets, limits, reward caps, target, fee policy, treasury. */
+/** Sets parameters (markets, limits, reward caps, target, fee policy, treasury) and runs the markets' lifecycle. */
 export const GOVERNOR_ROLE = 1n;
 /** Pauses and resumes payouts. */
 export const GUARDIAN_ROLE = 2n;
 
 export const GOVERNOR_FUNCTIONS = [
-  "registerMarket(uint256,(address,uint128,uint128,uint16))",
+  "registerMarket(uint256,(address,uint128,uint128,uint16,uint128))",
   "raiseInsuranceLimit(uint256,uint128)",
   "setRewardCaps(uint256,uint128,uint16)",
   "setTarget(uint16,uint128)",
   "setFeePolicy(address)",
   "setTreasury(address)",
+  "setOpenInterestCap(uint256,uint128)",
+  "moveMarket(uint256,address)",
+  "retireMarket(uint256)",
+  "writeOffBadDebt(uint256)",
 ] as const;
 
 export const GUARDIAN_FUNCTIONS = ["pause()", "unpause()"] as const;

@@ -30,3 +30,9 @@ export function wad(amount: number | bigint | string): bigint {
   const sign = whole.startsWith("-") ? -1n : 1n;
   return sign * (BigInt(whole.replace("-", "")) * WAD + BigInt(fraction.padEnd(18, "0")));
 }
+
+/**
+ * A market's open-interest cap when none is chosen: 2^96 quote units (79 billion billion USDC), so that 2^32
+ * markets' caps still sum below the fund's 2^128 (`MarketConfig.openInterestCap`).
+ */
+export const DEFAULT_OPEN_INTEREST_CAP = 2n ** 96n;

@@ -6,7 +6,7 @@ import type { Interface } from "ethers";
 import { network } from "hardhat";
 
 import { deployFund, type FundSuite, MARKET_ID, registerMarket, seed } from "../lib/fundFixture.js";
-import { MAX_UINT128, usdc, WEEK } from "../lib/units.js";
+import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, usdc, WEEK } from "../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -38,6 +38,7 @@ async function fundAtTarget() {
       insuranceLimit: usdc(1_000_000),
       rewardCap: MAX_UINT128,
       rewardCapBps: 10_000n,
+      openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
     },
   ]);
   await schedule(suite, register);

@@ -12,7 +12,7 @@ import {
 } from "../lib/fundFixture.js";
 import { SCALE as LOSS_INDEX_SCALE } from "../lib/model/lossIndex.js";
 import { type Claim, waterfall } from "../lib/model/waterfall.js";
-import { MAX_UINT128, usdc, wad, WEEK } from "../lib/units.js";
+import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, usdc, wad, WEEK } from "../lib/units.js";
 import { FeeKind } from "../lib/model/feePolicies.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -149,6 +149,7 @@ describe("InsuranceFund", () => {
           insuranceLimit: usdc(50_000),
           rewardCap: usdc(100),
           rewardCapBps: 50n,
+          openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
         }),
       )
         .to.emit(fund, "InsuranceFundMarketRegistered")
@@ -164,7 +165,13 @@ describe("InsuranceFund", () => {
 
     it("test_registerMarket_revertsOnBadInput", async () => {
       const { fund, governor, exchange, alice } = await networkHelpers.loadFixture(fundWithMarket);
-      const config = { exchange: exchange.address, insuranceLimit: 1n, rewardCap: 1n, rewardCapBps: 1n };
+      const config = {
+        exchange: exchange.address,
+        insuranceLimit: 1n,
+        rewardCap: 1n,
+        rewardCapBps: 1n,
+        openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
+      };
       await expect(fund.connect(alice).registerMarket(9n, config))
         .to.be.revertedWithCustomError(fund, "AccessManagedUnauthorized")
         .withArgs(alice.address);
@@ -257,6 +264,7 @@ describe("InsuranceFund", () => {
           insurancePaid: 0n,
           rewardCap: MAX_UINT128,
           rewardCapBps: 10_000n,
+          openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
         },
         claim,
       );
@@ -353,6 +361,7 @@ describe("InsuranceFund", () => {
             insurancePaid: paid,
             rewardCap: MAX_UINT128,
             rewardCapBps: 10_000n,
+            openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
           },
           claim,
         );
@@ -382,6 +391,7 @@ describe("InsuranceFund", () => {
         insuranceLimit: usdc(1_000_000),
         rewardCap: MAX_UINT128,
         rewardCapBps: 10_000n,
+        openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
       });
       await seed(suite, usdc(500_000));
       const greedy = {

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IFeeSplitter} from "./IFeeSplitter.sol";
 import {IInsuranceVault} from "./IInsuranceVault.sol";
+import {IMarketLifecycle} from "./IMarketLifecycle.sol";
 import {IOpenInterestTracker} from "./IOpenInterestTracker.sol";
 import {ISocializedLossLedger} from "./ISocializedLossLedger.sol";
 
@@ -12,5 +13,12 @@ import {ISocializedLossLedger} from "./ISocializedLossLedger.sol";
 /// - on every liquidation: `collectFee(marketId, LiquidationPenalty, penalty)`, and for a bankrupt account
 ///   `coverBankruptcy(marketId, claim)`;
 /// - on every position touch: `positionLoss(marketId, absBase, settledIndex)` before the size changes.
+/// Governance registers markets (`IInsuranceVault`) and runs their lifecycle (`IMarketLifecycle`).
 // solhint-disable-next-line no-empty-blocks
-interface IInsuranceFund is IInsuranceVault, IFeeSplitter, IOpenInterestTracker, ISocializedLossLedger {}
+interface IInsuranceFund is
+    IInsuranceVault,
+    IFeeSplitter,
+    IOpenInterestTracker,
+    ISocializedLossLedger,
+    IMarketLifecycle
+{}

@@ -8,11 +8,14 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 /// @param insuranceLimit The most the fund will ever pay for this market's bankruptcies, in total.
 /// @param rewardCap The most the fund pays one liquidator for one bankruptcy (`type(uint128).max`: no cap).
 /// @param rewardCapBps The same cap as a share of the liquidated notional (10_000: no cap below the notional).
+/// @param openInterestCap The most open interest the market may report, in quote units: the caps of all markets
+/// sum to less than 2^128, so one market's reports can never overflow the platform's total.
 struct MarketConfig {
     address exchange;
     uint128 insuranceLimit;
     uint128 rewardCap;
     uint16 rewardCapBps;
+    uint128 openInterestCap;
 }
 
 /// @notice A market as the fund sees it now.
@@ -25,6 +28,8 @@ struct MarketInfo {
     uint128 badDebt;
     uint128 openInterest;
     uint256 lossIndex;
+    uint128 openInterestCap;
+    bool retired;
 }
 
 /// @notice What the exchange reports when it liquidates a bankrupt account, after the account's own

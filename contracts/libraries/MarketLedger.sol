@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IInsuranceVault, MarketConfig, MarketInfo} from "../interfaces/IInsuranceVault.sol";
+import {IMarketLifecycle} from "../interfaces/IMarketLifecycle.sol";
 import {BasisPoints} from "./BasisPoints.sol";
 import {LossIndex} from "./LossIndex.sol";
 
@@ -11,7 +12,8 @@ import {LossIndex} from "./LossIndex.sol";
 /// @notice One market's money at the fund: its exchange, insurance limit and what it paid, reward caps, bad
 /// debt, open interest and loss index; and the per-market steps of the waterfall and of fee income.
 /// @dev Laid out so that each hot path reads two slots: `collectFee` and `recordOpenInterest` need only
-/// `exchange` (slot 0) and `badDebt`/`openInterest` (slot 1). Amounts fit 128 bits: the fund casts what it
+/// `exchange`/`retired` (slot 0) and `badDebt`/`openInterest` (slot 1); a report that raises the open interest
+/// also reads the cap (slot 3). Amounts fit 128 bits: the fund casts what it
 /// hands in, and an amount that would outgrow 128 bits reverts with the fund's `InsuranceFundAmountTooLarge`
 /// (the ledger is the fund's storage, so its callers see the fund's error).
 library MarketLedger {
@@ -23,11 +25,13 @@ library MarketLedger {
     struct State {
         address exchange;
         uint16 rewardCapBps;
+        bool retired;
         uint128 badDebt;
         uint128 openInterest;
         uint128 insuranceLimit;
         uint128 insurancePaid;
         uint128 rewardCap;
+        uint128 openInterestCap;
         uint256 lossIndex;
     }
 
@@ -39,6 +43,7 @@ library MarketLedger {
         self.rewardCapBps = config.rewardCapBps;
         self.insuranceLimit = config.insuranceLimit;
         self.rewardCap = config.rewardCap;
+        self.openInterestCap = config.openInterestCap;
     }
 
     /// @notice Sets both reward caps.
@@ -112,11 +117,38 @@ library MarketLedger {
 
     // ─────────────────────────────────────────── Open interest ───────────────────────────────────────
 
-    /// @notice Sets the market's open interest to `openInterest` (at most `type(uint128).max`).
+    /// @notice Sets the market's open interest to `openInterest`, which may not rise above the market's cap.
     /// @return previous The open interest before; nothing is written when it is the same.
-    function recordOpenInterest(State storage self, uint256 openInterest) internal returns (uint256 previous) {
+    function recordOpenInterest(
+        State storage self,
+        uint256 marketId,
+        uint256 openInterest
+    ) internal returns (uint256 previous) {
         previous = self.openInterest;
-        if (previous != openInterest) self.openInterest = _toAmount(openInterest);
+        if (previous == openInterest) return previous;
+        // The cap is read only when the open interest rises: a report that lowers it always goes through.
+        if (openInterest > previous && openInterest > self.openInterestCap) {
+            revert IMarketLifecycle.InsuranceFundOpenInterestAboveCap(marketId, openInterest, self.openInterestCap);
+        }
+        // Cannot truncate: `openInterest <= max(previous, cap)`, both 128-bit.
+        self.openInterest = uint128(openInterest);
+    }
+
+    // ─────────────────────────────────────────── Lifecycle ───────────────────────────────────────────
+
+    /// @notice Retires the market and clears its open interest.
+    /// @return openInterest The open interest it had, for the platform total to drop.
+    function retire(State storage self) internal returns (uint256 openInterest) {
+        openInterest = self.openInterest;
+        self.retired = true;
+        self.openInterest = 0;
+    }
+
+    /// @notice Clears the market's bad debt.
+    /// @return amount The bad debt it had.
+    function writeOffBadDebt(State storage self) internal returns (uint256 amount) {
+        amount = self.badDebt;
+        self.badDebt = 0;
     }
 
     // ─────────────────────────────────────────── Views ───────────────────────────────────────────────
@@ -137,7 +169,9 @@ library MarketLedger {
                 rewardCapBps: self.rewardCapBps,
                 badDebt: self.badDebt,
                 openInterest: self.openInterest,
-                lossIndex: self.lossIndex
+                lossIndex: self.lossIndex,
+                openInterestCap: self.openInterestCap,
+                retired: self.retired
             });
     }
 

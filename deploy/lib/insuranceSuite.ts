@@ -26,6 +26,7 @@ import type {
 import { id, ZeroAddress } from "ethers";
 
 import { ADMIN_ROLE, GOVERNOR_FUNCTIONS, GOVERNOR_ROLE, GUARDIAN_FUNCTIONS, GUARDIAN_ROLE } from "../../lib/roles.js";
+import { DEFAULT_OPEN_INTEREST_CAP } from "../../lib/units.js";
 
 /** Spark's fixed share (`FixedSharePolicy`) or Spin's target bands (`TargetBandsPolicy`). */
 export type PolicyKind = "spark" | "spin";
@@ -154,6 +155,7 @@ export function registerMarketsAndWireRoles(
           insuranceLimit: m.getParameter<bigint>(`${slot.key}InsuranceLimit`),
           rewardCap: m.getParameter(`${slot.key}RewardCap`, NO_REWARD_CAP),
           rewardCapBps: m.getParameter(`${slot.key}RewardCapBps`, NO_REWARD_CAP_BPS),
+          openInterestCap: m.getParameter(`${slot.key}OpenInterestCap`, DEFAULT_OPEN_INTEREST_CAP),
         },
       ],
       { id: `registerMarket_${slot.key}` },

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { MARKET_ID } from "../../lib/exchangeFixture.js";
-import { wad } from "../../lib/units.js";
+import { DEFAULT_OPEN_INTEREST_CAP, wad } from "../../lib/units.js";
 import { P, referenceExchangeFixtures } from "../helpers/referenceExchange.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -65,6 +65,7 @@ describe("ReferenceExchange", () => {
         insuranceLimit: 0n,
         rewardCap: 0n,
         rewardCapBps: 0n,
+        openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
       });
       const feed2 = await ethers.deployContract("MockPriceFeed", [18n, wad(5)]);
       await expect(s.exchange.listMarket(2n, await feed2.getAddress(), { ...P, tradingFeeBps: 7n }))
@@ -101,6 +102,7 @@ describe("ReferenceExchange", () => {
         insuranceLimit: 0n,
         rewardCap: 0n,
         rewardCapBps: 0n,
+        openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
       });
       await expect(s.exchange.listMarket(2n, feed, P))
         .to.be.revertedWithCustomError(s.exchange, "ReferenceExchangeNotMarketExchange")
@@ -114,6 +116,7 @@ describe("ReferenceExchange", () => {
         insuranceLimit: 0n,
         rewardCap: 0n,
         rewardCapBps: 0n,
+        openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
       });
       const feed = await ethers.deployContract("MockPriceFeed", [19n, 1n]);
       await expect(s.exchange.listMarket(2n, await feed.getAddress(), P))

@@ -15,7 +15,7 @@ import {
   readParameters,
   TESTNET_EXAMPLE_PARAMETERS,
 } from "../helpers/deployment.js";
-import { MAX_UINT128, usdc } from "../../lib/units.js";
+import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, usdc } from "../../lib/units.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 
@@ -191,6 +191,7 @@ describe("deploy: InsuranceSuite modules", function () {
         insuranceLimit: usdc(1_000),
         rewardCap: MAX_UINT128,
         rewardCapBps: 10_000n,
+        openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
       };
       for (const who of [STRANGER, GUARDIAN, DEPLOYER]) {
         await expect(fund.connect(signers[who]).registerMarket(2n, config))

@@ -17,7 +17,7 @@ import {
   StatusError,
 } from "../../scripts/lib/status.js";
 import { expectRejection, LOCAL_PARAMETERS, readParameters } from "../helpers/deployment.js";
-import { DAY, usdc, wad } from "../../lib/units.js";
+import { DAY, DEFAULT_OPEN_INTEREST_CAP, usdc, wad } from "../../lib/units.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 
@@ -193,6 +193,7 @@ describe("deploy: status", function () {
         insuranceLimit: usdc("1234.5"),
         rewardCap: 2n ** 128n - 1n,
         rewardCapBps: 10_000n,
+        openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
       });
       await fund.connect(guardian).pause();
       const env = { INSURANCE_FUND_ADDRESS: suite.fundAddress, MARKET_IDS: "7" };

@@ -33,7 +33,7 @@ import { FLOOR } from "../../lib/fundFixture.js";
 import { FeeKind, SPIN_BANDS, targetBandsModel } from "../../lib/model/feePolicies.js";
 import { BUCKETS } from "../../lib/model/openInterestWindow.js";
 import { type Actor, scenarioDriver } from "../helpers/scenario.js";
-import { HOUR, MAX_UINT128, usdc, wad, WEEK } from "../../lib/units.js";
+import { DEFAULT_OPEN_INTEREST_CAP, HOUR, MAX_UINT128, usdc, wad, WEEK } from "../../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -63,6 +63,7 @@ describe("scenario: Spin's thresholds", () => {
       insuranceLimit: MAX_UINT128,
       rewardCap: MAX_UINT128,
       rewardCapBps: 10_000n,
+      openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
     });
     const smallFeed = await ethers.deployContract("MockPriceFeed", [FEED_DECIMALS, feedAnswer(100)]);
     await s.exchange.listMarket(SMALL, await smallFeed.getAddress(), s.params);

@@ -569,7 +569,7 @@ contract BrokenInvariantsTest is InvariantChecks {
         AccessManager manager;
         (fund, manager) = _realFund(halfAndHalf, address(0), 0);
         ex = new BrokenExchange(bug, fund, MARKET_ID);
-        fund.registerMarket(MARKET_ID, MarketConfig(address(ex), 0, type(uint128).max, 10_000));
+        fund.registerMarket(MARKET_ID, MarketConfig(address(ex), 0, type(uint128).max, 10_000, 2 ** 96));
     }
 
     /// @dev The real fund on MockUSDC; this contract is the AccessManager's admin, so it governs. Registers
@@ -582,7 +582,7 @@ contract BrokenInvariantsTest is InvariantChecks {
         manager = new AccessManager(address(this));
         fund = new InsuranceFund(IERC20(address(usdc)), address(manager), 7 days, 500, 0, 0, policy, _treasury());
         if (exchange != address(0)) {
-            fund.registerMarket(MARKET_ID, MarketConfig(exchange, limit, type(uint128).max, 10_000));
+            fund.registerMarket(MARKET_ID, MarketConfig(exchange, limit, type(uint128).max, 10_000, 2 ** 96));
         }
     }
 

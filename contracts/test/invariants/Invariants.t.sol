@@ -342,13 +342,17 @@ abstract contract InvariantsTestBase is InvariantChecks {
     // ---------------------------------------------------------------- internal
 
     function _grantRoles(AccessManager manager) internal {
-        bytes4[] memory governed = new bytes4[](6);
+        bytes4[] memory governed = new bytes4[](10);
         governed[0] = InsuranceFund.registerMarket.selector;
         governed[1] = InsuranceFund.raiseInsuranceLimit.selector;
         governed[2] = InsuranceFund.setRewardCaps.selector;
         governed[3] = InsuranceFund.setTarget.selector;
         governed[4] = InsuranceFund.setFeePolicy.selector;
         governed[5] = InsuranceFund.setTreasury.selector;
+        governed[6] = InsuranceFund.setOpenInterestCap.selector;
+        governed[7] = InsuranceFund.moveMarket.selector;
+        governed[8] = InsuranceFund.retireMarket.selector;
+        governed[9] = InsuranceFund.writeOffBadDebt.selector;
         bytes4[] memory guarded = new bytes4[](2);
         guarded[0] = InsuranceFund.pause.selector;
         guarded[1] = InsuranceFund.unpause.selector;
@@ -367,7 +371,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
         MarketParams memory params
     ) internal {
         VM.prank(GOVERNOR);
-        fund.registerMarket(marketId, MarketConfig(address(exchange), insuranceLimit, rewardCap, rewardCapBps));
+        fund.registerMarket(marketId, MarketConfig(address(exchange), insuranceLimit, rewardCap, rewardCapBps, 2 ** 96));
         VM.prank(EXCHANGE_OWNER);
         exchange.listMarket(marketId, feed, params);
     }

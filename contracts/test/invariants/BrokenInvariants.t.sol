@@ -238,8 +238,9 @@ contract BrokenInvariantsTest is InvariantChecks {
     }
 
     function test_OI_02_catchesAverageOverTheFullWindowTooEarly() external {
-        this.checkOi02(_twoDayAverage(BrokenFund.Bug.None), true, 1_000e6, 3_000e6);
-        uint256 broken = _twoDayAverage(BrokenFund.Bug.AverageOverFullWindow);
+        uint256 start = block.timestamp;
+        this.checkOi02(_twoDayAverage(BrokenFund.Bug.None, start), true, 1_000e6, 3_000e6);
+        uint256 broken = _twoDayAverage(BrokenFund.Bug.AverageOverFullWindow, start + 2 days);
         _expectViolation(OI_02);
         this.checkOi02(broken, true, 1_000e6, 3_000e6);
     }
@@ -424,14 +425,16 @@ contract BrokenInvariantsTest is InvariantChecks {
     }
 
     /// @dev OI-02: 1,000 USDC of open interest for a day, then 3,000 for a day.
-    function _twoDayAverage(BrokenFund.Bug bug) internal returns (uint256) {
+    /// @dev `start` is the time now, passed in: under viaIR `block.timestamp` may be read once per test, before
+    /// any warp.
+    function _twoDayAverage(BrokenFund.Bug bug, uint256 start) internal returns (uint256) {
         BrokenFund f = _toyFund(bug, halfAndHalf, 0, 0);
         VM.startPrank(EXCHANGE);
         f.recordOpenInterest(MARKET_ID, 1_000e6);
-        VM.warp(block.timestamp + 1 days);
+        VM.warp(start + 1 days);
         f.recordOpenInterest(MARKET_ID, 3_000e6);
         VM.stopPrank();
-        VM.warp(block.timestamp + 1 days);
+        VM.warp(start + 2 days);
         return f.averageOpenInterest();
     }
 

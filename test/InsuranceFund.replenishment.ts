@@ -4,7 +4,7 @@ import { network } from "hardhat";
 import { deployFund, FLOOR, type FundSuite, MARKET_ID, registerMarket, seed } from "../lib/fundFixture.js";
 import { FeeKind, SPIN_BANDS, targetBandsModel, type FundState } from "../lib/model/feePolicies.js";
 import { OpenInterestHistory } from "../lib/model/openInterestWindow.js";
-import { MAX_UINT128, usdc, WEEK, DAY } from "../lib/units.js";
+import { DAY, DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, usdc, WEEK } from "../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -79,15 +79,16 @@ describe("InsuranceFund replenishment", () => {
       await expect(fund.connect(alice).recordOpenInterest(MARKET_ID, 1n))
         .to.be.revertedWithCustomError(fund, "InsuranceFundNotMarketExchange")
         .withArgs(MARKET_ID, alice.address);
-      await expect(fund.connect(exchange).recordOpenInterest(MARKET_ID, MAX_UINT128 + 1n))
-        .to.be.revertedWithCustomError(fund, "InsuranceFundAmountTooLarge")
-        .withArgs(MAX_UINT128 + 1n);
-      // Each market fits 128 bits but the platform total would not.
-      await fund.connect(exchange).recordOpenInterest(MARKET_ID, MAX_UINT128);
-      await expect(fund.connect(exchange).recordOpenInterest(OTHER_MARKET, 1n))
-        .to.be.revertedWithCustomError(fund, "InsuranceFundAmountTooLarge")
-        .withArgs(MAX_UINT128 + 1n);
-      expect(await fund.totalOpenInterest()).to.equal(MAX_UINT128);
+      // Above the market's cap: refused, whatever the amount (up to 2^256 - 1).
+      for (const amount of [DEFAULT_OPEN_INTEREST_CAP + 1n, MAX_UINT128 + 1n, 2n ** 256n - 1n]) {
+        await expect(fund.connect(exchange).recordOpenInterest(MARKET_ID, amount))
+          .to.be.revertedWithCustomError(fund, "InsuranceFundOpenInterestAboveCap")
+          .withArgs(MARKET_ID, amount, DEFAULT_OPEN_INTEREST_CAP);
+      }
+      // A market at its cap leaves every other market its own (until 834b281 the platform total could overflow).
+      await fund.connect(exchange).recordOpenInterest(MARKET_ID, DEFAULT_OPEN_INTEREST_CAP);
+      await fund.connect(exchange).recordOpenInterest(OTHER_MARKET, DEFAULT_OPEN_INTEREST_CAP);
+      expect(await fund.totalOpenInterest()).to.equal(2n * DEFAULT_OPEN_INTEREST_CAP);
     });
 
     it("test_averageOpenInterest_followsTheTrailingWeekAsTheModelSays", async () => {

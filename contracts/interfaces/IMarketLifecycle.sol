@@ -32,7 +32,11 @@ interface IMarketLifecycle {
     /// @notice The caps of all markets would sum to 2^128 or more.
     error InsuranceFundOpenInterestCapsTooLarge(uint256 capSum);
     /// @notice A cap below the market's open interest now.
-    error InsuranceFundOpenInterestCapBelowOpenInterest(uint256 marketId, uint256 openInterestCap, uint256 openInterest);
+    error InsuranceFundOpenInterestCapBelowOpenInterest(
+        uint256 marketId,
+        uint256 openInterestCap,
+        uint256 openInterest
+    );
     /// @notice The market is already bound to that exchange.
     error InsuranceFundSameExchange(uint256 marketId, address exchange);
 

@@ -9,6 +9,8 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 contract DualEntryToken is ERC20 {
     DualEntryForwarder public immutable secondEntry;
 
+    error DualEntryTokenNotSecondEntry(address caller);
+
     constructor() ERC20("Dual Entry USD", "DUSD") {
         secondEntry = new DualEntryForwarder(this);
     }
@@ -20,7 +22,7 @@ contract DualEntryToken is ERC20 {
 
     /// @notice The second entry point's transfer: moves `amount` of this token from `from` to `to`.
     function forwardTransfer(address from, address to, uint256 amount) external {
-        require(msg.sender == address(secondEntry), "only the second entry");
+        if (msg.sender != address(secondEntry)) revert DualEntryTokenNotSecondEntry(msg.sender);
         _transfer(from, to, amount);
     }
 

@@ -40,6 +40,11 @@ async function buildTwoMarkets(fundSeed: bigint) {
   return { ...s, rogue, keeper };
 }
 
+/** A claim by the rogue exchange for `shortfall`, with no reward and no open base (all of it bad debt). */
+function rogueClaim(rogue: string, shortfall: bigint) {
+  return { account: rogue, shortfall, liquidator: rogue, reward: 0n, liquidatedNotional: 0n, openBase: 0n };
+}
+
 /** The same with an empty fund: its only money is the fees' income. */
 async function twoMarketsEmptyFund() {
   return buildTwoMarkets(0n);
@@ -77,14 +82,7 @@ describe("InsuranceFund: market isolation and lifecycle", () => {
 
     it("test_freeze_aHugeClaimWithNoOpenBase_breaksNoOtherMarket", async () => {
       const s = await networkHelpers.loadFixture(twoMarketsEmptyFund);
-      const claim = {
-        account: s.rogue.address,
-        shortfall: MAX_UINT128,
-        liquidator: s.rogue.address,
-        reward: 0n,
-        liquidatedNotional: 0n,
-        openBase: 0n,
-      };
+      const claim = rogueClaim(s.rogue.address, MAX_UINT128);
       // The fund holds the fees' income (60 USDC, under its 1,000 limit) and pays it; the rest is market 2's bad debt.
       const income = await s.fund.fundBalance();
       expect(income).to.equal(usdc(60));
@@ -174,14 +172,7 @@ describe("InsuranceFund: market isolation and lifecycle", () => {
       for (const call of [
         s.fund.connect(s.rogue).recordOpenInterest(ROGUE_MARKET, 1n),
         s.fund.connect(s.rogue).collectFee(ROGUE_MARKET, 0n, 1n),
-        s.fund.connect(s.rogue).coverBankruptcy(ROGUE_MARKET, {
-          account: s.rogue.address,
-          shortfall: 1n,
-          liquidator: s.rogue.address,
-          reward: 0n,
-          liquidatedNotional: 0n,
-          openBase: 0n,
-        }),
+        s.fund.connect(s.rogue).coverBankruptcy(ROGUE_MARKET, rogueClaim(s.rogue.address, 1n)),
       ]) {
         await expect(call).to.be.revertedWithCustomError(s.fund, "InsuranceFundMarketIsRetired").withArgs(ROGUE_MARKET);
       }
@@ -194,14 +185,7 @@ describe("InsuranceFund: market isolation and lifecycle", () => {
 
     it("test_writeOffBadDebt_onlyARetiredMarketsAndItLeavesTheTotal", async () => {
       const s = await networkHelpers.loadFixture(twoMarkets);
-      const claim = {
-        account: s.rogue.address,
-        shortfall: usdc(5_000),
-        liquidator: s.rogue.address,
-        reward: 0n,
-        liquidatedNotional: 0n,
-        openBase: 0n,
-      };
+      const claim = rogueClaim(s.rogue.address, usdc(5_000));
       await s.fund.connect(s.rogue).coverBankruptcy(ROGUE_MARKET, claim);
       expect(await s.fund.totalBadDebt()).to.equal(usdc(4_000));
       await expect(s.fund.connect(s.governor).writeOffBadDebt(ROGUE_MARKET))
@@ -225,14 +209,7 @@ describe("InsuranceFund: market isolation and lifecycle", () => {
   describe("moving a market to a new exchange contract", () => {
     it("test_move_whatTheMarketOwesAndIsOwedFollowsIt", async () => {
       const s = await networkHelpers.loadFixture(twoMarkets);
-      const claim = {
-        account: s.rogue.address,
-        shortfall: usdc(3_000),
-        liquidator: s.rogue.address,
-        reward: 0n,
-        liquidatedNotional: 0n,
-        openBase: 0n,
-      };
+      const claim = rogueClaim(s.rogue.address, usdc(3_000));
       await s.fund.connect(s.rogue).coverBankruptcy(ROGUE_MARKET, claim);
       await s.fund.connect(s.rogue).recordOpenInterest(ROGUE_MARKET, usdc(50_000));
       const before = await s.fund.market(ROGUE_MARKET);

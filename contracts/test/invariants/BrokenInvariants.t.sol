@@ -16,14 +16,15 @@ import {FixedSharePolicy} from "../../policies/FixedSharePolicy.sol";
 import {VM} from "../utils/Vm.sol";
 import {BrokenExchange} from "./doubles/BrokenExchange.sol";
 import {BrokenFund} from "./doubles/BrokenFund.sol";
-import {InvariantChecks} from "./InvariantChecks.sol";
+import {UnisolatedFund} from "./doubles/UnisolatedFund.sol";
+import {TrustBoundaryActions} from "./TrustBoundaryActions.sol";
 
 /// @title BrokenInvariantsTest
 /// @notice Every invariant of `InvariantsSpec` can fail: for each, a deliberately broken component (a fund double, an
 /// exchange double on the real fund, a hostile policy or token) is run, and what it shows is fed to the same check
 /// function the invariant suite uses, which must revert with that invariant's id. Each test also runs the honest
 /// version of the component through the same check, which must pass: the check tells the two apart.
-contract BrokenInvariantsTest is InvariantChecks {
+contract BrokenInvariantsTest is TrustBoundaryActions {
     /// @dev OI-02's story starts here (1 January 2024).
     uint256 internal constant OI_02_START = 1_704_067_200;
 
@@ -248,6 +249,52 @@ contract BrokenInvariantsTest is InvariantChecks {
         this.checkOi02(broken, true, 1_000e6, 3_000e6);
     }
 
+    // ================================================================ governance and market isolation
+
+    /// @dev The drain of 834b281 on the real fund: the governor calls setTreasury(attacker) and the drain's target
+    /// directly, then a stranger sweeps. With the delay both calls revert and nothing moves; with the old wiring
+    /// (the governor's calls not delayed) the treasury and the target change at once and the attacker is paid.
+    function test_GOV_01_catchesGovernorWithoutDelay() external {
+        (GovernedCall memory honestCalls, GovernanceExit memory honestSweep) = _drain(_deployStage(GOVERNANCE_DELAY));
+        assert(!honestCalls.succeeded);
+        this.checkGov01(honestCalls);
+        this.checkGov01Exit(honestSweep);
+        (GovernedCall memory brokenCalls, GovernanceExit memory brokenSweep) = _drain(_deployStage(0));
+        assert(brokenCalls.succeeded && brokenSweep.attackerReceived == STAGE_BALANCE - MIN_FLOOR);
+        _expectViolation(GOV_01);
+        this.checkGov01(brokenCalls);
+        _expectViolation(GOV_01);
+        this.checkGov01Exit(brokenSweep);
+    }
+
+    /// @dev A fund whose floor is not kept: its sweep takes the whole balance, below the minimum floor (60 USDC).
+    function test_GOV_01_catchesSweepBelowTheMinimumFloor() external {
+        this.checkGov01Exit(_floorSweep(BrokenFund.Bug.None));
+        GovernanceExit memory broken = _floorSweep(BrokenFund.Bug.SweepsEverything);
+        _expectViolation(GOV_01);
+        this.checkGov01Exit(broken);
+    }
+
+    /// @dev The rogue market's report and claim of 834b281 (filling 2^128 - 1 of open interest; a bad debt of
+    /// 2^128 - 1 with no open base): on the real fund they revert for the rogue market alone, on the fund whose
+    /// platform totals are 128-bit and whose markets have no cap each leaves market 1 unable to act.
+    function test_ISO_01_catchesPlatformTotalsIn128Bits() external {
+        Stage memory s = _deployStage(GOVERNANCE_DELAY);
+        _rogueReport(s.fund, type(uint128).max - s.fund.totalOpenInterest());
+        this.checkIso01(_observeIsolation(s.fund, HONEST_MARKET, HONEST_EXCHANGE, HONEST_CAP));
+        _rogueClaim(s.fund, type(uint128).max, 0, 0);
+        assert(s.fund.market(ROGUE_MARKET).badDebt != 0);
+        this.checkIso01(_observeIsolation(s.fund, HONEST_MARKET, HONEST_EXCHANGE, HONEST_CAP));
+
+        MarketIsolation memory afterReport = _unisolated(true);
+        _expectViolation(ISO_01);
+        this.checkIso01(afterReport);
+        MarketIsolation memory afterClaim = _unisolated(false);
+        assert(afterClaim.reportedAtCap && !afterClaim.recordedBadDebt);
+        _expectViolation(ISO_01);
+        this.checkIso01(afterClaim);
+    }
+
     // ================================================================ the checks, callable (for expectRevert)
 
     function checkFund01(FundLedger calldata ledger) external pure {
@@ -335,6 +382,18 @@ contract BrokenInvariantsTest is InvariantChecks {
 
     function checkOi02(uint256 average, bool hasHistory, uint256 minRecorded, uint256 maxRecorded) external pure {
         _checkOi02(average, hasHistory, minRecorded, maxRecorded);
+    }
+
+    function checkGov01(GovernedCall calldata c) external pure {
+        _checkGov01(c);
+    }
+
+    function checkGov01Exit(GovernanceExit calldata e) external pure {
+        _checkGov01Exit(e);
+    }
+
+    function checkIso01(MarketIsolation calldata m) external pure {
+        _checkIso01(m);
     }
 
     // ================================================================ scenarios on the fund double
@@ -440,6 +499,27 @@ contract BrokenInvariantsTest is InvariantChecks {
         VM.stopPrank();
         VM.warp(start + 2 days);
         return f.averageOpenInterest();
+    }
+
+    /// @dev GOV-01: 100 USDC in the fund double, its target (here its minimum floor) 60 USDC, a sweep.
+    function _floorSweep(BrokenFund.Bug bug) internal returns (GovernanceExit memory e) {
+        Sweep memory s = _sweep(bug);
+        e.empowered = true;
+        e.sweep = true;
+        (e.balanceBefore, e.balanceAfter, e.minFloor) = (s.balanceBefore, s.balanceAfter, s.target);
+    }
+
+    /// @dev ISO-01: the 834b281 books, market 1 at the stage's open interest, then the rogue market's report (or
+    /// claim) that fills 2^128 - 1; what market 1 can still do.
+    function _unisolated(bool report) internal returns (MarketIsolation memory) {
+        address[] memory exchanges = new address[](2);
+        (exchanges[0], exchanges[1]) = (HONEST_EXCHANGE, ROGUE_EXCHANGE);
+        IInsuranceFund f = IInsuranceFund(address(new UnisolatedFund(exchanges)));
+        VM.prank(HONEST_EXCHANGE);
+        f.recordOpenInterest(HONEST_MARKET, STAGE_OPEN_INTEREST);
+        if (report) _rogueReport(f, type(uint128).max - f.totalOpenInterest());
+        else _rogueClaim(f, type(uint128).max, 0, 0);
+        return _observeIsolation(f, HONEST_MARKET, HONEST_EXCHANGE, HONEST_CAP);
     }
 
     // ================================================================ scenarios on the real fund

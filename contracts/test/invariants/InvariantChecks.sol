@@ -170,6 +170,38 @@ abstract contract InvariantChecks is InvariantsSpec {
         bool succeeded;
     }
 
+    /// @notice GOV-01: one governed call (direct or through the manager) and the governed state around it.
+    /// @param ready The same call was scheduled by the governor at least the governance delay before.
+    /// @param stateBefore A hash of everything governance decides about the fund's money (`_governedState`).
+    struct GovernedCall {
+        bool ready;
+        bool succeeded;
+        bytes32 stateBefore;
+        bytes32 stateAfter;
+    }
+
+    /// @notice GOV-01: one call that is not governance's (a sweep, an exchange's report or claim).
+    /// @param empowered A governed call took effect after its delay (only then may the attacker receive anything).
+    struct GovernanceExit {
+        bool empowered;
+        bool sweep;
+        uint256 attackerReceived;
+        uint256 balanceBefore;
+        uint256 balanceAfter;
+        uint256 minFloor;
+    }
+
+    /// @notice ISO-01: one market's headroom and what it could still do, after another market's exchange acted.
+    /// @param reportedAtCap The market's report of exactly its cap went through.
+    /// @param recordedBadDebt The market's claim of a bad debt as large as its own room (128 bits) was recorded.
+    struct MarketIsolation {
+        uint256 totalOpenInterest;
+        uint256 ownOpenInterest;
+        uint256 ownCap;
+        bool reportedAtCap;
+        bool recordedBadDebt;
+    }
+
     // ================================================================ the vault
 
     function _checkFund01(FundLedger memory ledger) internal pure {
@@ -421,6 +453,32 @@ abstract contract InvariantChecks is InvariantsSpec {
     function _checkOi02(uint256 average, bool hasHistory, uint256 minRecorded, uint256 maxRecorded) internal pure {
         if (!hasHistory) return _holds(average == 0, OI_02);
         _holds(average >= minRecorded && average <= maxRecorded, OI_02);
+    }
+
+    // ================================================================ governance
+
+    function _checkGov01(GovernedCall memory c) internal pure {
+        _holds(c.ready || c.stateBefore == c.stateAfter, GOV_01);
+    }
+
+    /// @dev Nobody the governor named receives anything before a governed call took effect, and a sweep never
+    /// takes the balance below the minimum floor (nor below what it was).
+    function _checkGov01Exit(GovernanceExit memory e) internal pure {
+        _holds(e.empowered || e.attackerReceived == 0, GOV_01);
+        if (e.sweep) _holds(e.balanceAfter >= Math.min(e.balanceBefore, e.minFloor), GOV_01);
+    }
+
+    // ================================================================ market isolation
+
+    function _checkIso01(MarketIsolation memory m) internal pure {
+        uint256 max = type(uint128).max;
+        // Written so that no term can wrap: a broken double may show any values.
+        bool headroom =
+            m.totalOpenInterest >= m.ownOpenInterest &&
+                m.ownCap <= max &&
+                m.totalOpenInterest - m.ownOpenInterest <= max - m.ownCap;
+        _holds(headroom, ISO_01);
+        _holds(m.reportedAtCap && m.recordedBadDebt, ISO_01);
     }
 
     // ================================================================ shared

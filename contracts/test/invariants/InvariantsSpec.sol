@@ -84,6 +84,23 @@ abstract contract InvariantsSpec {
         "ACCESS-01: strangers' calls to exchange-only and governance functions revert and change nothing, and only"
         " an exchange's call, a deposit, a sweep, a flush or a donation moves the fund's money";
 
+    // ---------------------------------------------------------------- governance
+
+    /// @dev The governance delay and the immutable minimum floor, against a governor that schedules anything
+    /// (`TrustBoundaries.t.sol`); "ready" means scheduled at least the governance delay before.
+    string internal constant GOV_01 =
+        "GOV-01: no governed call moves the fund's money out, or changes who may receive it or how much of it is"
+        " sweepable, before its governance delay has passed; and no sequence of governed calls makes more than the"
+        " balance above the minimum floor sweepable";
+
+    // ---------------------------------------------------------------- market isolation
+
+    /// @dev Against a rogue market's exchange that reports and claims anything (`TrustBoundaries.t.sol`).
+    string internal constant ISO_01 =
+        "ISO-01: nothing one market's exchange reports or claims changes whether another market's calls succeed:"
+        " every active market can always report up to its cap and record its own bad debt, because total open"
+        " interest - the market's own + its cap < 2^128";
+
     // ---------------------------------------------------------------- tokens
 
     string internal constant CONS_01 =

@@ -4,6 +4,8 @@ import type { ContractTransactionResponse, Interface, Provider } from "ethers";
 
 import { ADMIN_ROLE, GOVERNOR_ROLE, GUARDIAN_ROLE } from "../lib/roles.js";
 import type { AccessManager } from "../typechain-types/index.js";
+import { FundClientError } from "./errors.js";
+import { firstLine } from "./format.js";
 
 /** A governance call waiting in the AccessManager. */
 export interface ScheduledOperation {
@@ -155,4 +157,31 @@ export function governanceOperations(manager: AccessManager, fundAddress: string
       return { operationId, executableAt: BigInt(await manager.getSchedule(operationId)) };
     },
   };
+}
+
+/**
+ * Calldata from a call written as text, `setTreasury(0xAbc...)` or `setTarget(500, 200000000000)`: the function
+ * is found by name in `iface`; the arguments are read as JSON when they parse as such (needed for tuples and
+ * arrays: `registerMarket(2, ["0x...", "1000", "5", 100])`), otherwise split at commas.
+ */
+export function encodeCallText(iface: Interface, text: string): { name: string; data: string } {
+  const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)\s*$/s.exec(text);
+  if (match === null) throw new FundClientError(`a call is written name(arg, ...), got "${text}"`);
+  const [, name, inner] = match;
+  const fragment = iface.getFunction(name);
+  if (fragment === null) throw new FundClientError(`the fund has no function ${name}`);
+  let args: unknown[];
+  try {
+    args = JSON.parse(`[${inner}]`) as unknown[];
+  } catch {
+    args = inner.trim() === "" ? [] : inner.split(",").map((part) => part.trim());
+  }
+  if (args.length !== fragment.inputs.length) {
+    throw new FundClientError(`${fragment.format()} takes ${fragment.inputs.length} arguments, got ${args.length}`);
+  }
+  try {
+    return { name: fragment.name, data: iface.encodeFunctionData(fragment, args) };
+  } catch (error) {
+    throw new FundClientError(`cannot encode ${fragment.format()}: ${firstLine(error)}`);
+  }
 }

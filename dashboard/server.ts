@@ -24,7 +24,8 @@ import {
 
 export interface DashboardOptions {
   provider: Provider;
-  fund: FundLocation;
+  /** The fund, or how to find it once the node answers (e.g. from the chain's Ignition deployment). */
+  fund: FundLocation | (() => Promise<FundLocation>);
   /** 0: any free port. */
   port: number;
   /** The node's address as the page shows it. */
@@ -46,10 +47,14 @@ export interface Dashboard {
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "public");
 const require = createRequire(import.meta.url);
-/** The browser builds of the chart libraries the project already uses for its reports. */
+/**
+ * The browser builds of the chart libraries the project already uses for its reports. Neither package exports
+ * them: they are found beside the schema each one does export.
+ */
+const buildDir = (schema: string) => path.dirname(require.resolve(schema));
 const VENDOR: Record<string, string> = {
-  "vega.min.js": require.resolve("vega/build/vega.min.js"),
-  "vega-lite.min.js": require.resolve("vega-lite/build/vega-lite.min.js"),
+  "vega.min.js": path.join(buildDir("vega/vega-schema.json"), "vega.min.js"),
+  "vega-lite.min.js": path.join(buildDir("vega-lite/vega-lite-schema.json"), "vega-lite.min.js"),
 };
 const STATIC: Record<string, string> = {
   "/": "index.html",
@@ -128,7 +133,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const block = await withTimeout(provider.getBlockNumber(), RPC_TIMEOUT_MS, "eth_blockNumber");
     if (block === lastBlock && view.connected) return;
     const first = client === undefined;
-    client ??= await withTimeout(InsuranceFundClient.connect(provider, options.fund), RPC_TIMEOUT_MS, "connect");
+    if (client === undefined) {
+      const location = typeof options.fund === "function" ? await options.fund() : options.fund;
+      client = await withTimeout(InsuranceFundClient.connect(provider, location), RPC_TIMEOUT_MS, "connect");
+    }
     const c = client;
     for await (const page of c.historyPages({ fromBlock: nextHistoryBlock, toBlock: block })) {
       events.push(...page.events);

@@ -157,3 +157,54 @@ export async function runHardhat(
     await stopProcess(child, 5_000);
   }
 }
+
+export interface HardhatProcess {
+  /** What it printed so far (last 64 KiB). */
+  output(): string;
+  /** Stops it (SIGTERM, then SIGKILL); safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a long-running Hardhat CLI command (`hardhat dashboard ...`) and waits until its output matches
+ * `ready`; the match is returned with the process.
+ */
+export async function startHardhatProcess(
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; ready: RegExp; timeoutMs: number },
+): Promise<{ process: HardhatProcess; match: RegExpMatchArray }> {
+  const child = spawn(process.execPath, [HARDHAT_CLI, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const stdout = tail(child.stdout);
+  const stderr = tail(child.stderr);
+  const output = () => stdout() + stderr();
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const handle: HardhatProcess = {
+    output,
+    stop: async () => {
+      await stopProcess(child, 5_000);
+      process.removeListener("exit", killOnExit);
+    },
+  };
+  const deadline = Date.now() + options.timeoutMs;
+  try {
+    for (;;) {
+      const match = output().match(options.ready);
+      if (match !== null) return { process: handle, match };
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`hardhat ${args.join(" ")} exited (${child.exitCode ?? child.signalCode}):\n${output()}`);
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`hardhat ${args.join(" ")} was not ready within ${options.timeoutMs} ms:\n${output()}`);
+      }
+      await sleep(100);
+    }
+  } catch (error) {
+    await handle.stop();
+    throw error;
+  }
+}

@@ -79,6 +79,7 @@ const governTask = task("govern", "Make, schedule, execute or cancel a governanc
     type: ArgumentType.INT,
     defaultValue: 0,
   })
+  .addFlag({ name: "calldata", description: "Print the transactions for a multisig; send nothing" })
   .setAction(() => import("./scripts/govern-task.js"))
   .build();
 

@@ -2,7 +2,8 @@
 // call on the fund through its AccessManager, as the network's configured account (--account picks another of
 // the node's accounts). Without a delay for that account the call is made at once (the guardian's pause);
 // with one it is scheduled and the task says when it becomes executable; --execute executes it once ready;
-// --cancel cancels it (--caller: someone else's, for the guardian or the admin). Declared in hardhat.config.ts.
+// --cancel cancels it (--caller: someone else's, for the guardian or the admin); --calldata prints what a
+// multisig holding the role must send, and sends nothing. Declared in hardhat.config.ts.
 import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
@@ -24,6 +25,7 @@ export interface GovernTaskArguments {
   caller: string;
   fund: string;
   account: number;
+  calldata: boolean;
 }
 
 /** Runs the task; returns the lines it printed (for tests), throws on a problem. */
@@ -40,6 +42,18 @@ export async function govern(args: GovernTaskArguments, hre: HardhatRuntimeEnvir
     const location = await locateFund(env, chainId, path.join(hre.config.paths.ignition, "deployments"));
     const client = (await InsuranceFundClient.connect(ethers.provider, location)).connectSigner(signer);
     const { name, data } = encodeCallText(client.fund.interface, args.call);
+    if (args.calldata) {
+      // For a multisig or timelock that holds the role: what it must send, nothing sent from here.
+      const manager = client.manager.target as string;
+      const lines = [
+        `${name} on the fund ${client.address} through the AccessManager ${manager}:`,
+        `  schedule: to ${manager} data ${client.manager.interface.encodeFunctionData("schedule", [client.address, data, 0])}`,
+        `  execute:  to ${manager} data ${client.manager.interface.encodeFunctionData("execute", [client.address, data])}`,
+        `  at once (no delay): to ${client.address} data ${data}`,
+      ];
+      for (const line of lines) console.log(line);
+      return lines;
+    }
     const ops = client.operations;
     const now = BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0);
     const lines: string[] = [];

@@ -19,7 +19,7 @@ export default async function dashboardTask(
   args: DashboardTaskArguments,
   hre: HardhatRuntimeEnvironment,
 ): Promise<void> {
-  const connection = await hre.network.connect();
+  const connection = await hre.network.create();
   const { provider } = connection.ethers;
   const env = { ...process.env, ...(args.fund ? { INSURANCE_FUND_ADDRESS: args.fund } : {}) };
   const deployments = path.join(hre.config.paths.ignition, "deployments");

@@ -31,7 +31,7 @@ export interface GovernTaskArguments {
 /** Runs the task; returns the lines it printed (for tests), throws on a problem. */
 export async function govern(args: GovernTaskArguments, hre: HardhatRuntimeEnvironment): Promise<string[]> {
   if (args.execute && args.cancel) throw new FundClientError("--execute and --cancel exclude each other");
-  const connection = await hre.network.connect();
+  const connection = await hre.network.create();
   try {
     const { ethers } = connection;
     const signer = (await ethers.getSigners())[args.account];

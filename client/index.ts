@@ -24,6 +24,7 @@ import {
   type Features,
   type PendingClaims,
 } from "./features.js";
+import { firstLine } from "./format.js";
 import {
   type GovernanceOperations,
   type GovernanceStatus,
@@ -199,7 +200,7 @@ export class InsuranceFundClient {
       return events.map((event) => event.args.marketId);
     } catch (error) {
       throw new FundClientError(
-        `could not read the fund's InsuranceFundMarketRegistered events (${String(error instanceof Error ? error.message : error).split("\n")[0]}): set MARKET_IDS or STATUS_FROM_BLOCK`,
+        `could not read the fund's InsuranceFundMarketRegistered events (${firstLine(error)}): set MARKET_IDS or STATUS_FROM_BLOCK`,
       );
     }
   }

@@ -39,9 +39,53 @@ const benchTask = task("bench", "Measure the module's gas and the contracts' siz
   .setAction(() => import("./scripts/bench-task.js"))
   .build();
 
+// `npx hardhat dashboard --network <name>` (`npm run dashboard -- --network localhost`): the fund's dashboard on
+// 127.0.0.1. See scripts/dashboard-task.ts.
+const dashboardTask = task("dashboard", "Serve the insurance fund's dashboard on 127.0.0.1, updated on new blocks")
+  .addOption({ name: "port", description: "The port (0: any free one)", type: ArgumentType.INT, defaultValue: 8090 })
+  .addOption({
+    name: "fund",
+    description: "The fund's address (default: the chain's Ignition deployment)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "fromBlock",
+    description: "First block of the fund's history",
+    type: ArgumentType.INT,
+    defaultValue: 0,
+  })
+  .setAction(() => import("./scripts/dashboard-task.js"))
+  .build();
+
+// `npx hardhat govern --network <name> --call "setTreasury(0x...)"`: schedule, --execute or --cancel a
+// governance call on the fund through its AccessManager. See scripts/govern-task.ts and docs/runbook.md.
+const governTask = task("govern", "Make, schedule, execute or cancel a governance call on the fund")
+  .addOption({ name: "call", description: 'The call, e.g. "setTreasury(0x...)" (tuples as JSON)', defaultValue: "" })
+  .addFlag({ name: "execute", description: "Execute the call scheduled earlier by this account" })
+  .addFlag({ name: "cancel", description: "Cancel the scheduled call" })
+  .addOption({
+    name: "caller",
+    description: "With --cancel: who scheduled it (default: this account)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "fund",
+    description: "The fund's address (default: the chain's Ignition deployment)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "account",
+    description: "Which of the network's accounts sends it",
+    type: ArgumentType.INT,
+    defaultValue: 0,
+  })
+  .addFlag({ name: "calldata", description: "Print the transactions for a multisig; send nothing" })
+  .setAction(() => import("./scripts/govern-task.js"))
+  .build();
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
-  tasks: [demoTask, benchTask],
+  tasks: [demoTask, benchTask, dashboardTask, governTask],
   solidity: {
     version: solcVersion,
     path: solcPath,

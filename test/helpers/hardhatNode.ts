@@ -81,45 +81,94 @@ export interface HardhatNode {
 export async function startHardhatNode(options: { cwd: string; startTimeoutMs: number }): Promise<HardhatNode> {
   const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
+  const args = ["node", "--hostname", "127.0.0.1", "--port", String(port)];
+  const launched = launchHardhat(args, { cwd: options.cwd, env: process.env });
+  await waitUntilReady(launched, `hardhat node at ${url}`, options.startTimeoutMs, 250, async () =>
+    (await answersJsonRpc(url)) ? true : undefined,
+  );
+  return { url, output: launched.output, stop: launched.stop };
+}
+
+export interface HardhatProcess {
+  /** What it printed so far (last 64 KiB). */
+  output(): string;
+  /** Stops it (SIGTERM, then SIGKILL); safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** A Hardhat CLI child process that is killed with the test process should the test never stop it. */
+function launchHardhat(
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): HardhatProcess & { child: ChildProcess; spawnError(): Error | undefined } {
+  const child = spawn(process.execPath, [HARDHAT_CLI, ...args], {
     cwd: options.cwd,
-    env: process.env,
+    env: options.env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   const stdout = tail(child.stdout);
   const stderr = tail(child.stderr);
-  const output = () => stdout() + stderr();
   let spawnError: Error | undefined;
   child.on("error", (error) => (spawnError = error));
-  // Should the test process end without `stop` (a crash, Ctrl-C), the node must not outlive it.
+  // Should the test process end without `stop` (a crash, Ctrl-C), the child must not outlive it.
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
-  const node: HardhatNode = {
-    url,
-    output,
+  return {
+    child,
+    spawnError: () => spawnError,
+    output: () => stdout() + stderr(),
     stop: async () => {
       await stopProcess(child, 5_000);
       process.removeListener("exit", killOnExit);
     },
   };
+}
 
-  const deadline = Date.now() + options.startTimeoutMs;
+/** Polls `ready` until it gives a value; stops the child and throws if it exits or the time runs out. */
+async function waitUntilReady<T>(
+  launched: ReturnType<typeof launchHardhat>,
+  what: string,
+  timeoutMs: number,
+  pollMs: number,
+  ready: () => Promise<T | undefined> | T | undefined,
+): Promise<T> {
+  const { child, output } = launched;
+  const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
+      const spawnError = launched.spawnError();
       if (spawnError) throw spawnError;
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`hardhat node exited (${child.exitCode ?? child.signalCode}) before answering:\n${output()}`);
+        throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output()}`);
       }
-      if (await answersJsonRpc(url)) return node;
-      if (Date.now() > deadline) {
-        throw new Error(`hardhat node did not answer at ${url} within ${options.startTimeoutMs} ms:\n${output()}`);
-      }
-      await sleep(250);
+      const value = await ready();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`${what} was not ready within ${timeoutMs} ms:\n${output()}`);
+      await sleep(pollMs);
     }
   } catch (error) {
-    await node.stop();
+    await launched.stop();
     throw error;
   }
+}
+
+/**
+ * Starts a long-running Hardhat CLI command (`hardhat dashboard ...`) and waits until its output matches
+ * `ready`; the match is returned with the process.
+ */
+export async function startHardhatProcess(
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; ready: RegExp; timeoutMs: number },
+): Promise<{ process: HardhatProcess; match: RegExpMatchArray }> {
+  const launched = launchHardhat(args, options);
+  const match = await waitUntilReady(
+    launched,
+    `hardhat ${args.join(" ")}`,
+    options.timeoutMs,
+    100,
+    () => launched.output().match(options.ready) ?? undefined,
+  );
+  return { process: { output: launched.output, stop: launched.stop }, match };
 }
 
 export interface RunResult {

@@ -65,7 +65,12 @@ const sweepTask = task("sweep", "Sweep a scenario's parameters over many paths o
     type: ArgumentType.INT,
     defaultValue: 20,
   })
-  .addOption({ name: "workers", description: "Worker threads (default: every core)", type: ArgumentType.INT, defaultValue: 0 })
+  .addOption({
+    name: "workers",
+    description: "Worker threads (default: every core)",
+    type: ArgumentType.INT,
+    defaultValue: 0,
+  })
   .addOption({ name: "out", description: "The report's directory", defaultValue: "reports" })
   .setAction(() => import("./scripts/sweep-task.js"))
   .build();

@@ -61,7 +61,10 @@ export default async function scenarioTask(args: ScenarioTaskArguments, hre: Har
     console.log(`model: ${run.actions.length} transactions over ${run.snapshots.length} ticks; replaying on the chain`);
     const check = await replayOnChain(hre, scenario, run);
     const seconds = (Date.now() - started) / 1000;
-    const files = await writeRunReport({ scenario, file: args.file, seed, run, check, seconds }, path.resolve(args.out));
+    const files = await writeRunReport(
+      { scenario, file: args.file, seed, run, check, seconds },
+      path.resolve(args.out),
+    );
     const m = run.metrics;
     console.log(
       `chain and model agreed to the unit at ${check.ticks} ticks (${check.values} values). ` +

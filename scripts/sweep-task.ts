@@ -32,8 +32,7 @@ export interface SweepTaskArguments {
   out: string;
 }
 
-const clock = (seconds: number) =>
-  `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, "0")}s`;
+const clock = (seconds: number) => `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, "0")}s`;
 
 /** A progress bar with the time left, on stderr (a line every 10 % when it is not a terminal). */
 function progressBar() {
@@ -98,19 +97,24 @@ export default async function sweepTask(args: SweepTaskArguments, hre: HardhatRu
     const pathIndex = (k * 7) % args.paths;
     const at = scenarioAt(scenario.raw, scenario.dir, varies, points[pointIndex]);
     const run = runModel(at, at.seed + BigInt(pathIndex), { log: true });
-    const same = JSON.stringify(summarize(run.metrics)) === JSON.stringify(results[pointIndex][pathIndex] as PathSummary);
+    const same =
+      JSON.stringify(summarize(run.metrics)) === JSON.stringify(results[pointIndex][pathIndex] as PathSummary);
     try {
       const check = await replayOnChain(hre, at, run);
       values += check.values;
       if (same) agreed++;
       else console.error(`chain sample ${k}: the worker's numbers differ from the logged run's`);
     } catch (error) {
-      console.error(`chain sample ${k} (point ${points[pointIndex].join(", ")}, path ${pathIndex}): ${(error as Error).message}`);
+      console.error(
+        `chain sample ${k} (point ${points[pointIndex].join(", ")}, path ${pathIndex}): ${(error as Error).message}`,
+      );
     }
     process.stderr.write(`chain: ${k + 1}/${sample} paths replayed, ${agreed} agreed\n`);
   }
   const chainSeconds = (Date.now() - chainStarted) / 1000;
-  console.log(`chain: ${agreed} of ${sample} sampled paths agreed to the unit (${values} values) in ${chainSeconds.toFixed(1)} s`);
+  console.log(
+    `chain: ${agreed} of ${sample} sampled paths agreed to the unit (${values} values) in ${chainSeconds.toFixed(1)} s`,
+  );
 
   const files = await writeSweepReport(
     {

@@ -75,31 +75,21 @@ async function replay(connection: NetworkConnection, scenario: Scenario, run: Ru
   const parameters = {
     ...fileParameters,
     $global: global,
-    LocalSuite: { bands: scenario.bands },
-    LocalSparkSuite: scenario.shares,
+    LocalSuite: { bands: { ...scenario.bands } },
+    LocalSparkSuite: { ...scenario.shares },
   };
   const module = scenario.policy === "spark" ? LocalSparkSuite : LocalSuite;
   const deployed = await ignition.deploy(module, { parameters, displayUi: false });
-  const at = async (name: string, contract: { getAddress(): Promise<string> }) =>
-    ethers.getContractAt(name, await contract.getAddress());
-  const usdc = (await at("MockUSDC", deployed.usdc)) as unknown as import("../../../typechain-types/index.js").MockUSDC;
-  const fund = (await at(
-    "InsuranceFund",
-    deployed.fund,
-  )) as unknown as import("../../../typechain-types/index.js").InsuranceFund;
-  const exchange = (await at(
-    "ReferenceExchange",
-    deployed.exchange,
-  )) as unknown as import("../../../typechain-types/index.js").ReferenceExchange;
-  const feeds = [
-    (await at("MockPriceFeed", deployed.feed)) as unknown as import("../../../typechain-types/index.js").MockPriceFeed,
-  ];
+  const usdc = await ethers.getContractAt("MockUSDC", await deployed.usdc.getAddress());
+  const fund = await ethers.getContractAt("InsuranceFund", await deployed.fund.getAddress());
+  const exchange = await ethers.getContractAt("ReferenceExchange", await deployed.exchange.getAddress());
+  const feeds = [await ethers.getContractAt("MockPriceFeed", await deployed.feed.getAddress())];
   const exchangeAddress = await exchange.getAddress();
   const fundAddress = await fund.getAddress();
   for (const [i, m] of scenario.markets.entries()) {
     if (i === 0) continue;
     const feed = await ethers.deployContract("MockPriceFeed", [FEED_DECIMALS, opening[i]]);
-    feeds.push(feed as unknown as (typeof feeds)[number]);
+    feeds.push(await ethers.getContractAt("MockPriceFeed", await feed.getAddress()));
     await fund.connect(governor).registerMarket(m.id, {
       exchange: exchangeAddress,
       insuranceLimit: m.insuranceLimit,
@@ -136,7 +126,11 @@ async function replay(connection: NetworkConnection, scenario: Scenario, run: Ru
         return send(a.t, () => exchange.connect(trader).deposit(a.market, a.amount), `${traderId(a.trader)}'s deposit`);
       }
       case "trade":
-        return send(a.t, () => exchange.connect(traders[a.trader]).trade(a.market, a.delta), `${traderId(a.trader)}'s trade`);
+        return send(
+          a.t,
+          () => exchange.connect(traders[a.trader]).trade(a.market, a.delta),
+          `${traderId(a.trader)}'s trade`,
+        );
       case "liquidate":
         return send(
           a.t,
@@ -167,7 +161,11 @@ async function replay(connection: NetworkConnection, scenario: Scenario, run: Ru
     for (; next < snapshot.after; next++) await apply(run.actions[next]);
     if (next === before && tick !== run.snapshots.length - 1) continue;
     const where = `after tick ${tick} (transaction ${transactions})`;
-    const [balance, accrued, badDebt] = await Promise.all([fund.fundBalance(), fund.treasuryAccrued(), fund.totalBadDebt()]);
+    const [balance, accrued, badDebt] = await Promise.all([
+      fund.fundBalance(),
+      fund.treasuryAccrued(),
+      fund.totalBadDebt(),
+    ]);
     const pairs: [string, bigint, bigint][] = [
       ["the fund's balance", snapshot.fundBalance, balance],
       ["the treasury's accrual", snapshot.treasuryAccrued, accrued],
@@ -189,8 +187,10 @@ async function replay(connection: NetworkConnection, scenario: Scenario, run: Ru
   for (const [i, t] of run.traders.entries()) {
     const position = await exchange.position(traders[i].address, t.market);
     const account = run.book.account(traderId(i), t.market).position;
-    if (position.collateral !== account.collateral) throw mismatch("at the end", `${traderId(i)}'s collateral`, account.collateral, position.collateral);
-    if (position.baseWad !== account.base) throw mismatch("at the end", `${traderId(i)}'s base`, account.base, position.baseWad);
+    if (position.collateral !== account.collateral)
+      throw mismatch("at the end", `${traderId(i)}'s collateral`, account.collateral, position.collateral);
+    if (position.baseWad !== account.base)
+      throw mismatch("at the end", `${traderId(i)}'s base`, account.base, position.baseWad);
     positions++;
   }
   const wallets: [string, string][] = [

@@ -12,7 +12,7 @@
 import * as ex from "../../../lib/model/exchange.js";
 import { fixedShareModel, targetBandsModel } from "../../../lib/model/feePolicies.js";
 import { OpenInterestHistory } from "../../../lib/model/openInterestWindow.js";
-import { ScenarioBook } from "../../../lib/model/scenarioBook.js";
+import { type BookAccount, type BookMarket, ScenarioBook } from "../../../lib/model/scenarioBook.js";
 import { DAY, USDC, WAD } from "../../../lib/units.js";
 import { type PricePoint, pricePoints, RiskRandom, ticksBetween } from "./paths.js";
 import type { MarketSpec, Population, Scenario } from "./scenario.js";
@@ -48,7 +48,8 @@ class FastHistory extends OpenInterestHistory {
   override record(time: bigint, value: bigint): void {
     const n = this.reports.length;
     const last = this.reports[n - 1];
-    if (last !== undefined && time > last.time) this.cumulative.push(this.cumulative[n - 1] + last.value * (time - last.time));
+    if (last !== undefined && time > last.time)
+      this.cumulative.push(this.cumulative[n - 1] + last.value * (time - last.time));
     else if (last === undefined) this.cumulative.push(0n);
     super.record(time, value);
   }
@@ -170,6 +171,11 @@ interface TraderState {
   bound?: number;
   boundFor?: object;
   boundIndex?: bigint;
+  /** The market's price as a float, for `priceOf`; the book's market and account (stable objects). */
+  price?: number;
+  priceOf?: bigint;
+  book?: BookMarket;
+  account?: BookAccount;
 }
 
 export const traderId = (index: number): string => `trader-${index}`;
@@ -292,11 +298,11 @@ export function runModel(
    * position and loss index) answers when the price is clearly on one side; near it, the exact bigint rule does.
    */
   const liquidatable = (trader: TraderState): boolean => {
-    const market = book.market(trader.market.id);
-    const account = book.account(trader.id, trader.market.id);
+    const account = (trader.account ??= book.account(trader.id, trader.market.id));
     const position = account.position;
     if (position.base === 0n) return false;
-    if (trader.bound === undefined || trader.boundFor !== position || trader.boundIndex !== market.lossIndex) {
+    const market = (trader.book ??= book.market(trader.market.id));
+    if (trader.boundFor !== position || trader.boundIndex !== market.lossIndex) {
       const collateral = Number(position.collateral - book.pendingLoss(trader.id, trader.market.id)) / 1e6;
       const base = Number(position.base) / 1e18;
       const ratio = Number(market.params.liquidationRatioWad) / 1e18;
@@ -304,8 +310,12 @@ export function runModel(
       trader.boundFor = position;
       trader.boundIndex = market.lossIndex;
     }
-    const price = Number(market.price) / 1e18;
-    const bound = trader.bound;
+    if (trader.priceOf !== market.price) {
+      trader.priceOf = market.price;
+      trader.price = Number(market.price) / 1e18;
+    }
+    const price = trader.price!;
+    const bound = trader.bound!;
     if (!Number.isNaN(bound)) {
       const margin = Math.abs(bound) * 1e-7 + 1e-9;
       if (position.base > 0n ? price > bound + margin : price < bound - margin) return false;
@@ -335,7 +345,7 @@ export function runModel(
       open(trader, at);
       return;
     }
-    const dust = BigInt(p.deposit[0]) * USDC / 10n;
+    const dust = (BigInt(p.deposit[0]) * USDC) / 10n;
     if (position.collateral >= dust && p.active && random.chance(tradeChance)) {
       open(trader, at);
     } else if (position.collateral < dust && random.chance(p.reentryPercent / 100)) {
@@ -458,8 +468,9 @@ export function runModel(
   const tick = (at: bigint, pathStart: bigint, seconds: number, keepersDue: boolean) => {
     runEvents(pathStart, at);
     if (keepersDue) keeperPass(at);
+    // Trades never make an account liquidatable (a new position starts above the initial margin, and the
+    // liquidation ratio is below 1): the keepers' next pass is at the next tick.
     for (const trader of traders) traderTurn(trader, at, seconds);
-    if (keepersDue) keeperPass(at);
     const day = (at - START) / DAY;
     if (day !== lastDay) {
       lastDay = day;

@@ -300,7 +300,9 @@ export function readCsvPath(file: string, field: string, label: string): CsvRow[
     const timestamp = Number(cells[0]);
     const price = Number(cells[1]);
     if (cells.length !== 2 || !Number.isInteger(timestamp) || !(price > 0) || !Number.isFinite(price)) {
-      fail(`${path.basename(file)} line ${i + 1}: bad row "${line}" (expected timestamp,price: whole seconds, price > 0)`);
+      fail(
+        `${path.basename(file)} line ${i + 1}: bad row "${line}" (expected timestamp,price: whole seconds, price > 0)`,
+      );
     }
     if (rows.length > 0 && timestamp <= rows[rows.length - 1].timestamp) {
       fail(`${path.basename(file)} line ${i + 1}: timestamp ${timestamp} is not after the row before`);

@@ -17,9 +17,10 @@ interface Parameter {
   apply(raw: RawScenario, value: number, market?: string): void;
 }
 
-const inMarkets = (field: "insuranceLimit" | "rewardCap" | "rewardCapBps") => (raw: RawScenario, v: number, name?: string) => {
-  for (const m of raw.markets) if (name === undefined || m.name === name) m[field] = v;
-};
+const inMarkets =
+  (field: "insuranceLimit" | "rewardCap" | "rewardCapBps") => (raw: RawScenario, v: number, name?: string) => {
+    for (const m of raw.markets) if (name === undefined || m.name === name) m[field] = v;
+  };
 const band = (field: string) => (raw: RawScenario, v: number) => {
   raw.suite.bands = { ...raw.suite.bands, [field]: v };
 };
@@ -28,7 +29,11 @@ const share = (field: string) => (raw: RawScenario, v: number) => {
 };
 
 export const PARAMETERS: Record<string, Parameter> = {
-  insuranceLimit: { describe: "every market's insurance limit (insuranceLimit.<market>: one), USDC", integer: false, apply: inMarkets("insuranceLimit") },
+  insuranceLimit: {
+    describe: "every market's insurance limit (insuranceLimit.<market>: one), USDC",
+    integer: false,
+    apply: inMarkets("insuranceLimit"),
+  },
   rewardCap: { describe: "the reward cap, USDC", integer: false, apply: inMarkets("rewardCap") },
   rewardCapBps: { describe: "the reward cap, bps of the notional", integer: true, apply: inMarkets("rewardCapBps") },
   floor: {
@@ -36,15 +41,39 @@ export const PARAMETERS: Record<string, Parameter> = {
     integer: false,
     apply: (raw, v) => void (raw.suite.floor = v),
   },
-  targetShareBps: { describe: "the target's share of the average open interest", integer: true, apply: (raw, v) => void (raw.suite.targetShareBps = v) },
-  initialBalance: { describe: "the fund's balance before the warm-up, USDC", integer: false, apply: (raw, v) => void (raw.suite.initialBalance = v) },
-  tradingFeeShareBps: { describe: "Spark: the fund's share of trading fees", integer: true, apply: share("tradingFeeShareBps") },
+  targetShareBps: {
+    describe: "the target's share of the average open interest",
+    integer: true,
+    apply: (raw, v) => void (raw.suite.targetShareBps = v),
+  },
+  initialBalance: {
+    describe: "the fund's balance before the warm-up, USDC",
+    integer: false,
+    apply: (raw, v) => void (raw.suite.initialBalance = v),
+  },
+  tradingFeeShareBps: {
+    describe: "Spark: the fund's share of trading fees",
+    integer: true,
+    apply: share("tradingFeeShareBps"),
+  },
   penaltyShareBps: { describe: "Spark: the fund's share of penalties", integer: true, apply: share("penaltyShareBps") },
   lowerBandBps: { describe: "Spin: the lower band", integer: true, apply: band("lowerBandBps") },
   upperBandBps: { describe: "Spin: the upper band", integer: true, apply: band("upperBandBps") },
-  lowTradingFeeShareBps: { describe: "Spin: trading-fee share below the lower band", integer: true, apply: band("lowTradingFeeShareBps") },
-  lowPenaltyShareBps: { describe: "Spin: penalty share below the lower band", integer: true, apply: band("lowPenaltyShareBps") },
-  midPenaltyShareBps: { describe: "Spin: penalty share between the bands", integer: true, apply: band("midPenaltyShareBps") },
+  lowTradingFeeShareBps: {
+    describe: "Spin: trading-fee share below the lower band",
+    integer: true,
+    apply: band("lowTradingFeeShareBps"),
+  },
+  lowPenaltyShareBps: {
+    describe: "Spin: penalty share below the lower band",
+    integer: true,
+    apply: band("lowPenaltyShareBps"),
+  },
+  midPenaltyShareBps: {
+    describe: "Spin: penalty share between the bands",
+    integer: true,
+    apply: band("midPenaltyShareBps"),
+  },
   keeperIntervalSeconds: {
     describe: "how often keepers act, seconds",
     integer: true,
@@ -70,7 +99,8 @@ export function parseVary(text: string): Vary {
     throw new ScenarioError(`--vary ${name}: its mechanism is not on main yet, so the model cannot vary it`);
   }
   const parameter = PARAMETERS[name];
-  if (!parameter) throw new ScenarioError(`--vary ${name}: unknown parameter (known: ${Object.keys(PARAMETERS).join(", ")})`);
+  if (!parameter)
+    throw new ScenarioError(`--vary ${name}: unknown parameter (known: ${Object.keys(PARAMETERS).join(", ")})`);
   if (market !== undefined && name !== "insuranceLimit" && name !== "rewardCap" && name !== "rewardCapBps") {
     throw new ScenarioError(`--vary ${name}.${market}: only market parameters take a market`);
   }
@@ -186,7 +216,8 @@ export function pointStats(point: number[], paths: readonly PathSummary[]): Poin
     worstDrawdown: worst.drawdown,
     worstDrawdownBps: worst.drawdownBps,
     dippedShare: dipped.length / n,
-    meanRefillHours: refilled.length === 0 ? undefined : refilled.reduce((s, p) => s + p.refillHours, 0) / refilled.length,
+    meanRefillHours:
+      refilled.length === 0 ? undefined : refilled.reduce((s, p) => s + p.refillHours, 0) / refilled.length,
     notRefilledShare: dipped.length === 0 ? 0 : (dipped.length - refilled.length) / dipped.length,
     meanBankruptcies: mean((p) => p.bankruptcies),
   };

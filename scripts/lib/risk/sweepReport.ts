@@ -15,7 +15,8 @@ import type { PointStats, Vary } from "./sweep.js";
 const MONEY = new Set(["insuranceLimit", "floor", "initialBalance", "rewardCap"]);
 
 const label = (v: Vary) => (v.market === undefined ? v.name : `${v.name}.${v.market}`);
-const num = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const num = (x: number, digits = 0) =>
+  x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 export interface SweepReportInput {
@@ -76,13 +77,23 @@ function heatmapSpec(input: SweepReportInput): TopLevelSpec {
     height: Math.max(60, 36 * (y?.values.length ?? 1)),
     encoding: {
       x: { field: "x", type: "ordinal", sort: order(x), title: label(x) },
-      y: { field: "y", type: "ordinal", sort: y === undefined ? undefined : order(y).reverse(), title: y === undefined ? "" : label(y) },
+      y: {
+        field: "y",
+        type: "ordinal",
+        sort: y === undefined ? undefined : order(y).reverse(),
+        title: y === undefined ? "" : label(y),
+      },
     },
     layer: [
       {
         mark: "rect",
         encoding: {
-          color: { field: "share", type: "quantitative", title: "% socialized", scale: { scheme: "orangered", domain: [0, 100] } },
+          color: {
+            field: "share",
+            type: "quantitative",
+            title: "% socialized",
+            scale: { scheme: "orangered", domain: [0, 100] },
+          },
         },
       },
       { mark: { type: "text", fontSize: 10 }, encoding: { text: { field: "share", type: "quantitative" } } },
@@ -90,7 +101,10 @@ function heatmapSpec(input: SweepReportInput): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-export async function writeSweepReport(input: SweepReportInput, dir: string): Promise<{ markdown: string; svg: string }> {
+export async function writeSweepReport(
+  input: SweepReportInput,
+  dir: string,
+): Promise<{ markdown: string; svg: string }> {
   await mkdir(dir, { recursive: true });
   const base = `sweep-${input.scenario.name}`;
   const files = { markdown: path.join(dir, `${base}.md`), svg: path.join(dir, `${base}.svg`) };

@@ -92,7 +92,7 @@ function heatmapSpec(input: SweepReportInput): TopLevelSpec {
             field: "share",
             type: "quantitative",
             title: "% socialized",
-            scale: { scheme: "orangered", domain: [0, 100] },
+            scale: { scheme: "orangered" },
           },
         },
       },

@@ -27,7 +27,7 @@ function base() {
         traders: [{ count: 1, deposit: { min: 1000, max: 1000 }, leverage: { min: 2, max: 2 } }],
       },
     ],
-  } as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  } as Record<string, any>;
 }
 
 function problemOf(raw: unknown, dir = SCENARIOS): string {

@@ -121,10 +121,10 @@ export function runMarkdown(input: RunReportInput, svgFile: string): string {
       `${usd(last.target)}); deepest drawdown ${usd(m.drawdown)} USDC (${(m.drawdownBps / 100).toFixed(2)} % of its peak).`,
     `- ${
       !m.dipped
-        ? "It never fell below its target after a payout."
+        ? "It was never below its target after a payout."
         : m.refilled
-          ? `It fell below its target after a payout and was back at it ${hours(m.refillSeconds!)} hours later.`
-          : "It fell below its target after a payout and had not refilled when the path ended."
+          ? `After a payout it was below its target, and back at it ${hours(m.refillSeconds!)} hours later.`
+          : "After a payout it was below its target, and had not refilled to it when the path ended."
     }`,
     ...(m.heldByPause > 0 ? [`- The pause held back ${m.heldByPause} bankrupt liquidation attempts.`] : []),
     "",

@@ -83,9 +83,45 @@ const governTask = task("govern", "Make, schedule, execute or cancel a governanc
   .setAction(() => import("./scripts/govern-task.js"))
   .build();
 
+// `npx hardhat scenario <file>` (`npm run scenario -- <file>`): a scenario file (scenarios/) through the real
+// contracts on the in-process chain, checked against the model tick by tick; a report with a chart.
+const scenarioTask = task("scenario", "Run a scenario file through the contracts on the in-process chain")
+  .addPositionalArgument({ name: "file", description: "The scenario file (scenarios/*.json)" })
+  .addOption({ name: "seed", description: "Overrides the file's seed", type: ArgumentType.BIGINT, defaultValue: -1n })
+  .addOption({ name: "out", description: "The report's directory", defaultValue: "reports" })
+  .setAction(() => import("./scripts/scenario-task.js"))
+  .build();
+
+// `npx hardhat sweep <file> --vary a=from:to:count,b=from:to:count --paths N` (`npm run sweep -- <file> --vary ...
+// --vary ...`, scripts/sweep-cli.mjs joins the two): many seeded
+// paths per grid point on the model, on every core, a sample replayed on the chain; a report with a heatmap.
+const sweepTask = task("sweep", "Sweep a scenario's parameters over many paths on the model")
+  .addPositionalArgument({ name: "file", description: "The scenario file (scenarios/*.json)" })
+  .addOption({
+    name: "vary",
+    description: "name=from:to:count, comma-separated for two (`npm run sweep` also takes --vary twice)",
+    defaultValue: "",
+  })
+  .addOption({ name: "paths", description: "Paths per grid point", type: ArgumentType.INT, defaultValue: 200 })
+  .addOption({
+    name: "chainSample",
+    description: "Paths also replayed on the chain and compared to the unit",
+    type: ArgumentType.INT,
+    defaultValue: 20,
+  })
+  .addOption({
+    name: "workers",
+    description: "Worker threads (default: every core)",
+    type: ArgumentType.INT,
+    defaultValue: 0,
+  })
+  .addOption({ name: "out", description: "The report's directory", defaultValue: "reports" })
+  .setAction(() => import("./scripts/sweep-task.js"))
+  .build();
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
-  tasks: [demoTask, benchTask, dashboardTask, governTask],
+  tasks: [demoTask, benchTask, dashboardTask, governTask, scenarioTask, sweepTask],
   solidity: {
     version: solcVersion,
     path: solcPath,

@@ -43,6 +43,16 @@ export default async function demoTask(args: DemoTaskArguments, hre: HardhatRunt
     return;
   }
 
+  await playDemo(hre, config, args.out, started);
+}
+
+/** Plays the demo of `config` and writes its report (the `demo` task, and the `scenario` task's demo-story). */
+export async function playDemo(
+  hre: HardhatRuntimeEnvironment,
+  config: DemoConfig,
+  out: string,
+  started = Date.now(),
+): Promise<void> {
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
   const policyName =
     config.policy === "spin" ? "Spin's target bands (LocalSuite)" : "Spark's fixed share (LocalSparkSuite)";
@@ -57,7 +67,7 @@ export default async function demoTask(args: DemoTaskArguments, hre: HardhatRunt
     console.log("");
     console.log(tableLines(result.rows, config.policy).join("\n"));
     console.log("");
-    const files = await writeReport(result, path.resolve(args.out));
+    const files = await writeReport(result, path.resolve(out));
     const relative = (file: string) => path.relative(process.cwd(), file) || file;
     console.log(`report: ${relative(files.markdown)} (chart: ${relative(files.svg)})`);
     console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

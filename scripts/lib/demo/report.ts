@@ -160,7 +160,12 @@ export function chartSpec(result: DemoResult): TopLevelSpec {
 
 /** The chart as an SVG document, rendered headless (`renderer: "none"`). */
 export async function renderChart(result: DemoResult): Promise<string> {
-  const spec = compile(chartSpec(result), { logger: vega.logger(vega.Error) }).spec;
+  return renderSvg(chartSpec(result));
+}
+
+/** A Vega-Lite chart as an SVG document, rendered headless (the risk lab's charts too). */
+export async function renderSvg(liteSpec: TopLevelSpec): Promise<string> {
+  const spec = compile(liteSpec, { logger: vega.logger(vega.Error) }).spec;
   const view = new vega.View(vega.parse(spec), { renderer: "none", logLevel: vega.Error });
   try {
     return await view.toSVG();

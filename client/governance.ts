@@ -162,7 +162,7 @@ export function governanceOperations(manager: AccessManager, fundAddress: string
 /**
  * Calldata from a call written as text, `setTreasury(0xAbc...)` or `setTarget(500, 200000000000)`: the function
  * is found by name in `iface`; the arguments are read as JSON when they parse as such (needed for tuples and
- * arrays: `registerMarket(2, ["0x...", "1000", "5", 100])`), otherwise split at commas.
+ * arrays: `registerMarket(2, ["0x...", "1000", "5", 100, "1000000"])`), otherwise split at commas.
  */
 export function encodeCallText(iface: Interface, text: string): { name: string; data: string } {
   const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)\s*$/s.exec(text);

@@ -264,7 +264,6 @@ describe("InsuranceFund", () => {
           insurancePaid: 0n,
           rewardCap: MAX_UINT128,
           rewardCapBps: 10_000n,
-          openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
         },
         claim,
       );
@@ -361,7 +360,6 @@ describe("InsuranceFund", () => {
             insurancePaid: paid,
             rewardCap: MAX_UINT128,
             rewardCapBps: 10_000n,
-            openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
           },
           claim,
         );

@@ -5,7 +5,7 @@ import { deployExchange, MARKET_ID } from "../../lib/exchangeFixture.js";
 import { FeeKind } from "../../lib/model/feePolicies.js";
 import * as model from "../../lib/model/exchange.js";
 import { waterfall } from "../../lib/model/waterfall.js";
-import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, usdc, wad } from "../../lib/units.js";
+import { MAX_UINT128, usdc, wad } from "../../lib/units.js";
 import {
   expectSolvent,
   openPosition,
@@ -131,7 +131,6 @@ describe("ReferenceExchange", () => {
           insurancePaid: 0n,
           rewardCap: MAX_UINT128,
           rewardCapBps: 10_000n,
-          openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
         },
         {
           shortfall: claim.shortfall,

@@ -159,11 +159,11 @@ describe("client", function () {
     expect(encodeCallText(iface, " setTarget( 500, 200000000000 ) ").data).to.equal(
       iface.encodeFunctionData("setTarget", [500, 200_000_000_000n]),
     );
-    const config = [address, "1000", "5", 100];
+    const config = [address, "1000", "5", 100, "7"];
     expect(encodeCallText(iface, `registerMarket(2, ${JSON.stringify(config)})`).data).to.equal(
       iface.encodeFunctionData("registerMarket", [
         2n,
-        { exchange: address, insuranceLimit: 1000n, rewardCap: 5n, rewardCapBps: 100n },
+        { exchange: address, insuranceLimit: 1000n, rewardCap: 5n, rewardCapBps: 100n, openInterestCap: 7n },
       ]),
     );
     expect(() => encodeCallText(iface, "setTreasury")).to.throw(FundClientError, "a call is written name(arg, ...)");

@@ -9,7 +9,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import LocalSparkSuite from "../../../deploy/modules/LocalSparkSuite.js";
 import LocalSuite from "../../../deploy/modules/LocalSuite.js";
-import { MAX_UINT256 } from "../../../lib/units.js";
+import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT256 } from "../../../lib/units.js";
 import { LOCAL_PARAMETERS_FILE } from "../demo/market.js";
 import { type Action, GENESIS, KEEPERS, type RunResult, START, traderId } from "./engine.js";
 import type { Scenario } from "./scenario.js";
@@ -95,6 +95,7 @@ async function replay(connection: NetworkConnection, scenario: Scenario, run: Ru
       insuranceLimit: m.insuranceLimit,
       rewardCap: m.rewardCap,
       rewardCapBps: m.rewardCapBps,
+      openInterestCap: DEFAULT_OPEN_INTEREST_CAP,
     });
     await exchange.connect(deployer).listMarket(m.id, await feed.getAddress(), { ...m.params, maxPriceAgeSeconds: 0n });
   }

@@ -487,10 +487,10 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         BrokenFund f = _toyFund(bug, halfAndHalf, 0, 0);
         VM.startPrank(EXCHANGE);
         f.recordOpenInterest(MARKET_ID, 1_000e6);
-        VM.warp(block.timestamp + 1 days);
+        _advance(1 days);
         f.recordOpenInterest(MARKET_ID, 3_000e6);
         VM.stopPrank();
-        VM.warp(block.timestamp + 1 days);
+        _advance(1 days);
         return f.averageOpenInterest();
     }
 

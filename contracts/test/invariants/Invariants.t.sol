@@ -371,7 +371,10 @@ abstract contract InvariantsTestBase is InvariantChecks {
         MarketParams memory params
     ) internal {
         VM.prank(GOVERNOR);
-        fund.registerMarket(marketId, MarketConfig(address(exchange), insuranceLimit, rewardCap, rewardCapBps, 2 ** 96));
+        fund.registerMarket(
+            marketId,
+            MarketConfig(address(exchange), insuranceLimit, rewardCap, rewardCapBps, 2 ** 96)
+        );
         VM.prank(EXCHANGE_OWNER);
         exchange.listMarket(marketId, feed, params);
     }

@@ -109,7 +109,11 @@ contract WaterfallTest is Assertions {
         _assertTrue(a.backstopShortfall == 0 || a.fundReward + a.backstopReward == input.reward, "WFL-3 reward first");
         _assertEq(r.timing.paidNow + r.timing.pending, fundPart + backstopPart, "WFL-4 paid now + pending == F + B");
         _assertEq(r.timing.pending, 0, "WFL-4 nothing pending today");
-        _assertEq(r.remainder.reward + r.remainder.shortfall, owed - fundPart - backstopPart, "WFL-5 U = R + S - F - B");
+        _assertEq(
+            r.remainder.reward + r.remainder.shortfall,
+            owed - fundPart - backstopPart,
+            "WFL-5 U = R + S - F - B"
+        );
         _assertEq(
             r.remainder.shortfall,
             input.shortfall - a.fundShortfall - a.backstopShortfall,

@@ -53,7 +53,7 @@ contract TrustBoundariesTest is TrustBoundaryActions {
         if (move == 0) return _schedule(_governedCall(x));
         if (move == 1) return _execute(x);
         if (move == 2) return _governed(_governedCall(x), false);
-        if (move == 3) return VM.warp(block.timestamp + (x % 3 days));
+        if (move == 3) return _advance(x % 3 days);
         if (move == 4) return _exit(SWEEPER, abi.encodeCall(stage.fund.sweepSurplus, ()));
         // The attacker acts as the exchange of a market the governor may have given it.
         uint256 marketId = x % 2 == 0 ? HONEST_MARKET : ATTACKER_MARKET;
@@ -67,7 +67,7 @@ contract TrustBoundariesTest is TrustBoundaryActions {
     function _schedule(bytes memory data) internal {
         VM.prank(BOUNDARY_GOVERNOR);
         try stage.manager.schedule(address(stage.fund), data, 0) {
-            scheduled.push(Scheduled(keccak256(data), block.timestamp, false));
+            scheduled.push(Scheduled(keccak256(data), clock, false));
             scheduledData.push(data);
         } catch {}
     }
@@ -92,7 +92,7 @@ contract TrustBoundariesTest is TrustBoundaryActions {
     function _ready(bytes32 dataHash) internal view returns (bool ready, uint256 index) {
         for (uint256 i; i < scheduled.length; ++i) {
             Scheduled memory op = scheduled[i];
-            if (op.dataHash == dataHash && !op.consumed && block.timestamp >= op.scheduledAt + GOVERNANCE_DELAY) {
+            if (op.dataHash == dataHash && !op.consumed && clock >= op.scheduledAt + GOVERNANCE_DELAY) {
                 return (true, i);
             }
         }
@@ -125,7 +125,7 @@ contract TrustBoundariesTest is TrustBoundaryActions {
         uint256 move = seed % 3;
         if (move == 0) return _rogueReport(f, amount);
         if (move == 1) return _rogueClaim(f, amount, other % 2 == 0 ? 0 : other, other % 3 == 0 ? 0 : other);
-        VM.warp(block.timestamp + (other % 7 days));
+        _advance(other % 7 days);
     }
 
     /// @dev Any amount, and often one of the edges: what fills 2^128 - 1, the rogue's cap, 2^128 - 1, 2^256 - 1.

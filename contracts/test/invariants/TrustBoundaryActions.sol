@@ -55,6 +55,10 @@ abstract contract TrustBoundaryActions is InvariantChecks {
     /// @dev How many governed calls `_governedCall` builds.
     uint256 internal constant GOVERNED_CALLS = 10;
 
+    /// @dev The tests' own clock: with viaIR the optimizer may reuse a `block.timestamp` read before a warp, so the
+    /// time a test warps to and compares with is kept here (0 until the first `_advance`).
+    uint256 internal clock;
+
     // ================================================================ the stage
 
     /// @dev Deploys the stage; the governor's calls wait `governorDelay` (the old wiring: 0). It registers both
@@ -94,7 +98,14 @@ abstract contract TrustBoundaryActions is InvariantChecks {
         s.fund.deposit(STAGE_BALANCE);
         VM.prank(HONEST_EXCHANGE);
         s.fund.recordOpenInterest(HONEST_MARKET, STAGE_OPEN_INTEREST);
-        VM.warp(block.timestamp + 7 days + 1);
+        _advance(7 days + 1);
+    }
+
+    /// @dev Moves time forward by `seconds_` from the test's clock (started at the block's time).
+    function _advance(uint256 seconds_) internal {
+        if (clock == 0) clock = block.timestamp;
+        clock += seconds_;
+        VM.warp(clock);
     }
 
     function _governedSelectors() internal pure returns (bytes4[] memory governed) {

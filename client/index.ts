@@ -1,0 +1,2 @@
+// The typed client of the fund (placeholder until it lands).
+export {};

@@ -14,13 +14,14 @@ const DIST = join(ROOT, "dist");
 
 /** The fields of a Hardhat artifact a deployment or an ABI reader needs (no build-info ids, no local paths). */
 const DEPLOYABLE_FIELDS = ["_format", "contractName", "sourceName", "abi", "bytecode", "deployedBytecode"] as const;
-const LINK_FIELDS = ["linkReferences", "deployedLinkReferences"] as const;
+/** Where libraries are linked and immutables written: what a verifier or a bytecode comparison needs. */
+const CODE_FIELDS = ["linkReferences", "deployedLinkReferences", "immutableReferences"] as const;
 
 function copyArtifact(sourceName: string, contractName: string, withBytecode: boolean): void {
   const relative = join(sourceName, `${contractName}.json`);
   const artifact = JSON.parse(readFileSync(join(ROOT, "artifacts", relative), "utf8")) as Record<string, unknown>;
   const fields = withBytecode
-    ? [...DEPLOYABLE_FIELDS, ...LINK_FIELDS]
+    ? [...DEPLOYABLE_FIELDS, ...CODE_FIELDS]
     : ["_format", "contractName", "sourceName", "abi"];
   const kept = Object.fromEntries(fields.map((field) => [field, artifact[field]]));
   const target = join(DIST, "artifacts", relative);

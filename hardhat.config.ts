@@ -12,6 +12,13 @@ const solcPath = require.resolve("solc/soljson.js");
 
 // `cancun` is accepted by Ethereum and the major L2s (Arbitrum, Optimism, Base, Polygon zkEVM).
 const EVM_VERSION = "cancun";
+const COMPILER = {
+  version: solcVersion,
+  path: solcPath,
+  // viaIR: smaller deployed code and a cheaper collectFee for a slower full build (the figures: README, "Coverage
+  // and gas"). Deploy from these built artifacts: a contract built without viaIR is other bytecode.
+  settings: { evmVersion: EVM_VERSION, optimizer: { enabled: true, runs: 10_000 }, viaIR: true },
+};
 
 // `npx hardhat demo` (`npm run demo`): a market crash on the in-process chain, a table and a report with a chart.
 // A task, because `hardhat run` passes no arguments to its script. Defaults: scripts/lib/demo/config.ts.
@@ -123,17 +130,15 @@ export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   tasks: [demoTask, benchTask, dashboardTask, governTask, scenarioTask, sweepTask],
   solidity: {
-    version: solcVersion,
-    path: solcPath,
+    // One compiler setting for every build: Hardhat's `production` profile, which `ignition deploy` builds, would
+    // otherwise drop the settings (solc's default EVM and 200 optimizer runs) and compile each file in isolation.
+    // So the bytecode deployed anywhere is the bytecode the tests run, the package ships (scripts/build-package.ts).
+    profiles: {
+      default: COMPILER,
+      production: { ...COMPILER, isolated: false },
+    },
     // Deployed as it is by the deploy module and the tests: governance roles for the fund.
     npmFilesToBuild: ["@openzeppelin/contracts/access/manager/AccessManager.sol"],
-    settings: {
-      evmVersion: EVM_VERSION,
-      // viaIR: smaller deployed code and a cheaper collectFee for a slower full build (the figures: README, "Coverage
-      // and gas"). Deploy from these built artifacts: a contract built without viaIR is other bytecode.
-      optimizer: { enabled: true, runs: 10_000 },
-      viaIR: true,
-    },
   },
   paths: {
     ignition: "deploy",

@@ -12,7 +12,6 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { DEFAULT_DEMO_CONFIG, type DemoConfig, DemoConfigError, validateConfig } from "./lib/demo/config.js";
 import { progressLine, tableLines, usd } from "./lib/demo/format.js";
 import { writeReport } from "./lib/demo/report.js";
-import { demoNetworkParams, runDemo } from "./lib/demo/simulation.js";
 
 export interface DemoTaskArguments {
   policy: string;
@@ -54,6 +53,8 @@ export async function playDemo(
   started = Date.now(),
 ): Promise<void> {
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
+  // Imported once built: the deploy modules read the contracts' artifacts when they are loaded.
+  const { demoNetworkParams, runDemo } = await import("./lib/demo/simulation.js");
   const policyName =
     config.policy === "spin" ? "Spin's target bands (LocalSuite)" : "Spark's fixed share (LocalSparkSuite)";
   console.log(

@@ -26,6 +26,7 @@ import type {
 import { id, ZeroAddress } from "ethers";
 
 import { ADMIN_ROLE, GOVERNOR_FUNCTIONS, GOVERNOR_ROLE, GUARDIAN_FUNCTIONS, GUARDIAN_ROLE } from "../../lib/roles.js";
+import { deployedArtifact } from "./artifacts.js";
 import { DEFAULT_OPEN_INTEREST_CAP } from "../../lib/units.js";
 
 /** Spark's fixed share (`FixedSharePolicy`) or Spin's target bands (`TargetBandsPolicy`). */
@@ -103,17 +104,19 @@ export function deploySuiteContracts(m: IgnitionModuleBuilder, options: Omit<Sui
   const quoteToken: Address | ModuleParameterRuntimeValue<string> =
     options.quoteToken ?? m.getParameter<string>("quoteToken");
 
-  const manager = m.contract("AccessManager", [deployer]);
+  const manager = m.contract("AccessManager", deployedArtifact("AccessManager"), [deployer]);
 
   const policy =
     options.policy === "spark"
-      ? m.contract("FixedSharePolicy", [
+      ? m.contract("FixedSharePolicy", deployedArtifact("FixedSharePolicy"), [
           m.getParameter("tradingFeeShareBps", DEFAULT_SPARK_SHARES_BPS.tradingFeeShareBps),
           m.getParameter("penaltyShareBps", DEFAULT_SPARK_SHARES_BPS.penaltyShareBps),
         ])
-      : m.contract("TargetBandsPolicy", [m.getParameter("bands", { ...DEFAULT_SPIN_BANDS })]);
+      : m.contract("TargetBandsPolicy", deployedArtifact("TargetBandsPolicy"), [
+          m.getParameter("bands", { ...DEFAULT_SPIN_BANDS }),
+        ]);
 
-  const fund = m.contract("InsuranceFund", [
+  const fund = m.contract("InsuranceFund", deployedArtifact("InsuranceFund"), [
     quoteToken,
     manager,
     m.getParameter("windowSeconds", DEFAULT_WINDOW_SECONDS),

@@ -4,6 +4,7 @@
 // account 0 deploys, stays the manager's admin and owns the exchange; 1 governs, 2 guards, 4 is the treasury.
 import type { IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
 
+import { deployedArtifact } from "./artifacts.js";
 import { deploySuiteContracts, type PolicyKind, registerMarketsAndWireRoles } from "./insuranceSuite.js";
 
 /** The ETH/USD feed answers with 8 decimals, like Chainlink's USD feeds. */
@@ -17,14 +18,18 @@ export const DEFAULT_FEED_DECIMALS = 8;
 export function buildLocalSuite(m: IgnitionModuleBuilder, policy: PolicyKind) {
   const deployer = m.getAccount(0);
   const accountDefaults = { governor: m.getAccount(1), guardian: m.getAccount(2), treasury: m.getAccount(4) };
-  const usdc = m.contract("MockUSDC");
+  const usdc = m.contract("MockUSDC", deployedArtifact("MockUSDC"));
   const contracts = deploySuiteContracts(m, { policy, quoteToken: usdc, accountDefaults });
 
-  const feed = m.contract("MockPriceFeed", [
+  const feed = m.contract("MockPriceFeed", deployedArtifact("MockPriceFeed"), [
     m.getParameter("ethPerpFeedDecimals", DEFAULT_FEED_DECIMALS),
     m.getParameter<bigint>("ethPerpFeedAnswer"),
   ]);
-  const exchange = m.contract("ReferenceExchange", [usdc, contracts.fund, deployer]);
+  const exchange = m.contract("ReferenceExchange", deployedArtifact("ReferenceExchange"), [
+    usdc,
+    contracts.fund,
+    deployer,
+  ]);
 
   const registrations = registerMarketsAndWireRoles(m, contracts, {
     markets: [{ key: "ethPerp", exchange }],
@@ -39,4 +44,19 @@ export function buildLocalSuite(m: IgnitionModuleBuilder, policy: PolicyKind) {
   );
 
   return { usdc, ...contracts, feed, exchange };
+}
+
+/** The default seed of a local fund: local.json's floor, 200,000 USDC. */
+export const DEFAULT_FUND_SEED = 200_000n * 10n ** 6n;
+
+/**
+ * Seeds a local suite's fund: `fundSeed` (default 200,000 USDC, the floor of local.json) of mock USDC minted to
+ * account 0 and deposited, so that a fresh local fund starts at its floor rather than empty in its lowest band.
+ */
+export function seedLocalFund(m: IgnitionModuleBuilder, suite: ReturnType<typeof buildLocalSuite>) {
+  const seed = m.getParameter("fundSeed", DEFAULT_FUND_SEED);
+  const minted = m.call(suite.usdc, "mint", [m.getAccount(0), seed], { id: "mintFundSeed" });
+  const approved = m.call(suite.usdc, "approve", [suite.fund, seed], { id: "approveFundSeed", after: [minted] });
+  m.call(suite.fund, "deposit", [seed], { id: "depositFundSeed", after: [approved] });
+  return suite;
 }

@@ -1,8 +1,12 @@
+import { readFileSync } from "node:fs";
+
 import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import { expect } from "chai";
 import { id } from "ethers";
 import { network } from "hardhat";
 
+import { DEPLOYED_SOURCES } from "../../deploy/lib/artifacts.js";
+import LocalSeededSuite from "../../deploy/modules/LocalSeededSuite.js";
 import LocalSparkSuite from "../../deploy/modules/LocalSparkSuite.js";
 import LocalSuite from "../../deploy/modules/LocalSuite.js";
 import SparkSuite from "../../deploy/modules/SparkSuite.js";
@@ -229,6 +233,47 @@ describe("deploy: InsuranceSuite modules", function () {
         .withArgs(signers[STRANGER].address);
       await fund.connect(signers[GOVERNOR]).setTarget(600, usdc(300_000));
       expect(await fund.targetShareBps()).to.equal(600n);
+    });
+  });
+
+  describe("LocalSeededSuite with local.json", () => {
+    it("test_localSeededSuite_startsTheFundAtItsFloor", async () => {
+      const deployed = await ignition.deploy(LocalSeededSuite, { parameters: LOCAL_PARAMETERS });
+      const { fund } = await typed(deployed);
+      const seed = parameter(local, "LocalSeededSuite", "fundSeed");
+      expect(seed).to.equal(parameter(local, "LocalSeededSuite", "floor"));
+      expect(await fund.fundBalance()).to.equal(seed);
+      expect(await fund.floor()).to.equal(seed);
+      // LocalSuite's own deployment, seeded on top: the same fund, the same ids.
+      expect(await fund.treasury()).to.equal((await ethers.getSigners())[TREASURY].address);
+    });
+  });
+
+  describe("the deployed artifacts", () => {
+    it("test_modules_deployTheArtifactFiles", async () => {
+      const { manager, fund, policy, usdc: token, exchange, feed } = await networkHelpers.loadFixture(deployLocalSuite);
+      const deployed = {
+        AccessManager: manager,
+        InsuranceFund: fund,
+        TargetBandsPolicy: policy,
+        MockUSDC: token,
+        ReferenceExchange: exchange,
+        MockPriceFeed: feed,
+      };
+      for (const [name, contract] of Object.entries(deployed)) {
+        const file = `artifacts/${DEPLOYED_SOURCES[name as keyof typeof DEPLOYED_SOURCES]}/${name}.json`;
+        const artifact = JSON.parse(readFileSync(file, "utf8")) as {
+          deployedBytecode: string;
+          immutableReferences?: Record<string, { start: number; length: number }[]>;
+        };
+        // The runtime code is the artifact's, but for the immutables the constructor wrote into it.
+        let code = await ethers.provider.getCode(await contract.getAddress());
+        for (const { start, length } of Object.values(artifact.immutableReferences ?? {}).flat()) {
+          const at = 2 + 2 * start;
+          code = code.slice(0, at) + "00".repeat(length) + code.slice(at + 2 * length);
+        }
+        expect(code, name).to.equal(artifact.deployedBytecode);
+      }
     });
   });
 

@@ -595,7 +595,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         }
     }
 
-    /// @dev SPEC 1a's allocate, time and remainder for `claim`: the fund pays within its balance and what is left
+    /// @dev The waterfall's allocate, time and remainder (docs/behaviour.md section 3.1) for `claim`: the fund pays within its balance and what is left
     /// of the market's limit, the reward (capped by the market) first; no backstop yet, and all of it is paid now.
     function _waterfall(
         MarketLedger.State storage m,

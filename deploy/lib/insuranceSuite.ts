@@ -41,11 +41,11 @@ export type Bands = {
   midPenaltyShareBps: number;
 };
 
-/** The averaging window of the open interest: 7 days (SPEC 3). */
+/** The averaging window of the open interest: 7 days (docs/behaviour.md 5.1). */
 export const DEFAULT_WINDOW_SECONDS = 7 * 24 * 3600;
-/** The target's share of the 7-day average open interest: 5 % (SPEC 3). */
+/** The target's share of the 7-day average open interest: 5 % (docs/behaviour.md 5.2). */
 export const DEFAULT_TARGET_SHARE_BPS = 500;
-/** Spark: 50 % of trading fees and 50 % of liquidation penalties to the fund (SPEC 2). */
+/** Spark: 50 % of trading fees and 50 % of liquidation penalties to the fund (docs/behaviour.md 4.2). */
 export const DEFAULT_SPARK_SHARES_BPS = { tradingFeeShareBps: 5000, penaltyShareBps: 5000 } as const;
 /** Spin: bands at 2 % and 5 %; below 2 %: 20 % of fees and 40 % of penalties; 2 % to 5 %: 40 % of penalties. */
 export const DEFAULT_SPIN_BANDS: Bands = {

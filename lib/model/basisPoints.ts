@@ -1,4 +1,4 @@
-// An independent bigint model of shares in basis points (SPEC "Units": 1 bp = 0.01 %, 10,000 = 100 %), written
+// An independent bigint model of shares in basis points (docs/behaviour.md section 1: 1 bp = 0.01 %, 10,000 = 100 %), written
 // from the spec's words: a share of an amount is amount * bps / 10,000, rounded down for whoever keeps the rest
 // and up for whoever receives the share, exact to the last unit for every uint256 amount.
 

@@ -1,4 +1,4 @@
-// An independent bigint model of the reference exchange's money (SPEC section 6 and the exchange's NatSpec),
+// An independent bigint model of the reference exchange's money (docs/behaviour.md section 10 and the exchange's NatSpec),
 // written from the rules, not from the contract: signed values are rounded with plain floor/ceil divisions.
 
 import { MAX_BPS, WAD } from "../units.js";

@@ -1,4 +1,4 @@
-// Bigint reference model of the two fee-split policies, written from SPEC.md section 2 (and section 3 for
+// Bigint reference model of the two fee-split policies, written from docs/behaviour.md section 4 (and section 5 for
 // the floor), independently of the contracts. Every rounding is named and says whom it favours.
 
 import { MAX_BPS, usdc } from "../units.js";

@@ -1,4 +1,4 @@
-// An independent bigint model of the socialized-loss index (SPEC section 4), written from the spec's words:
+// An independent bigint model of the socialized-loss index (docs/behaviour.md section 6), written from its words:
 // a loss is spread over every open position in proportion to its |base|; a per-market cumulative
 // loss-per-unit-of-base index, scaled by 1e60, rises by the loss over the open base, rounded up; a position
 // settles, when next touched and before its size changes, what its |base| owes for the index's rise since it

@@ -2,7 +2,7 @@
 // position per account and market), the insurance fund's books, and every holder's quote-token balance. It only
 // sequences the rules of the topic models (exchange.ts for positions and liquidations, waterfall.ts for
 // bankruptcies, feePolicies.ts for the fee split, lossIndex.ts for socialized losses, openInterestWindow.ts for the
-// 7-day average open interest) in the order SPEC.md and the
+// 7-day average open interest) in the order docs/behaviour.md and the
 // exchange's NatSpec give them; it never reads a contract. A scenario applies each step to the chain and to the
 // book, then compares the two.
 

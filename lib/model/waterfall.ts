@@ -1,4 +1,4 @@
-// An independent bigint model of the loss waterfall (SPEC section 1 and 4), written from the spec's words.
+// An independent bigint model of the loss waterfall (docs/behaviour.md sections 3 and 6), written from its words.
 
 export interface WaterfallState {
   /** The fund's accounted balance. */
@@ -45,7 +45,7 @@ export function waterfall(state: WaterfallState, claim: Claim): Cover {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The three steps of SPEC section 1a, on an already capped reward
+// The three steps of docs/behaviour.md section 3.1, on an already capped reward
 // ---------------------------------------------------------------------------------------------------------------
 
 /** One claim and what can pay it (the backstop's fields are 0 while there is no backstop). */

@@ -25,7 +25,7 @@ import { usdc } from "../../lib/units.js";
 
 /** A short market whose acts all happen with this seed (other seeds may skip one; the default run does not). */
 const SHORT: DemoConfig = { ...DEFAULT_DEMO_CONFIG, seed: 3n, days: 14, traders: 12, ordersPerDay: 60 };
-const FLOOR = usdc(200_000); // deploy/parameters/local.json, SPEC 3
+const FLOOR = usdc(200_000); // deploy/parameters/local.json, docs/behaviour.md 5.2
 
 async function play(config: DemoConfig) {
   const connection = await network.create(demoNetworkParams(config));

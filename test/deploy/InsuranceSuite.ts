@@ -112,7 +112,7 @@ describe("deploy: InsuranceSuite modules", function () {
     });
 
     it("test_localSuite_fileHoldsTheSpecNumbers", async () => {
-      // SPEC 2 and 3: Spin's 2 % / 5 % bands, 20 % / 40 % / 40 % shares, 7-day window, 5 % target, 200,000 USDC.
+      // docs/behaviour.md 4.3 and 5: Spin's 2 % / 5 % bands, 20 % / 40 % / 40 % shares, 7-day window, 5 % target, 200,000 USDC.
       expect(parameter(local, "LocalSuite", "bands")).to.deep.equal({
         lowerBandBps: 200,
         upperBandBps: 500,
@@ -285,7 +285,7 @@ describe("deploy: InsuranceSuite modules", function () {
         BigInt(parameter(local, "LocalSparkSuite", "tradingFeeShareBps")),
       );
       expect(await policy.penaltyShareBps()).to.equal(BigInt(parameter(local, "LocalSparkSuite", "penaltyShareBps")));
-      expect(await policy.tradingFeeShareBps()).to.equal(5000n); // SPEC 2: Spark's 50 %
+      expect(await policy.tradingFeeShareBps()).to.equal(5000n); // docs/behaviour.md 4.2: Spark's 50 %
       expect(await policy.penaltyShareBps()).to.equal(5000n);
     });
   });

@@ -99,8 +99,8 @@ describe("deploy: status", function () {
       // The figures, from the spec and local.json:
       // - balance: the 100,000 USDC deposit; the fee added nothing (below);
       // - average open interest: 1,000,000 USDC held since the first report, so its average is 1,000,000;
-      // - target = max(5 % x 1,000,000, 200,000) = 200,000 (SPEC 3);
-      // - ratio = 100,000 / max(1,000,000, 200,000 / 5 % = 4,000,000) = 2.50 % (SPEC 2), band 1 (2 % <= R < 5 %);
+      // - target = max(5 % x 1,000,000, 200,000) = 200,000 (docs/behaviour.md 5.2);
+      // - ratio = 100,000 / max(1,000,000, 200,000 / 5 % = 4,000,000) = 2.50 % (docs/behaviour.md 4.3, 4.4), band 1 (2 % <= R < 5 %);
       // - the trade's fee, 0.1 % of 1,000,000 = 1,000 USDC, was collected before the open interest was reported,
       //   at the same ratio (100,000 / 4,000,000), band 1: no trading-fee income, so it all accrued to the treasury;
       // - the exchange reported 500 x 2,000 = 1,000,000 USDC of open interest.

@@ -1,4 +1,4 @@
-// A crash bigger than the fund (SPEC sections 1, 4 and 5): six traders in one market, four longs and two shorts
+// A crash bigger than the fund (docs/behaviour.md sections 3, 6 and 9): six traders in one market, four longs and two shorts
 // at 2,000 USDC; the price falls 15 % to 1,700 and three of the longs are bankrupt. The market's insurance limit
 // is 300 USDC, far below the fund's 10,000: the fund pays the first bankruptcy in full (reward 34 + shortfall
 // 208 = 242), the second until the limit is used up (reward 17 + 41 of its 104), and nothing of the third. The

@@ -1,4 +1,4 @@
-// The safety rails (SPEC section 5): "a guardian can pause payouts", "only the exchange registered for a market
+// The safety rails (docs/behaviour.md sections 2 and 9): "a guardian can pause payouts", "only the exchange registered for a market
 // can report its fees, OI and bankruptcies", "every bad input gets a custom error that names the problem, and
 // changes nothing". One book on Spark's policy, after a 15 % crash:
 //

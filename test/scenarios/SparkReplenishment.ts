@@ -1,4 +1,4 @@
-// Spark's replenishment (SPEC section 2, `fixed share`): "50 % of trading fees and 50 % of liquidation penalties"
+// Spark's replenishment (docs/behaviour.md section 4.2, `fixed share`): "50 % of trading fees and 50 % of liquidation penalties"
 // go to the insurance fund, the rest to the treasury. A day of trading on Spark: six traders open, add, reduce,
 // flip and close positions at prices that move through the day (every trade pays 0.1 % of its notional), and
 // two over-leveraged accounts are liquidated while still solvent (1 % of the notional as penalty: half to the

@@ -1,4 +1,4 @@
-// Spin's example, end to end through the reference exchange (SPEC section 1):
+// Spin's example, end to end through the reference exchange (docs/behaviour.md section 3):
 // "Alice's collateral is 1000.00 USDC with an unrealized PnL of -1200.00 USDC. Bob liquidates her position,
 // 1000.00 USDC is in the vault already and the insufficient amount of 200.00 USDC for the vault + reward for
 // the liquidator is being repaid by the Insurance Fund."

@@ -1,4 +1,4 @@
-// Spin's thresholds (SPEC sections 2 and 3, `target bands`): R = fund balance / max(7-day average OI, floor / 5 %).
+// Spin's thresholds (docs/behaviour.md sections 4.3 to 5.2, `target bands`): R = fund balance / max(7-day average OI, floor / 5 %).
 // R < 2 %: 20 % of trading fees and 40 % of penalties to the fund; 2 % <= R < 5 %: penalties only (40 %);
 // R >= 5 %: nothing, and the surplus above the target, max(5 % of the average OI, 200,000), may be swept to the
 // treasury. The fund starts at its 200,000 USDC floor, which stands for 4,000,000 of OI.

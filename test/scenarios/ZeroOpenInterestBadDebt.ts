@@ -1,4 +1,4 @@
-// Bad debt when nobody is left to share a loss (SPEC section 4: "If the market has no open positions, the loss
+// Bad debt when nobody is left to share a loss (docs/behaviour.md section 6: "If the market has no open positions, the loss
 // cannot be socialized: it is recorded as bad debt that the fund's next income pays first, with an event").
 // Alice holds the market's only position, long 4 at 2,000 on 1,000 USDC. The fund is small: 50 USDC seeded
 // plus its half of Alice's 8 USDC fee. The price falls to 1,700: Alice's equity is 992 - 1,200 = -208. Bob

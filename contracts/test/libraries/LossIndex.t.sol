@@ -9,7 +9,7 @@ import {Assertions} from "../utils/Assertions.sol";
 import {VM} from "../utils/Vm.sol";
 
 /// @title LossIndexTest
-/// @notice Unit and fuzz tests of `LossIndex` against SPEC section 4. With `S = SCALE = 1e60`, socializing `loss`
+/// @notice Unit and fuzz tests of `LossIndex` against docs/behaviour.md section 6. With `S = SCALE = 1e60`, socializing `loss`
 /// over `openBase` adds `ceil(loss * S / openBase)`; a position of |base| `b` that settled at `s` owes
 /// `ceil(b * (index - s) / S)`. Its exact share of a loss is the rational `loss * b / openBase`.
 /// Properties (each assertion names its id):

@@ -3,7 +3,7 @@
 import type { ContractTransactionResponse, Interface, Provider } from "ethers";
 
 import { ADMIN_ROLE, GOVERNOR_ROLE, GUARDIAN_ROLE } from "../lib/roles.js";
-import type { AccessManager } from "../typechain-types/index.js";
+import type { AccessManager } from "../typechain-types/@openzeppelin/contracts/access/manager/AccessManager.js";
 import { FundClientError } from "./errors.js";
 import { firstLine } from "./format.js";
 

@@ -9,12 +9,11 @@
 // The status command (scripts/status.ts) and the dashboard (dashboard/) read the fund only through it.
 import { type ContractRunner, type ContractTransactionResponse, type Provider, type Signer, Contract } from "ethers";
 
-import {
-  AccessManager__factory,
-  type AccessManager,
-  InsuranceFund__factory,
-  type InsuranceFund,
-} from "../typechain-types/index.js";
+// The generated types by file, not through typechain's index: the package ships the shipped contracts' types only.
+import type { AccessManager } from "../typechain-types/@openzeppelin/contracts/access/manager/AccessManager.js";
+import type { InsuranceFund } from "../typechain-types/contracts/InsuranceFund.js";
+import { AccessManager__factory } from "../typechain-types/factories/@openzeppelin/contracts/access/manager/AccessManager__factory.js";
+import { InsuranceFund__factory } from "../typechain-types/factories/contracts/InsuranceFund__factory.js";
 import { FundClientError } from "./errors.js";
 import {
   type Buckets,

@@ -595,8 +595,9 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         }
     }
 
-    /// @dev The waterfall's allocate, time and remainder (docs/behaviour.md section 3.1) for `claim`: the fund pays within its balance and what is left
-    /// of the market's limit, the reward (capped by the market) first; no backstop yet, and all of it is paid now.
+    /// @dev The waterfall's allocate, time and remainder (docs/behaviour.md section 3.1) for `claim`: the fund pays
+    /// within its balance and what is left of the market's limit, the reward (capped by the market) first; no
+    /// backstop yet, and all of it is paid now.
     function _waterfall(
         MarketLedger.State storage m,
         BankruptcyClaim calldata claim

@@ -17,7 +17,7 @@ tarball="$(npm pack --ignore-scripts --pack-destination "$work" --json | node -e
   console.error(`packed ${pack.filename}: ${pack.size} bytes, ${pack.entryCount} files (${pack.unpackedSize} unpacked)`);
   for (const { path } of pack.files) {
     // Local modules deploy the mock token and feed from their artifacts; their sources, tests, reports stay out.
-    if (/^contracts\/(test|mocks)\/|^(test|reports|scripts)\/|\.t\.sol$/.test(path)) { console.error(`unexpected file: ${path}`); process.exit(1); }
+    if (/^contracts\/(test|mocks)\/|^dist\/typechain-types\/(factories\/)?contracts\/(test|mocks)\/|^dist\/artifacts\/contracts\/test\/|^(test|reports|scripts)\/|\.t\.sol$/.test(path)) { console.error(`unexpected file: ${path}`); process.exit(1); }
   }
   console.log(pack.filename);
 ')"

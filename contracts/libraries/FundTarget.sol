@@ -6,8 +6,8 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {BasisPoints} from "./BasisPoints.sol";
 
 /// @title FundTarget
-/// @notice The fund's target size and the open interest its floor stands for (docs/behaviour.md sections 4.4 and 5.2), each
-/// rounding named. The fund and the target-bands policy both use them, so the two never disagree.
+/// @notice The fund's target size and the open interest its floor stands for (docs/behaviour.md sections 4.4 and
+/// 5.2), each rounding named. The fund and the target-bands policy both use them, so the two never disagree.
 library FundTarget {
     using BasisPoints for uint256;
 

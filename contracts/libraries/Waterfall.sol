@@ -5,9 +5,9 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /// @title Waterfall
 /// @notice Who bears one bankruptcy's loss and when it is paid, as pure arithmetic in the three steps of
-/// docs/behaviour.md section 3.1: allocate (the fund's part F, then the backstop's part B, each reward first), time (what of F + B
-/// is paid now and what waits as a pending claim), remainder (what neither covers). The caller reads its state
-/// into an `Input`, runs `run` and writes the `Result` back; where the remainder goes (the loss index or the
+/// docs/behaviour.md section 3.1: allocate (the fund's part F, then the backstop's part B, each reward first), time
+/// (what of F + B is paid now and what waits as a pending claim), remainder (what neither covers). The caller reads its
+/// state into an `Input`, runs `run` and writes the `Result` back; where the remainder goes (the loss index or the
 /// market's bad debt) is the market ledger's decision.
 /// @dev Inputs and outputs are structs so that a mechanism adds a field (a bucket level, the pause) instead of
 /// changing a signature. Today the backstop's inputs are zero (B = 0) and nothing limits the timing, so

@@ -15,6 +15,7 @@ import {MockUSDC} from "../../mocks/MockUSDC.sol";
 import {FixedSharePolicy} from "../../policies/FixedSharePolicy.sol";
 import {TargetBandsPolicy} from "../../policies/TargetBandsPolicy.sol";
 import {ReferenceExchange} from "../../reference/ReferenceExchange.sol";
+import {governedSelectors} from "../utils/Governance.sol";
 import {VM} from "../utils/Vm.sol";
 import {InsuranceHandler} from "./InsuranceHandler.sol";
 import {InvariantChecks} from "./InvariantChecks.sol";
@@ -342,17 +343,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
     // ---------------------------------------------------------------- internal
 
     function _grantRoles(AccessManager manager) internal {
-        bytes4[] memory governed = new bytes4[](10);
-        governed[0] = InsuranceFund.registerMarket.selector;
-        governed[1] = InsuranceFund.raiseInsuranceLimit.selector;
-        governed[2] = InsuranceFund.setRewardCaps.selector;
-        governed[3] = InsuranceFund.setTarget.selector;
-        governed[4] = InsuranceFund.setFeePolicy.selector;
-        governed[5] = InsuranceFund.setTreasury.selector;
-        governed[6] = InsuranceFund.setOpenInterestCap.selector;
-        governed[7] = InsuranceFund.moveMarket.selector;
-        governed[8] = InsuranceFund.retireMarket.selector;
-        governed[9] = InsuranceFund.writeOffBadDebt.selector;
+        bytes4[] memory governed = governedSelectors();
         bytes4[] memory guarded = new bytes4[](2);
         guarded[0] = InsuranceFund.pause.selector;
         guarded[1] = InsuranceFund.unpause.selector;

@@ -9,6 +9,7 @@ import {IInsuranceFund} from "../../interfaces/IInsuranceFund.sol";
 import {BankruptcyClaim, BankruptcyCover, MarketConfig, MarketInfo} from "../../interfaces/IInsuranceVault.sol";
 import {MockUSDC} from "../../mocks/MockUSDC.sol";
 import {FixedSharePolicy} from "../../policies/FixedSharePolicy.sol";
+import {governedSelectors} from "../utils/Governance.sol";
 import {VM} from "../utils/Vm.sol";
 import {InvariantChecks} from "./InvariantChecks.sol";
 
@@ -80,7 +81,7 @@ abstract contract TrustBoundaryActions is InvariantChecks {
                 )
             )
         );
-        s.manager.setTargetFunctionRole(address(s.fund), _governedSelectors(), BOUNDARY_GOVERNOR_ROLE);
+        s.manager.setTargetFunctionRole(address(s.fund), governedSelectors(), BOUNDARY_GOVERNOR_ROLE);
         s.manager.grantRole(BOUNDARY_GOVERNOR_ROLE, BOUNDARY_GOVERNOR, 0);
         VM.startPrank(BOUNDARY_GOVERNOR);
         s.fund.registerMarket(
@@ -106,20 +107,6 @@ abstract contract TrustBoundaryActions is InvariantChecks {
         if (clock == 0) clock = block.timestamp;
         clock += seconds_;
         VM.warp(clock);
-    }
-
-    function _governedSelectors() internal pure returns (bytes4[] memory governed) {
-        governed = new bytes4[](10);
-        governed[0] = InsuranceFund.registerMarket.selector;
-        governed[1] = InsuranceFund.raiseInsuranceLimit.selector;
-        governed[2] = InsuranceFund.setRewardCaps.selector;
-        governed[3] = InsuranceFund.setTarget.selector;
-        governed[4] = InsuranceFund.setFeePolicy.selector;
-        governed[5] = InsuranceFund.setTreasury.selector;
-        governed[6] = InsuranceFund.setOpenInterestCap.selector;
-        governed[7] = InsuranceFund.moveMarket.selector;
-        governed[8] = InsuranceFund.retireMarket.selector;
-        governed[9] = InsuranceFund.writeOffBadDebt.selector;
     }
 
     // ================================================================ governance (GOV-01)

@@ -9,10 +9,10 @@ import {Assertions} from "../utils/Assertions.sol";
 import {VM} from "../utils/Vm.sol";
 
 /// @title LossIndexTest
-/// @notice Unit and fuzz tests of `LossIndex` against docs/behaviour.md section 6. With `S = SCALE = 1e60`, socializing `loss`
-/// over `openBase` adds `ceil(loss * S / openBase)`; a position of |base| `b` that settled at `s` owes
-/// `ceil(b * (index - s) / S)`. Its exact share of a loss is the rational `loss * b / openBase`.
-/// Properties (each assertion names its id):
+/// @notice Unit and fuzz tests of `LossIndex` against docs/behaviour.md section 6. With `S = SCALE = 1e60`, socializing
+/// `loss` over `openBase` adds `ceil(loss * S / openBase)`; a position of |base| `b` that settled at `s` owes `ceil(b *
+/// (index - s) / S)`. Its exact share of a loss is the rational `loss * b / openBase`. Properties (each assertion names
+/// its id):
 /// - LIDX-1 Once every position settled, the sum charged is at least the sum of the losses absorbed.
 /// - LIDX-2 A position pays at least its exact share, and for a single loss at most one unit above it when
 ///   `b * openBase <= S`: `charge * openBase <= loss * b + openBase`. Between two settlements of a position

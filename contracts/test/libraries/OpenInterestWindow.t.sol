@@ -9,8 +9,8 @@ import {Assertions} from "../utils/Assertions.sol";
 import {VM} from "../utils/Vm.sol";
 
 /// @title OpenInterestWindowTest
-/// @notice Unit and fuzz tests of `OpenInterestWindow` against docs/behaviour.md section 5.1 and the interpolation rule of
-/// `IOpenInterestTracker`, through `OpenInterestWindowHarness` with a 7-day window (28 buckets of 6 hours). The
+/// @notice Unit and fuzz tests of `OpenInterestWindow` against docs/behaviour.md section 5.1 and the interpolation
+/// rule of `IOpenInterestTracker`, through `OpenInterestWindowHarness` with a 7-day window (28 buckets of 6 hours). The
 /// expected numbers of the unit tests are worked out by hand in the comments. The TypeScript model checks every
 /// result exactly over random histories (test/OpenInterestWindow.ts).
 /// Properties (each assertion names its id):

@@ -7,9 +7,9 @@ import {Waterfall} from "../../libraries/Waterfall.sol";
 import {Assertions} from "../utils/Assertions.sol";
 
 /// @title WaterfallTest
-/// @notice Unit and fuzz tests of `Waterfall` against docs/behaviour.md section 3.1. With shortfall S, capped reward R, the
-/// fund's room `min(spendable, limit left)` and the backstop's likewise (each term bounded to 128 bits, as the fund's
-/// amounts are). Properties (each assertion names its id):
+/// @notice Unit and fuzz tests of `Waterfall` against docs/behaviour.md section 3.1. With shortfall S, capped reward R,
+/// the fund's room `min(spendable, limit left)` and the backstop's likewise (each term bounded to 128 bits, as the
+/// fund's amounts are). Properties (each assertion names its id):
 /// - WFL-1 Conservation: `S + R == paidNow + pending + remainder.reward + remainder.shortfall`.
 /// - WFL-2 The fund's part F = min(R + S, its room), the reward first: the fund pays shortfall only once the
 ///   reward is paid in full.

@@ -342,11 +342,6 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IMarketLifecycle
-    function openInterestCapSum() external view returns (uint256) {
-        return _openInterestCapSum;
-    }
-
-    /// @inheritdoc IMarketLifecycle
     function writeOffBadDebt(uint256 marketId) external restricted returns (uint256 amount) {
         MarketLedger.State storage m = _knownMarket(marketId);
         if (!m.retired) revert InsuranceFundMarketNotRetired(marketId);
@@ -431,6 +426,11 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IInsuranceVault
     function floor() external view returns (uint128) {
         return _floor;
+    }
+
+    /// @inheritdoc IMarketLifecycle
+    function openInterestCapSum() external view returns (uint256) {
+        return _openInterestCapSum;
     }
 
     /// @inheritdoc IInsuranceVault

@@ -13,6 +13,7 @@ import {IFeeSplitter} from "./interfaces/IFeeSplitter.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
 import {IMarketLifecycle} from "./interfaces/IMarketLifecycle.sol";
 import {IOpenInterestTracker} from "./interfaces/IOpenInterestTracker.sol";
+import {BucketLevel, IPayoutLimits, MarketLedgerView} from "./interfaces/IPayoutLimits.sol";
 import {ISocializedLossLedger} from "./interfaces/ISocializedLossLedger.sol";
 import {
     BankruptcyClaim,
@@ -27,6 +28,7 @@ import {FundTarget} from "./libraries/FundTarget.sol";
 import {LossIndex} from "./libraries/LossIndex.sol";
 import {MarketLedger} from "./libraries/MarketLedger.sol";
 import {OpenInterestWindow} from "./libraries/OpenInterestWindow.sol";
+import {PayoutBucket} from "./libraries/PayoutBucket.sol";
 import {Waterfall} from "./libraries/Waterfall.sol";
 
 /// @title InsuranceFund
@@ -42,6 +44,7 @@ import {Waterfall} from "./libraries/Waterfall.sol";
 contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransient {
     using MarketLedger for MarketLedger.State;
     using OpenInterestWindow for OpenInterestWindow.State;
+    using PayoutBucket for PayoutBucket.State;
     using SafeERC20 for IERC20;
 
     // ================================================================ constants
@@ -68,6 +71,8 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     uint128 private _treasuryAccrued;
 
     uint128 private _floor;
+    /// @dev All markets' pending claims: tokens held, reserved, outside `_balance`.
+    uint128 private _totalPending;
 
     /// @dev 256 bits: each market's bad debt fits 128 bits, so their sum can never overflow (market isolation).
     uint256 private _totalBadDebt;
@@ -84,6 +89,8 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     mapping(uint256 marketId => MarketLedger.State) private _markets;
 
     OpenInterestWindow.State private _openInterest;
+
+    PayoutBucket.State private _fundBucket;
 
     // ================================================================ constructor
 
@@ -112,6 +119,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         _windowSeconds = windowSeconds;
         _minFloor = minFloor_;
         _openInterest.prepare();
+        _fundBucket.configure(PayoutBucket.DISABLED, 0);
         _setTarget(targetShareBps_, floor_);
         _setTreasury(treasury_);
         _setFeePolicy(feePolicy_);
@@ -144,11 +152,13 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     /// @inheritdoc IInsuranceVault
     function sweepSurplus() external nonReentrant whenNotPaused returns (uint256 surplus, uint256 unaccounted) {
         uint256 balance = _balance;
-        uint256 target_ = _target();
-        // Cannot underflow: each subtraction runs only when the minuend is larger.
+        // Bad debt holds money back: the fund keeps the target plus what it still owes the exchanges.
+        uint256 target_ = _target() + _totalBadDebt;
+        // Cannot underflow: each subtraction runs only when the minuend is larger. Cannot overflow: three 128-bit
+        // amounts.
         unchecked {
             surplus = balance > target_ ? balance - target_ : 0;
-            uint256 accounted = balance + _treasuryAccrued;
+            uint256 accounted = balance + _treasuryAccrued + _totalPending;
             uint256 held = _quoteToken.balanceOf(address(this));
             unaccounted = held > accounted ? held - accounted : 0;
         }
@@ -187,53 +197,64 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         _quoteToken.safeTransfer(treasury_, amount);
     }
 
+    /// @inheritdoc IPayoutLimits
+    function processPendingClaim(uint256 marketId) external nonReentrant whenNotPaused returns (uint256 paid) {
+        MarketLedger.State storage m = _knownMarket(marketId);
+        uint256 pending = m.pending;
+        if (pending == 0) revert InsuranceFundNoPendingClaim(marketId);
+        paid = Math.min(pending, _bucketsAvailable(m));
+        if (paid == 0) revert InsuranceFundPayoutLimited(marketId, pending);
+        m.allocate(0, paid);
+        // Cannot underflow: `paid <= the market's pending claim <= _totalPending`.
+        unchecked {
+            _totalPending -= uint128(paid);
+        }
+        _consumeBuckets(m, paid);
+        address exchange = m.exchange;
+        emit InsuranceFundPendingClaimPaid(marketId, exchange, paid, pending - paid);
+        _quoteToken.safeTransfer(exchange, paid);
+    }
+
     // ================================================================ the exchange
 
     /// @inheritdoc IInsuranceVault
     function coverBankruptcy(
         uint256 marketId,
         BankruptcyClaim calldata claim
-    ) external nonReentrant whenNotPaused onlyExchange(marketId) returns (BankruptcyCover memory cover) {
-        if (claim.shortfall == 0 && claim.reward == 0) revert InsuranceFundZeroAmount();
-        if (claim.shortfall > type(uint128).max) revert InsuranceFundAmountTooLarge(claim.shortfall);
-        if (claim.reward != 0 && claim.liquidator == address(0)) revert InsuranceFundZeroAddress();
+    ) external nonReentrant onlyExchange(marketId) returns (BankruptcyCover memory cover) {
         MarketLedger.State storage m = _markets[marketId];
-
-        // The shortfall's remainder is socialized over the market's open positions, or becomes bad debt; the
-        // reward's remainder stays with the exchange.
         Waterfall.Result memory w = _waterfall(m, claim);
-        cover.rewardPaid = w.allocation.fundReward;
-        cover.shortfallPaid = w.allocation.fundShortfall;
+        cover = _coverOf(w);
 
         uint256 index;
-        (cover.socialized, cover.badDebt, index) = m.absorb(w.remainder.shortfall, claim.openBase);
+        (cover.socialized, cover.badDebt, index) = m.absorb(
+            w.remainder.reward + w.remainder.shortfall,
+            claim.openBase
+        );
         if (cover.badDebt != 0) _totalBadDebt += cover.badDebt;
 
-        // The fund's part F is charged to its balance and the market's limit at once (all of it is paid now).
-        uint256 paid = cover.rewardPaid + cover.shortfallPaid;
-        if (paid != 0) {
-            // Cannot underflow: `paid <= _balance`.
+        // Allocate: F leaves the balance and is charged to the limit at once, paid or not. Time: what is paid now
+        // (the earlier claim first) leaves both buckets; the rest stays reserved as the market's pending claim.
+        uint256 allocated = cover.fundReward + cover.fundShortfall;
+        uint256 paid = cover.earlierPendingPaid + cover.paidNow;
+        if (allocated != 0 || paid != 0) {
+            // Cannot underflow: `allocated <= _balance`; `earlierPendingPaid` is part of the total pending.
             unchecked {
-                _balance -= uint128(paid);
+                _balance -= uint128(allocated);
+                _totalPending = uint128(_totalPending + cover.pending - cover.earlierPendingPaid);
             }
-            m.chargeLimit(paid);
+            m.allocate(allocated, paid);
+            if (paid != 0) _consumeBuckets(m, paid);
         }
 
-        if (cover.rewardPaid != 0) {
-            emit InsuranceFundLiquidatorRewarded(marketId, claim.account, claim.liquidator, cover.rewardPaid);
-        }
-        if (cover.shortfallPaid != 0) {
-            emit InsuranceFundShortfallCovered(marketId, claim.account, msg.sender, cover.shortfallPaid);
-        }
+        emit InsuranceFundBankruptcyCovered(marketId, claim.account, claim.liquidator, cover);
         if (cover.socialized != 0) {
             emit InsuranceFundLossSocialized(marketId, claim.account, cover.socialized, claim.openBase, index);
         }
         if (cover.badDebt != 0) {
             emit InsuranceFundBadDebtRecorded(marketId, claim.account, cover.badDebt, m.badDebt);
         }
-
-        if (cover.rewardPaid != 0) _quoteToken.safeTransfer(claim.liquidator, cover.rewardPaid);
-        if (cover.shortfallPaid != 0) _quoteToken.safeTransfer(msg.sender, cover.shortfallPaid);
+        if (paid != 0) _quoteToken.safeTransfer(msg.sender, paid);
     }
 
     /// @inheritdoc IFeeSplitter
@@ -248,10 +269,10 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         returns (uint256 fundPart, uint256 treasuryPart, uint256 badDebtRepaid)
     {
         if (amount == 0) return (0, 0, 0);
-        (fundPart, treasuryPart) = _split(kind, amount);
 
+        // Bad debt first, from the whole fee: the exchange keeps the repayment, the policy splits the rest.
         uint256 marketBadDebt;
-        (badDebtRepaid, marketBadDebt) = _markets[marketId].repayBadDebt(fundPart);
+        (badDebtRepaid, marketBadDebt) = _markets[marketId].repayBadDebt(amount);
         if (marketBadDebt != 0) {
             // Cannot underflow: `badDebtRepaid <= the market's bad debt <= _totalBadDebt`.
             unchecked {
@@ -259,21 +280,20 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
             }
             emit InsuranceFundBadDebtRepaid(marketId, badDebtRepaid, marketBadDebt - badDebtRepaid);
         }
-
-        // Cannot underflow: `badDebtRepaid <= fundPart`. The sums are checked (`_toAmount`): each term is below
-        // 2^256 - 2^128, so the additions cannot wrap before the check.
+        // Cannot underflow: `badDebtRepaid <= amount`.
+        uint256 rest;
         unchecked {
-            _balance = _toAmount(_addCapped(_balance, fundPart - badDebtRepaid));
+            rest = amount - badDebtRepaid;
         }
-        _treasuryAccrued = _toAmount(_addCapped(_treasuryAccrued, treasuryPart));
+        if (rest != 0) {
+            (fundPart, treasuryPart) = _split(kind, rest);
+            // The sums are checked (`_toAmount`) and saturate rather than wrap before the check.
+            _balance = _toAmount(_addCapped(_balance, fundPart));
+            _treasuryAccrued = _toAmount(_addCapped(_treasuryAccrued, treasuryPart));
+        }
 
         emit InsuranceFundFeeCollected(marketId, kind, amount, fundPart, treasuryPart, badDebtRepaid);
-        // Cannot underflow: `badDebtRepaid <= fundPart <= amount`. The exchange keeps what repaid bad debt.
-        unchecked {
-            if (amount != badDebtRepaid) {
-                _quoteToken.safeTransferFrom(msg.sender, address(this), amount - badDebtRepaid);
-            }
-        }
+        if (rest != 0) _quoteToken.safeTransferFrom(msg.sender, address(this), rest);
     }
 
     /// @inheritdoc IOpenInterestTracker
@@ -349,6 +369,32 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         if (amount == 0) revert InsuranceFundZeroAmount();
         _totalBadDebt -= amount;
         emit InsuranceFundBadDebtWrittenOff(marketId, amount);
+    }
+
+    /// @inheritdoc IPayoutLimits
+    function rejectPendingClaim(uint256 marketId) external restricted returns (uint256 amount) {
+        MarketLedger.State storage m = _knownMarket(marketId);
+        if (!m.retired) revert InsuranceFundMarketNotRetired(marketId);
+        amount = m.clearPending();
+        if (amount == 0) revert InsuranceFundNoPendingClaim(marketId);
+        // Cannot overflow or underflow: the claim moves from the pending total back to the balance it left.
+        unchecked {
+            _totalPending -= uint128(amount);
+            _balance += uint128(amount);
+        }
+        emit InsuranceFundPendingClaimRejected(marketId, amount);
+    }
+
+    /// @inheritdoc IPayoutLimits
+    function setMarketPayoutLimit(uint256 marketId, uint128 capacity, uint128 refillPerSecond) external restricted {
+        _knownMarket(marketId).bucket.configure(capacity, refillPerSecond);
+        emit InsuranceFundMarketPayoutLimitSet(marketId, capacity, refillPerSecond);
+    }
+
+    /// @inheritdoc IPayoutLimits
+    function setFundPayoutLimit(uint128 capacity, uint128 refillPerSecond) external restricted {
+        _fundBucket.configure(capacity, refillPerSecond);
+        emit InsuranceFundFundPayoutLimitSet(capacity, refillPerSecond);
     }
 
     /// @inheritdoc IInsuranceVault
@@ -448,6 +494,48 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         return _paused;
     }
 
+    /// @inheritdoc IPayoutLimits
+    function pendingClaim(uint256 marketId) external view returns (uint256) {
+        return _knownMarket(marketId).pending;
+    }
+
+    /// @inheritdoc IPayoutLimits
+    function totalPending() external view returns (uint256) {
+        return _totalPending;
+    }
+
+    /// @inheritdoc IPayoutLimits
+    function fundBucket() external view returns (BucketLevel memory) {
+        return _levelOf(_fundBucket);
+    }
+
+    /// @inheritdoc IPayoutLimits
+    function marketLedger(uint256 marketId) external view returns (MarketLedgerView memory v) {
+        MarketLedger.State storage m = _knownMarket(marketId);
+        v.insuranceLimit = m.insuranceLimit;
+        v.limitUsed = m.insurancePaid;
+        v.pending = m.pending;
+        v.payableNow = Math.min(v.pending, _paused ? 0 : _bucketsAvailable(m));
+        v.badDebt = m.badDebt;
+        v.marketBucket = _levelOf(m.bucket);
+        v.fundBucket = _levelOf(_fundBucket);
+        v.retired = m.retired;
+    }
+
+    /// @inheritdoc IPayoutLimits
+    function previewCover(
+        uint256 marketId,
+        BankruptcyClaim calldata claim
+    ) external view returns (BankruptcyCover memory cover) {
+        MarketLedger.State storage m = _activeMarket(marketId);
+        Waterfall.Result memory w = _waterfall(m, claim);
+        cover = _coverOf(w);
+        uint256 rest = w.remainder.reward + w.remainder.shortfall;
+        (bool absorbed, ) = m.previewAbsorb(rest, claim.openBase);
+        if (absorbed) cover.socialized = rest;
+        else cover.badDebt = rest;
+    }
+
     /// @inheritdoc IInsuranceVault
     function market(uint256 marketId) external view returns (MarketInfo memory) {
         return _knownMarket(marketId).info();
@@ -474,6 +562,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         h.band = ok && band < type(uint8).max ? uint8(band) : type(uint8).max;
         h.badDebt = _totalBadDebt;
         h.treasuryAccrued = _treasuryAccrued;
+        h.pending = _totalPending;
     }
 
     /// @inheritdoc IFeeSplitter
@@ -595,24 +684,62 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         }
     }
 
-    /// @dev The waterfall's allocate, time and remainder (docs/behaviour.md section 3.1) for `claim`: the fund pays
-    /// within its balance and what is left of the market's limit, the reward (capped by the market) first; no
-    /// backstop yet, and all of it is paid now.
+    /// @dev The waterfall's allocate, time and remainder (docs/behaviour.md section 3.1) for `claim`, after its
+    /// checks: the fund allocates within its balance and what is left of the market's limit, the capped reward
+    /// first; the market's earlier pending claim, then the allocation, are paid within both buckets (nothing while
+    /// paused). No backstop yet. The buckets are read only when something could be paid.
     function _waterfall(
         MarketLedger.State storage m,
         BankruptcyClaim calldata claim
     ) private view returns (Waterfall.Result memory) {
+        if (claim.shortfall == 0 && claim.reward == 0) revert InsuranceFundZeroAmount();
+        if (claim.shortfall > type(uint128).max) revert InsuranceFundAmountTooLarge(claim.shortfall);
+        if (claim.reward != 0 && claim.liquidator == address(0)) revert InsuranceFundZeroAddress();
+        uint256 spendable = _balance;
+        uint256 limitLeft = m.limitLeft();
+        uint256 earlierPending = m.pending;
+        bool canPay = earlierPending != 0 || (spendable != 0 && limitLeft != 0);
         return
             Waterfall.run(
                 Waterfall.Input({
                     shortfall: claim.shortfall,
                     reward: m.cappedReward(claim.reward, claim.liquidatedNotional),
-                    fundSpendable: _balance,
-                    fundLimitLeft: m.limitLeft(),
+                    fundSpendable: spendable,
+                    fundLimitLeft: limitLeft,
                     backstopSpendable: 0,
-                    backstopLimitLeft: 0
+                    backstopLimitLeft: 0,
+                    earlierPending: earlierPending,
+                    payoutAvailable: canPay && !_paused ? _bucketsAvailable(m) : 0
                 })
             );
+    }
+
+    /// @dev The cover the waterfall's result makes, before the remainder is placed.
+    function _coverOf(Waterfall.Result memory w) private pure returns (BankruptcyCover memory cover) {
+        // The capped reward R: what the allocation took of it plus what it left.
+        cover.reward = w.allocation.fundReward + w.allocation.backstopReward + w.remainder.reward;
+        cover.fundReward = w.allocation.fundReward;
+        cover.fundShortfall = w.allocation.fundShortfall;
+        cover.backstopReward = w.allocation.backstopReward;
+        cover.backstopShortfall = w.allocation.backstopShortfall;
+        cover.paidNow = w.timing.paidNow;
+        cover.pending = w.timing.pending;
+        cover.earlierPendingPaid = w.timing.earlierPaid;
+    }
+
+    /// @dev What both buckets let through now: the smaller level.
+    function _bucketsAvailable(MarketLedger.State storage m) private view returns (uint256) {
+        return Math.min(m.bucket.available(), _fundBucket.available());
+    }
+
+    /// @dev Takes `paid` from both buckets; `paid <= _bucketsAvailable(m)`, so each takes all of it.
+    function _consumeBuckets(MarketLedger.State storage m, uint256 paid) private {
+        m.bucket.consume(paid);
+        _fundBucket.consume(paid);
+    }
+
+    function _levelOf(PayoutBucket.State storage b) private view returns (BucketLevel memory) {
+        return BucketLevel({available: b.available(), capacity: b.capacity, refillPerSecond: b.refillPerSecond});
     }
 
     function _fundState() private view returns (FundState memory) {

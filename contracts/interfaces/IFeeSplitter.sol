@@ -4,16 +4,16 @@ pragma solidity ^0.8.24;
 import {FeeKind, FundState, IFeePolicy} from "./IFeePolicy.sol";
 
 /// @title IFeeSplitter
-/// @notice Where the exchange hands in its trading fees and liquidation penalties. The fee policy decides
-/// the fund's part; the fund part first repays the market's bad debt (the exchange keeps that much), the
-/// rest joins the fund's balance at once; the treasury part accrues and leaves with `flushTreasury`.
+/// @notice Where the exchange hands in its trading fees and liquidation penalties. Each fee first repays the
+/// market's bad debt, from the whole fee (the exchange keeps that much); the fee policy splits the rest: the
+/// fund's part joins its balance at once, the treasury's part accrues and leaves with `flushTreasury`.
 /// @dev One `transferFrom` per fee (exchange -> fund) and no push to the treasury on the hot path: the
 /// treasury's income is accrued and flushed by anyone, in one transfer, whenever they like.
 interface IFeeSplitter {
     // ---------------------------------------------------------------- events
 
-    /// @notice The exchange handed in `amount`; `fundPart` went to the fund (after `badDebtRepaid` went
-    /// back to the exchange) and `treasuryPart` accrued to the treasury.
+    /// @notice The exchange handed in `amount == badDebtRepaid + fundPart + treasuryPart`: `badDebtRepaid` stayed
+    /// with the exchange, `fundPart` joined the fund's balance and `treasuryPart` accrued to the treasury.
     event InsuranceFundFeeCollected(
         uint256 indexed marketId,
         FeeKind indexed kind,
@@ -49,9 +49,9 @@ interface IFeeSplitter {
     /// @param marketId A registered market.
     /// @param kind Trading fee or liquidation penalty.
     /// @param amount Quote-token units; zero is a no-op that returns zeros.
-    /// @return fundPart The fund's part, including what repaid bad debt.
-    /// @return treasuryPart The treasury's part.
-    /// @return badDebtRepaid The part of `fundPart` the exchange keeps as repayment of the market's bad debt.
+    /// @return fundPart The fund's part of what was left after the repayment.
+    /// @return treasuryPart The treasury's part of it.
+    /// @return badDebtRepaid min(amount, the market's bad debt): the exchange keeps it as repayment.
     function collectFee(
         uint256 marketId,
         FeeKind kind,

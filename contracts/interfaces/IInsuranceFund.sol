@@ -5,6 +5,7 @@ import {IFeeSplitter} from "./IFeeSplitter.sol";
 import {IInsuranceVault} from "./IInsuranceVault.sol";
 import {IMarketLifecycle} from "./IMarketLifecycle.sol";
 import {IOpenInterestTracker} from "./IOpenInterestTracker.sol";
+import {IPayoutLimits} from "./IPayoutLimits.sol";
 import {ISocializedLossLedger} from "./ISocializedLossLedger.sol";
 
 /// @title IInsuranceFund
@@ -13,12 +14,14 @@ import {ISocializedLossLedger} from "./ISocializedLossLedger.sol";
 /// - on every liquidation: `collectFee(marketId, LiquidationPenalty, penalty)`, and for a bankrupt account
 ///   `coverBankruptcy(marketId, claim)`;
 /// - on every position touch: `positionLoss(marketId, absBase, settledIndex)` before the size changes.
-/// Governance registers markets (`IInsuranceVault`) and runs their lifecycle (`IMarketLifecycle`).
+/// Governance registers markets (`IInsuranceVault`), runs their lifecycle (`IMarketLifecycle`) and limits the
+/// rate of payouts (`IPayoutLimits`); anyone pays pending claims as the limits refill.
 // solhint-disable-next-line no-empty-blocks
 interface IInsuranceFund is
     IInsuranceVault,
     IFeeSplitter,
     IOpenInterestTracker,
     ISocializedLossLedger,
-    IMarketLifecycle
+    IMarketLifecycle,
+    IPayoutLimits
 {}

@@ -6,7 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 /// @notice A market's settings as governance registers them.
 /// @param exchange The only contract allowed to report this market's fees, open interest and bankruptcies.
 /// @param insuranceLimit The most the fund will ever pay for this market's bankruptcies, in total.
-/// @param rewardCap The most the fund pays one liquidator for one bankruptcy (`type(uint128).max`: no cap).
+/// @param rewardCap The most reward the fund recognises for one bankruptcy (`type(uint128).max`: no cap).
 /// @param rewardCapBps The same cap as a share of the liquidated notional (10_000: no cap below the notional).
 /// @param openInterestCap The most open interest the market may report, in quote units: the caps of all markets
 /// sum to less than 2^128, so one market's reports can never overflow the platform's total.
@@ -36,8 +36,8 @@ struct MarketInfo {
 /// collateral has been used up (step 1 of the waterfall happens inside the exchange).
 /// @param account The bankrupt account (for events only).
 /// @param shortfall What the exchange's vault is still owed: the negative equity left after the collateral.
-/// @param liquidator Who liquidated the account and is owed the reward.
-/// @param reward The reward the exchange asks the fund to pay the liquidator (capped by the market's caps).
+/// @param liquidator Who liquidated the account (for events only: the exchange pays it).
+/// @param reward The reward the exchange pays its liquidator and asks the fund to bear (capped by the market's caps).
 /// @param liquidatedNotional The notional of the liquidated position, for the reward cap in bps.
 /// @param openBase The market's total open |base| (18-decimal) after the bankrupt position was closed: the
 /// positions that will share whatever the fund cannot cover.
@@ -50,14 +50,30 @@ struct BankruptcyClaim {
     uint256 openBase;
 }
 
-/// @notice What one bankruptcy cost whom. `shortfallPaid + socialized + badDebt == claim.shortfall`.
-/// @param rewardPaid Paid by the fund to the liquidator.
-/// @param shortfallPaid Paid by the fund to the exchange.
-/// @param socialized Added to the market's loss index: the open positions owe it to the exchange.
-/// @param badDebt Recorded as the market's bad debt (no open positions to share it), repaid from income.
+/// @notice What one bankruptcy cost whom (docs/behaviour.md 3.1). The exchange pays its liquidator the whole
+/// capped `reward` at once, from its own capital, and is paid back by the fund (now or as a pending claim), by
+/// the open positions (socialized) or by income (bad debt). Identities, to the unit:
+/// `claim.shortfall + reward == fundReward + fundShortfall + backstopReward + backstopShortfall + socialized +
+/// badDebt` and `fundReward + fundShortfall + backstopReward + backstopShortfall == paidNow + pending`.
+/// @param reward R: the liquidator's reward the fund recognises, `claim.reward` within the market's caps.
+/// @param fundReward The fund's part F of the reward (allocated: charged to the limit, left the balance).
+/// @param fundShortfall The fund's part F of the shortfall.
+/// @param backstopReward The backstop's part B of the reward (0 while the fund has no backstop).
+/// @param backstopShortfall The backstop's part B of the shortfall (0 while the fund has no backstop).
+/// @param paidNow Of this claim's F + B, transferred to the exchange now (after `earlierPendingPaid`).
+/// @param pending Of this claim's F + B, added to the market's pending claim (buckets or the pause held it).
+/// @param earlierPendingPaid The market's earlier pending claim, paid to the exchange first in the same transfer.
+/// @param socialized The remainder added to the market's loss index: the open positions owe it to the exchange.
+/// @param badDebt The remainder recorded as the market's bad debt (no open positions to share it).
 struct BankruptcyCover {
-    uint256 rewardPaid;
-    uint256 shortfallPaid;
+    uint256 reward;
+    uint256 fundReward;
+    uint256 fundShortfall;
+    uint256 backstopReward;
+    uint256 backstopShortfall;
+    uint256 paidNow;
+    uint256 pending;
+    uint256 earlierPendingPaid;
     uint256 socialized;
     uint256 badDebt;
 }
@@ -72,6 +88,7 @@ struct BankruptcyCover {
 /// @param band The fee policy's band for this state (255 if the policy failed to answer).
 /// @param badDebt The sum of all markets' unpaid bad debt.
 /// @param treasuryAccrued The treasury's income held by the fund until the next flush.
+/// @param pending All markets' pending claims: held by the fund, reserved, outside `balance`.
 struct FundHealth {
     uint256 balance;
     uint256 target;
@@ -81,6 +98,7 @@ struct FundHealth {
     uint8 band;
     uint256 badDebt;
     uint256 treasuryAccrued;
+    uint256 pending;
 }
 
 /// @title IInsuranceVault
@@ -106,21 +124,15 @@ interface IInsuranceVault {
     event InsuranceFundLimitRaised(uint256 indexed marketId, uint256 oldLimit, uint256 newLimit);
     /// @notice Governance changed a market's liquidator-reward caps.
     event InsuranceFundRewardCapsSet(uint256 indexed marketId, uint256 rewardCap, uint256 rewardCapBps);
-    /// @notice Waterfall step 2a: the fund paid a liquidator its reward.
-    event InsuranceFundLiquidatorRewarded(
+    /// @notice A bankruptcy went through the waterfall: who bears what of it and what was paid now (the transfer
+    /// to the exchange is `cover.earlierPendingPaid + cover.paidNow`).
+    event InsuranceFundBankruptcyCovered(
         uint256 indexed marketId,
         address indexed account,
         address indexed liquidator,
-        uint256 amount
+        BankruptcyCover cover
     );
-    /// @notice Waterfall step 2b: the fund paid the exchange's vault part or all of a shortfall.
-    event InsuranceFundShortfallCovered(
-        uint256 indexed marketId,
-        address indexed account,
-        address indexed exchange,
-        uint256 amount
-    );
-    /// @notice Waterfall step 3: the uncovered rest was spread over the market's open positions.
+    /// @notice Waterfall remainder: the uncovered rest was spread over the market's open positions.
     event InsuranceFundLossSocialized(
         uint256 indexed marketId,
         address indexed account,
@@ -128,7 +140,7 @@ interface IInsuranceVault {
         uint256 openBase,
         uint256 lossIndex
     );
-    /// @notice Waterfall step 3 with no open positions: the rest became the market's bad debt.
+    /// @notice Waterfall remainder with no open positions: the rest became the market's bad debt.
     event InsuranceFundBadDebtRecorded(
         uint256 indexed marketId,
         address indexed account,
@@ -141,7 +153,7 @@ interface IInsuranceVault {
     event InsuranceFundTokenRecovered(address indexed token, address indexed treasury, uint256 amount);
     /// @notice Governance changed the target's share of the average open interest and its floor.
     event InsuranceFundTargetSet(uint256 targetShareBps, uint256 floor);
-    /// @notice The guardian paused payouts (bankruptcy cover and surplus sweeps).
+    /// @notice The guardian paused payouts: bankruptcies queue as pending claims, sweeps stop.
     event InsuranceFundPausedBy(address indexed account);
     /// @notice The guardian resumed payouts.
     event InsuranceFundUnpausedBy(address indexed account);
@@ -188,7 +200,8 @@ interface IInsuranceVault {
     /// @param amount Quote-token units, > 0.
     function deposit(uint256 amount) external;
 
-    /// @notice Sends the surplus above the target, plus any quote tokens sent here without a deposit, to
+    /// @notice Sends the surplus, max(0, balance - target - total bad debt), plus any quote tokens sent here
+    /// without a deposit (beyond the balance, the pending claims and the treasury's accrual), to
     /// the treasury. Reverts with `InsuranceFundNoSurplus` when there is neither.
     /// @return surplus The accounted surplus swept.
     /// @return unaccounted The stray quote tokens swept.
@@ -201,15 +214,18 @@ interface IInsuranceVault {
 
     // ---------------------------------------------------------------- the exchange
 
-    /// @notice Runs the loss waterfall for one bankruptcy in `marketId`. Pays the liquidator's reward first
-    /// (capped by the market's reward caps), then the shortfall to the calling exchange, both limited by
-    /// the fund's balance and what is left of the market's insurance limit; spreads the rest over the
-    /// market's open positions (`lossIndex`), or records it as bad debt when `claim.openBase` is zero.
-    /// Never reverts because the fund is short or the limit is used up.
-    /// @dev Only the market's exchange; reverts while paused. O(1) whatever the number of positions.
+    /// @notice Runs the loss waterfall for one bankruptcy in `marketId` (docs/behaviour.md 3.1). Allocate: the
+    /// fund's part F = min(reward + shortfall, its balance, the market's limit left), the capped reward first,
+    /// charged to the limit and taken from the balance at once. Time: the market's earlier pending claim, then F,
+    /// are paid to the calling exchange up to what the market's and the fund-wide payout buckets hold (nothing
+    /// while paused); the rest of F becomes the market's pending claim. Remainder: what F does not cover, of the
+    /// reward and of the shortfall, is spread over the market's open positions (`lossIndex`), or recorded as bad
+    /// debt when `claim.openBase` is zero. The exchange pays its liquidator `cover.reward` itself.
+    /// @dev Only the market's exchange. Never reverts because the fund is short, the limit used up, a bucket
+    /// empty or payouts paused: a bankrupt account always leaves the book. O(1) whatever the number of positions.
     /// @param marketId The market of the bankrupt position.
-    /// @param claim What the exchange is owed and whom to reward.
-    /// @return cover What was paid to whom, socialized, and recorded as bad debt.
+    /// @param claim What the exchange is owed and the reward it asks for its liquidator.
+    /// @return cover Who bears what, what was paid now and what waits.
     function coverBankruptcy(
         uint256 marketId,
         BankruptcyClaim calldata claim
@@ -239,7 +255,9 @@ interface IInsuranceVault {
     /// fixed at deployment, so no sequence of calls makes more than the surplus above it sweepable.
     function setTarget(uint16 targetShareBps, uint128 floor) external;
 
-    /// @notice The guardian stops payouts: `coverBankruptcy` and `sweepSurplus` revert until unpaused.
+    /// @notice The guardian stops payouts until unpaused: `coverBankruptcy` still runs but pays nothing (what it
+    /// would pay waits as the market's pending claim), `processPendingClaim` and `sweepSurplus` revert. Trades,
+    /// fees and liquidations go on.
     function pause() external;
 
     /// @notice The guardian resumes payouts.

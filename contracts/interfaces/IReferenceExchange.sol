@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IInsuranceFund} from "./IInsuranceFund.sol";
+import {BankruptcyCover} from "./IInsuranceVault.sol";
 import {IPriceFeed} from "./IPriceFeed.sol";
 
 /// @notice A market's risk and fee settings, set by the exchange's owner.
@@ -100,8 +101,12 @@ struct AccountHealth {
 /// must stay solvent): notionals for fees and margin round up, PnL rounds down.
 ///
 /// Solvency, exactly, for a test or a monitor (no donations assumed):
-/// `quote.balanceOf(exchange) == totalCollateral() - totalDeficit() + counterpartyRealizedPnl()
-///     - unsettledSocializedLoss() - badDebtOutstanding()`.
+/// `quote.balanceOf(exchange) == totalCollateral() - totalDeficit() + counterpartyRealizedPnl() + houseCapital()
+///     - unsettledSocializedLoss() - badDebtOutstanding() - pendingClaimsOwed()`.
+/// The last three are what the open positions, future income and the fund's pending claims owe the exchange for
+/// bankruptcies it has already paid for (it pays each liquidator's whole capped reward at once). A pending claim
+/// governance rejects (only for a market the fund retired) is the exchange's loss: the identity is then short by
+/// it until the owner withdraws that much less house capital.
 interface IReferenceExchange {
     // ---------------------------------------------------------------- events
 
@@ -132,8 +137,8 @@ interface IReferenceExchange {
         int256 newSizeWad
     );
     /// @notice `liquidator` closed `account`'s position of `sizeWad` at `priceWad`. `penalty` is what the
-    /// account paid (the fund pays the liquidator's reward of a bankrupt account); `liquidatorReward` is
-    /// what the exchange paid the liquidator out of it.
+    /// account paid; `liquidatorReward` is what the exchange paid the liquidator out of it (for a bankrupt
+    /// account, the rest of the liquidator's reward is in `ReferenceExchangeBankruptcyCovered`).
     event ReferenceExchangeLiquidated(
         address indexed account,
         uint256 indexed marketId,
@@ -144,17 +149,20 @@ interface IReferenceExchange {
         uint256 penalty,
         uint256 liquidatorReward
     );
-    /// @notice The liquidated account was bankrupt: its collateral is gone, `shortfall` is what its negative
-    /// equity cost the exchange's vault, and the fund's waterfall answered `cover`'s four amounts.
+    /// @notice The liquidated account was bankrupt: `shortfall` is what its negative equity cost the exchange's
+    /// vault; the exchange paid the liquidator `cover.reward` from its own capital, and the fund's waterfall
+    /// answered who bears the shortfall and the reward, and what it paid now.
     event ReferenceExchangeBankruptcyCovered(
         address indexed account,
         uint256 indexed marketId,
         uint256 shortfall,
-        uint256 rewardPaid,
-        uint256 shortfallPaid,
-        uint256 socialized,
-        uint256 badDebt
+        BankruptcyCover cover
     );
+    /// @notice The owner added house capital: the exchange's own money, which pays liquidators at once and lets
+    /// winners withdraw while losses are still owed to the exchange.
+    event ReferenceExchangeHouseCapitalDeposited(address indexed from, uint256 amount);
+    /// @notice The owner took house capital out.
+    event ReferenceExchangeHouseCapitalWithdrawn(address indexed to, uint256 amount);
 
     // ---------------------------------------------------------------- errors
 
@@ -191,6 +199,8 @@ interface IReferenceExchange {
     error ReferenceExchangeNegativeCollateral(address account, uint256 marketId, int256 collateral);
     /// @notice The account has no position in this market.
     error ReferenceExchangeNoPosition(address account, uint256 marketId);
+    /// @notice The owner asked for more house capital than there is.
+    error ReferenceExchangeHouseCapitalExceeded(uint256 amount, uint256 houseCapital);
     /// @notice The account's margin ratio is not below the liquidation ratio.
     error ReferenceExchangeAccountHealthy(address account, uint256 marketId, int256 marginRatioWad);
 
@@ -206,6 +216,17 @@ interface IReferenceExchange {
     /// @param marketId A listed market.
     /// @param params Risk and fee settings.
     function setMarketParams(uint256 marketId, MarketParams calldata params) external;
+
+    /// @notice Adds the exchange's own money (approve first). It is no trader's: it pays liquidators their whole
+    /// reward at once and bridges what open positions, income and the fund's pending claims still owe the
+    /// exchange.
+    /// @param amount Quote units, > 0.
+    function depositHouseCapital(uint256 amount) external;
+
+    /// @notice Takes house capital out.
+    /// @param amount Quote units, > 0 and at most `houseCapital()`.
+    /// @param to Where it goes.
+    function withdrawHouseCapital(uint256 amount, address to) external;
 
     // ---------------------------------------------------------------- traders
 
@@ -290,4 +311,10 @@ interface IReferenceExchange {
 
     /// @notice All markets' bad debt not repaid yet by the fund's income.
     function badDebtOutstanding() external view returns (uint256);
+
+    /// @notice The owner's house capital in the exchange.
+    function houseCapital() external view returns (uint256);
+
+    /// @notice What the fund's pending claims of this exchange's markets owe it (read from the fund).
+    function pendingClaimsOwed() external view returns (uint256);
 }

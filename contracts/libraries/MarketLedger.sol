@@ -7,13 +7,16 @@ import {IInsuranceVault, MarketConfig, MarketInfo} from "../interfaces/IInsuranc
 import {IMarketLifecycle} from "../interfaces/IMarketLifecycle.sol";
 import {BasisPoints} from "./BasisPoints.sol";
 import {LossIndex} from "./LossIndex.sol";
+import {PayoutBucket} from "./PayoutBucket.sol";
 
 /// @title MarketLedger
-/// @notice One market's money at the fund: its exchange, insurance limit and what it paid, reward caps, bad
-/// debt, open interest and loss index; and the per-market steps of the waterfall and of fee income.
-/// @dev Laid out so that each hot path reads two slots: `collectFee` and `recordOpenInterest` need only
+/// @notice One market's money at the fund: its exchange, insurance limit and what it allocated, pending claim,
+/// payout bucket, reward caps, bad debt, open interest and loss index; and the per-market steps of the waterfall
+/// and of fee income.
+/// @dev Laid out so that each hot path reads few slots: `collectFee` and `recordOpenInterest` need only
 /// `exchange`/`retired` (slot 0) and `badDebt`/`openInterest` (slot 1); a report that raises the open interest
-/// also reads the cap (slot 3). Amounts fit 128 bits: the fund casts what it
+/// also reads the cap (slot 4). A bankruptcy charges the limit and moves the pending claim in one slot (2) and
+/// reads the caps and limit in another (3). Amounts fit 128 bits: the fund casts what it
 /// hands in, and an amount that would outgrow 128 bits reverts with the fund's `InsuranceFundAmountTooLarge`
 /// (the ledger is the fund's storage, so its callers see the fund's error).
 library MarketLedger {
@@ -22,28 +25,34 @@ library MarketLedger {
     // ─────────────────────────────────────────── Storage ───────────────────────────────────────────
 
     /// @notice One market's state.
+    /// @param insurancePaid What the fund allocated to the market so far (paid or pending): the limit charged.
+    /// @param pending What the fund allocated and has not paid yet: owed to the market's exchange, reserved.
     struct State {
         address exchange;
         uint16 rewardCapBps;
         bool retired;
         uint128 badDebt;
         uint128 openInterest;
-        uint128 insuranceLimit;
         uint128 insurancePaid;
+        uint128 pending;
         uint128 rewardCap;
+        uint128 insuranceLimit;
         uint128 openInterestCap;
         uint256 lossIndex;
+        PayoutBucket.State bucket;
     }
 
     // ─────────────────────────────────────────── Governance ──────────────────────────────────────────
 
-    /// @notice Registers the market with `config`; the caller checked that it was not registered.
+    /// @notice Registers the market with `config` and a disabled payout bucket; the caller checked that it was not
+    /// registered.
     function register(State storage self, MarketConfig calldata config) internal {
         self.exchange = config.exchange;
         self.rewardCapBps = config.rewardCapBps;
         self.insuranceLimit = config.insuranceLimit;
         self.rewardCap = config.rewardCap;
         self.openInterestCap = config.openInterestCap;
+        PayoutBucket.configure(self.bucket, PayoutBucket.DISABLED, 0);
     }
 
     /// @notice Sets both reward caps.
@@ -70,16 +79,48 @@ library MarketLedger {
         return self.insuranceLimit - self.insurancePaid;
     }
 
-    /// @notice Charges `paid` to the market's limit; `paid <= limitLeft`.
-    function chargeLimit(State storage self, uint256 paid) internal {
-        // Cannot overflow: `paid <= insuranceLimit - insurancePaid`.
+    /// @notice Allocates `allocated` to the market (charged to its limit, `allocated <= limitLeft`) and moves its
+    /// pending claim: `paid` of the earlier claim and this allocation leaves now, the rest stays owed.
+    /// @return pendingBefore The pending claim before.
+    /// @return pendingAfter The pending claim after: `pendingBefore + allocated - paid`.
+    function allocate(
+        State storage self,
+        uint256 allocated,
+        uint256 paid
+    ) internal returns (uint256 pendingBefore, uint256 pendingAfter) {
+        pendingBefore = self.pending;
+        // Cannot overflow: `allocated <= insuranceLimit - insurancePaid`, and the pending claim is at most what was
+        // charged. Cannot underflow: `paid <= pendingBefore + allocated` (the waterfall's timing).
         unchecked {
-            self.insurancePaid += uint128(paid);
+            pendingAfter = pendingBefore + allocated - paid;
+            self.insurancePaid += uint128(allocated);
         }
+        self.pending = uint128(pendingAfter);
+    }
+
+    /// @notice Clears the market's pending claim.
+    /// @return amount The pending claim it had.
+    function clearPending(State storage self) internal returns (uint256 amount) {
+        amount = self.pending;
+        self.pending = 0;
+    }
+
+    /// @notice Where the waterfall's remainder `rest` would go now: the loss index, or the market's bad debt when
+    /// the market has no open base (or its index has no headroom left for it).
+    /// @return absorbed Whether the index takes it.
+    /// @return index The loss index after the step.
+    function previewAbsorb(
+        State storage self,
+        uint256 rest,
+        uint256 openBase
+    ) internal view returns (bool absorbed, uint256 index) {
+        index = self.lossIndex;
+        if (rest == 0) return (true, index);
+        (index, absorbed) = LossIndex.socialize(index, rest, openBase);
     }
 
     /// @notice The waterfall's remainder: adds `rest` to the loss index, or records it as the market's bad debt
-    /// when the market has no open base (or its index has no headroom left for it).
+    /// (see `previewAbsorb`).
     /// @return socialized `rest` if the index took it, else 0.
     /// @return badDebt `rest` if it became bad debt, else 0.
     /// @return index The loss index after the step.
@@ -88,10 +129,9 @@ library MarketLedger {
         uint256 rest,
         uint256 openBase
     ) internal returns (uint256 socialized, uint256 badDebt, uint256 index) {
-        index = self.lossIndex;
-        if (rest == 0) return (0, 0, index);
         bool absorbed;
-        (index, absorbed) = LossIndex.socialize(index, rest, openBase);
+        (absorbed, index) = previewAbsorb(self, rest, openBase);
+        if (rest == 0) return (0, 0, index);
         if (absorbed) {
             self.lossIndex = index;
             return (rest, 0, index);

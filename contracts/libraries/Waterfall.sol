@@ -9,10 +9,10 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 /// (what of F + B is paid now and what waits as a pending claim), remainder (what neither covers). The caller reads its
 /// state into an `Input`, runs `run` and writes the `Result` back; where the remainder goes (the loss index or the
 /// market's bad debt) is the market ledger's decision.
-/// @dev Inputs and outputs are structs so that a mechanism adds a field (a bucket level, the pause) instead of
-/// changing a signature. Today the backstop's inputs are zero (B = 0) and nothing limits the timing, so
-/// everything allocated is paid now. Identity, for every input: `shortfall + reward == paidNow + pending +
-/// remainder.reward + remainder.shortfall`.
+/// @dev Inputs and outputs are structs so that a mechanism adds a field instead of changing a signature. The
+/// timing inputs never reach the allocation: rate limits and the pause change when a loss is paid, never who
+/// bears it. Identities, for every input: `shortfall + reward == paidNow + pending + remainder.reward +
+/// remainder.shortfall`, and `earlierPaid + paidNow <= payoutAvailable`.
 library Waterfall {
     // ─────────────────────────────────────────── Types ───────────────────────────────────────────
 
@@ -23,6 +23,8 @@ library Waterfall {
     /// @param fundLimitLeft What is left of the market's insurance limit at the fund.
     /// @param backstopSpendable The backstop's assets above its minimum (0 while there is no backstop).
     /// @param backstopLimitLeft What is left of the market's limit at the backstop (0 while there is no backstop).
+    /// @param earlierPending The market's pending claim before this one: paid first.
+    /// @param payoutAvailable What may be paid now: the smaller bucket's level, 0 while paused.
     struct Input {
         uint256 shortfall;
         uint256 reward;
@@ -30,6 +32,8 @@ library Waterfall {
         uint256 fundLimitLeft;
         uint256 backstopSpendable;
         uint256 backstopLimitLeft;
+        uint256 earlierPending;
+        uint256 payoutAvailable;
     }
 
     /// @notice Who bears what: F = `fundReward + fundShortfall`, B = `backstopReward + backstopShortfall`.
@@ -40,15 +44,18 @@ library Waterfall {
         uint256 backstopShortfall;
     }
 
-    /// @notice When the allocated part is paid: `paidNow + pending == F + B`.
+    /// @notice When the allocated part is paid: `paidNow + pending == F + B`, after `earlierPaid` of the market's
+    /// earlier pending claim.
     struct Timing {
+        uint256 earlierPaid;
         uint256 paidNow;
         uint256 pending;
     }
 
     /// @notice What neither the fund nor the backstop covers, U = R + S - F - B, by its origin.
-    /// @param reward The part of the capped reward nobody covers: the exchange bears it.
-    /// @param shortfall The part of the shortfall nobody covers: socialized, or the market's bad debt.
+    /// @param reward The part of the capped reward nobody covers.
+    /// @param shortfall The part of the shortfall nobody covers.
+    /// Both are socialized in the market, or become its bad debt.
     struct Remainder {
         uint256 reward;
         uint256 shortfall;
@@ -66,7 +73,7 @@ library Waterfall {
     /// @notice All three steps, each writing its part of `result` in place (no memory allocated beyond it).
     function run(Input memory input) internal pure returns (Result memory result) {
         allocate(input, result.allocation);
-        time(result.allocation, result.timing);
+        time(input, result.allocation, result.timing);
         remainder(input, result.allocation, result.remainder);
     }
 
@@ -88,10 +95,16 @@ library Waterfall {
         }
     }
 
-    /// @notice Time: today nothing limits or pauses payouts, so F + B is paid now and nothing is pending. Writes `t`.
-    function time(Allocation memory a, Timing memory t) internal pure {
-        t.paidNow = a.fundReward + a.fundShortfall + a.backstopReward + a.backstopShortfall;
-        t.pending = 0;
+    /// @notice Time: the market's earlier pending claim is paid first, then F + B, together at most
+    /// `payoutAvailable`; what of F + B is not paid now is pending. Writes `t`.
+    function time(Input memory input, Allocation memory a, Timing memory t) internal pure {
+        uint256 allocated = a.fundReward + a.fundShortfall + a.backstopReward + a.backstopShortfall;
+        t.earlierPaid = Math.min(input.earlierPending, input.payoutAvailable);
+        // Cannot underflow: `earlierPaid <= payoutAvailable` and `paidNow <= allocated`.
+        unchecked {
+            t.paidNow = Math.min(allocated, input.payoutAvailable - t.earlierPaid);
+            t.pending = allocated - t.paidNow;
+        }
     }
 
     /// @notice Remainder: what the allocation left of the reward and of the shortfall. Writes `u`.

@@ -38,8 +38,9 @@ import {
 ///   position opens rounds up. Only the liquidator's share of a penalty rounds down (the fund keeps the unit).
 /// - A socialized-loss charge can exceed an account's collateral: its collateral goes negative (counted in
 ///   `totalDeficit`), it becomes liquidatable, and a trade that does not bring it back to zero reverts.
-/// - The liquidator's part of a solvent account's penalty is transferred to the liquidator's wallet, like
-///   the reward the fund pays for a bankrupt account: either way the liquidator ends with tokens in hand.
+/// - The liquidator's reward is transferred to the liquidator's wallet at once: out of the account's penalty
+///   first, and for a bankrupt account the rest (capped by the fund) out of the exchange's own tokens, which the
+///   fund, the open positions or income pay back (docs/behaviour.md 3.1). House capital keeps that liquid.
 /// - Open interest reported to the fund: the total |base| of longs and shorts times the oracle price, in
 ///   quote units rounded down, sent after every trade and liquidation (the price moves it too).
 /// Order in every entry point: checks, settle (the only accumulator), compute, write, emit, then calls to the
@@ -75,8 +76,8 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
     /// @param penaltyPaid What the account paid of it (to the liquidator and the fee splitter).
     /// @param liquidatorReward What the exchange paid the liquidator out of `penaltyPaid`.
     /// @param shortfall A bankrupt account's negative equity: what it cost the exchange's vault.
-    /// @param reward What a bankrupt account's liquidator asks of the fund: liquidatorShareBps of `penalty`,
-    /// rounded down (the fund pays it).
+    /// @param reward What a bankrupt account's liquidator is still owed beyond `liquidatorReward`, asked of the
+    /// fund: liquidatorShareBps of `penalty`, rounded down, less what the account paid of it.
     /// @param bankrupt Below the bankruptcy ratio: the account's collateral is used up, the fund covers the rest.
     struct Liquidation {
         int256 baseWad;
@@ -104,6 +105,9 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
     int256 private _counterpartyRealizedPnl;
     int256 private _unsettledSocializedLoss;
     uint256 private _badDebtOutstanding;
+    uint256 private _houseCapital;
+    /// @dev The listed markets, for the pending-claims view only.
+    uint256[] private _marketIds;
 
     // ---------------------------------------------------------------- constructor
 
@@ -143,6 +147,7 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
         m.feed = feed;
         m.priceToWad = 10 ** (18 - feedDecimals);
         m.params = params;
+        _marketIds.push(marketId);
         emit ReferenceExchangeMarketListed(marketId, feed, params);
     }
 
@@ -152,6 +157,25 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
         _validateParams(params);
         m.params = params;
         emit ReferenceExchangeMarketParamsSet(marketId, params);
+    }
+
+    /// @inheritdoc IReferenceExchange
+    function depositHouseCapital(uint256 amount) external onlyOwner nonReentrant {
+        if (amount == 0) revert ReferenceExchangeZeroAmount();
+        _houseCapital += amount;
+        emit ReferenceExchangeHouseCapitalDeposited(msg.sender, amount);
+        _quoteToken.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IReferenceExchange
+    function withdrawHouseCapital(uint256 amount, address to) external onlyOwner nonReentrant {
+        if (amount == 0) revert ReferenceExchangeZeroAmount();
+        if (to == address(0)) revert ReferenceExchangeZeroAddress();
+        uint256 houseCapital_ = _houseCapital;
+        if (amount > houseCapital_) revert ReferenceExchangeHouseCapitalExceeded(amount, houseCapital_);
+        _houseCapital = houseCapital_ - amount;
+        emit ReferenceExchangeHouseCapitalWithdrawn(to, amount);
+        _quoteToken.safeTransfer(to, amount);
     }
 
     // ---------------------------------------------------------------- traders
@@ -368,6 +392,19 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
         return _badDebtOutstanding;
     }
 
+    /// @inheritdoc IReferenceExchange
+    function houseCapital() external view returns (uint256) {
+        return _houseCapital;
+    }
+
+    /// @inheritdoc IReferenceExchange
+    function pendingClaimsOwed() external view returns (uint256 owed) {
+        uint256 count = _marketIds.length;
+        for (uint256 i; i < count; ++i) {
+            owed += _fund.pendingClaim(_marketIds[i]);
+        }
+    }
+
     // ---------------------------------------------------------------- internal: the fund
 
     /// @dev FUND: `positionLoss` charges a position its share of the losses socialized since it last settled,
@@ -389,8 +426,8 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
         emit ReferenceExchangeLossSettled(account, marketId, loss, lossIndex);
     }
 
-    /// @dev FUND: `collectFee` pulls `amount - badDebtRepaid`: the fund's part first repays this market's bad
-    /// debt, and that much stays in this vault, where the bankruptcy left a hole.
+    /// @dev FUND: `collectFee` pulls `amount - badDebtRepaid`: the fee first repays this market's bad debt,
+    /// and that much stays in this vault, where the bankruptcy left a hole.
     function _collectFee(uint256 marketId, Market storage m, FeeKind kind, uint256 amount) private {
         (, , uint256 badDebtRepaid) = _fund.collectFee(marketId, kind, amount);
         if (badDebtRepaid == 0) return;
@@ -401,10 +438,11 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
         _badDebtOutstanding -= badDebtRepaid;
     }
 
-    /// @dev FUND: `coverBankruptcy` runs waterfall steps 2 and 3: it pays the liquidator (the caller) its
-    /// reward and this vault `shortfallPaid`, and splits the rest into `socialized` (the open positions pay
-    /// it as they settle) and `badDebt` (the fund's next income repays it). Never reverts for lack of money;
-    /// reverts while the fund is paused, and then so does the liquidation.
+    /// @dev FUND: `coverBankruptcy` runs the waterfall: it says which part of the shortfall and of the capped
+    /// reward the fund bears (paid to this vault now, or pending: the fund pays it later, to this vault), which
+    /// the open positions bear (`socialized`, paid as they settle) and which is bad debt (repaid from the
+    /// market's next fees). Never reverts for lack of money, a payout limit or a pause. The exchange then pays
+    /// the liquidator the whole capped reward from its own tokens.
     function _coverBankruptcy(address account, uint256 marketId, Market storage m, Liquidation memory liq) private {
         BankruptcyCover memory cover = _fund.coverBankruptcy(
             marketId,
@@ -421,15 +459,8 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
         _unsettledSocializedLoss += cover.socialized.toInt256();
         m.badDebtOutstanding += cover.badDebt;
         _badDebtOutstanding += cover.badDebt;
-        emit ReferenceExchangeBankruptcyCovered(
-            account,
-            marketId,
-            liq.shortfall,
-            cover.rewardPaid,
-            cover.shortfallPaid,
-            cover.socialized,
-            cover.badDebt
-        );
+        emit ReferenceExchangeBankruptcyCovered(account, marketId, liq.shortfall, cover);
+        if (cover.reward != 0) _quoteToken.safeTransfer(msg.sender, cover.reward);
     }
 
     // ---------------------------------------------------------------- internal: liquidation
@@ -437,38 +468,38 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
     /// @dev Who pays what out of a liquidated account whose position is closed and whose `equity` is its
     /// collateral plus the realized PnL. Writes the collateral left.
     /// - Solvent: the penalty, at most the equity; the liquidator's share of it rounds down.
-    /// - Bankrupt (waterfall step 1): the collateral is used up (it is already in this vault). Above a zero
-    ///   bankruptcy ratio the equity left is the penalty; below zero equity the rest is the shortfall. The
-    ///   liquidator's reward, liquidatorShareBps of the full penalty (rounded down), is asked of the fund.
+    /// - Bankrupt (waterfall step 1): the account pays the penalty, at most its equity, and the liquidator's
+    ///   reward (liquidatorShareBps of the full penalty, rounded down) comes out of that first; what the account
+    ///   cannot pay of the reward is asked of the fund, and a negative equity is the shortfall. Above a zero
+    ///   bankruptcy ratio the equity beyond the penalty stays the account's.
     function _chargeLiquidation(
         Position storage p,
         MarketParams storage params,
         int256 equity,
         Liquidation memory liq
     ) private {
+        if (equity > 0) liq.penaltyPaid = Math.min(liq.penalty, uint256(equity));
         if (!liq.bankrupt) {
-            liq.penaltyPaid = Math.min(liq.penalty, uint256(equity));
             liq.liquidatorReward = Math.mulDiv(liq.penaltyPaid, params.liquidatorShareBps, MAX_BPS);
-            _setCollateral(p, equity - liq.penaltyPaid.toInt256());
         } else {
-            if (equity > 0) liq.penaltyPaid = uint256(equity);
-            else liq.shortfall = uint256(-equity);
-            liq.reward = Math.mulDiv(liq.penalty, params.liquidatorShareBps, MAX_BPS);
-            _setCollateral(p, 0);
+            if (equity < 0) liq.shortfall = uint256(-equity);
+            uint256 reward = Math.mulDiv(liq.penalty, params.liquidatorShareBps, MAX_BPS);
+            liq.liquidatorReward = Math.min(reward, liq.penaltyPaid);
+            liq.reward = reward - liq.liquidatorReward;
         }
+        _setCollateral(p, equity > 0 ? equity - liq.penaltyPaid.toInt256() : int256(0));
     }
 
-    /// @dev The liquidation's transfers, after its state is written: the liquidator's share of a solvent
-    /// account's penalty, the penalty's rest to the fee splitter, a bankrupt account to the waterfall.
+    /// @dev The liquidation's transfers, after its state is written: the liquidator's share of the account's
+    /// penalty, the penalty's rest to the fee splitter, a bankrupt account's claim to the waterfall.
     function _payLiquidation(address account, uint256 marketId, Market storage m, Liquidation memory liq) private {
         if (liq.liquidatorReward != 0) _quoteToken.safeTransfer(msg.sender, liq.liquidatorReward);
         // FUND: the penalty's rest goes to the fee splitter.
         if (liq.penaltyPaid > liq.liquidatorReward) {
             _collectFee(marketId, m, FeeKind.LiquidationPenalty, liq.penaltyPaid - liq.liquidatorReward);
         }
-        // FUND: the waterfall (the fund rejects an empty claim, which only a positive bankruptcy ratio with no
-        // liquidator share can produce).
-        if (liq.bankrupt && (liq.shortfall != 0 || liq.reward != 0)) _coverBankruptcy(account, marketId, m, liq);
+        // FUND: the waterfall, when the account left a shortfall or could not pay its liquidator in full.
+        if (liq.shortfall != 0 || liq.reward != 0) _coverBankruptcy(account, marketId, m, liq);
     }
 
     // ---------------------------------------------------------------- internal: accounts

@@ -6,7 +6,7 @@ import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 
 import {FeeKind, FundState} from "../../interfaces/IFeePolicy.sol";
 import {IFeeSplitter} from "../../interfaces/IFeeSplitter.sol";
-import {IInsuranceVault} from "../../interfaces/IInsuranceVault.sol";
+import {BankruptcyCover, IInsuranceVault} from "../../interfaces/IInsuranceVault.sol";
 import {IReferenceExchange} from "../../interfaces/IReferenceExchange.sol";
 import {VM, Vm} from "../utils/Vm.sol";
 import {HandlerBase} from "./HandlerBase.sol";
@@ -78,6 +78,7 @@ abstract contract GhostLedger is HandlerBase {
         uint256 badDebt;
         bool covered;
         uint256 claimShortfall;
+        uint256 keeperReward;
     }
 
     /// @dev A position about to be settled: its exact share of the losses since it last settled (LOSS-03).
@@ -102,6 +103,8 @@ abstract contract GhostLedger is HandlerBase {
     mapping(uint256 marketId => Loss[]) internal _losses;
     mapping(address account => mapping(uint256 marketId => uint256)) internal _nextLoss;
     mapping(address liquidator => uint256) internal _rewardsTo;
+    /// @dev The liquidator of the liquidation whose events are being read (its bankruptcy event follows).
+    address internal _lastLiquidator;
     mapping(bytes32 invariant => uint256) internal _violations;
 
     /// @dev The fund's state at the start of the current action: what a fee policy saw (SPLIT-02).
@@ -210,17 +213,15 @@ abstract contract GhostLedger is HandlerBase {
         bytes32 topic = log.topics[0];
         if (topic == IFeeSplitter.InsuranceFundFeeCollected.selector) {
             _processFee(log);
-        } else if (topic == IInsuranceVault.InsuranceFundLiquidatorRewarded.selector) {
-            uint256 amount = abi.decode(log.data, (uint256));
-            _mg[uint256(log.topics[1])].rewardsPaid += amount;
-            _g.rewardsPaid += amount;
-            _rewardsTo[address(uint160(uint256(log.topics[3])))] += amount;
-            e.rewardPaid += amount;
-        } else if (topic == IInsuranceVault.InsuranceFundShortfallCovered.selector) {
-            uint256 amount = abi.decode(log.data, (uint256));
-            _mg[uint256(log.topics[1])].shortfallsPaid += amount;
-            _g.shortfallsPaid += amount;
-            e.shortfallPaid += amount;
+        } else if (topic == IInsuranceVault.InsuranceFundBankruptcyCovered.selector) {
+            BankruptcyCover memory cover = abi.decode(log.data, (BankruptcyCover));
+            MarketGhosts storage mg = _mg[uint256(log.topics[1])];
+            mg.rewardsPaid += cover.fundReward;
+            mg.shortfallsPaid += cover.fundShortfall;
+            _g.rewardsPaid += cover.fundReward;
+            _g.shortfallsPaid += cover.fundShortfall;
+            e.rewardPaid += cover.fundReward;
+            e.shortfallPaid += cover.fundShortfall;
         } else if (topic == IInsuranceVault.InsuranceFundLossSocialized.selector) {
             (uint256 amount, , ) = abi.decode(log.data, (uint256, uint256, uint256));
             _processSocialized(uint256(log.topics[1]), amount);
@@ -289,10 +290,15 @@ abstract contract GhostLedger is HandlerBase {
             e.charge += loss;
         } else if (topic == IReferenceExchange.ReferenceExchangeLiquidated.selector) {
             (, , , , uint256 liquidatorReward) = abi.decode(log.data, (int256, uint256, int256, uint256, uint256));
-            _rewardsTo[address(uint160(uint256(log.topics[3])))] += liquidatorReward;
+            _lastLiquidator = address(uint160(uint256(log.topics[3])));
+            _rewardsTo[_lastLiquidator] += liquidatorReward;
         } else if (topic == IReferenceExchange.ReferenceExchangeBankruptcyCovered.selector) {
             e.covered = true;
-            (e.claimShortfall, , , , ) = abi.decode(log.data, (uint256, uint256, uint256, uint256, uint256));
+            BankruptcyCover memory cover;
+            (e.claimShortfall, cover) = abi.decode(log.data, (uint256, BankruptcyCover));
+            // The exchange pays its liquidator the whole capped reward (the liquidation's event came first).
+            _rewardsTo[_lastLiquidator] += cover.reward;
+            e.keeperReward = cover.reward;
         }
     }
 

@@ -14,8 +14,11 @@ import {Assertions} from "../utils/Assertions.sol";
 /// - WFL-2 The fund's part F = min(R + S, its room), the reward first: the fund pays shortfall only once the
 ///   reward is paid in full.
 /// - WFL-3 The backstop's part B = min(R + S - F, its room), the reward first.
-/// - WFL-4 Time: `paidNow + pending == F + B`; today `pending == 0`.
+/// - WFL-4 Time: the earlier pending claim is paid first, `earlierPaid = min(earlierPending, available)`; then
+///   `paidNow = min(F + B, available - earlierPaid)` and `paidNow + pending == F + B`.
 /// - WFL-5 Remainder: U = R + S - F - B; the shortfall's rest is what neither covered of S.
+/// - WFL-6 Timing never changes who bears what: the allocation and the remainder are those of the same claim with
+///   no earlier claim and no limit on payouts.
 contract WaterfallTest is Assertions {
     uint256 private constant MAX_AMOUNT = type(uint128).max;
 
@@ -68,6 +71,63 @@ contract WaterfallTest is Assertions {
     // Fuzz tests
     // ---------------------------------------------------------------------------------------------------------------
 
+    function test_run_limitedPaysTheEarlierClaimFirst() public pure {
+        Waterfall.Input memory input = _input(200, 10, 1_000, 1_000, 0, 0);
+        input.earlierPending = 30;
+        input.payoutAvailable = 100;
+        Waterfall.Result memory r = Waterfall.run(input);
+        _assertEq(r.timing.earlierPaid, 30, "WFL-4 the earlier claim first");
+        _assertEq(r.timing.paidNow, 70, "WFL-4 then this one, within what is available");
+        _assertEq(r.timing.pending, 140, "WFL-4 the rest waits");
+        _assertEq(r.allocation.fundReward + r.allocation.fundShortfall, 210, "WFL-6 allocated in full");
+    }
+
+    function test_run_pausedPaysNothing() public pure {
+        Waterfall.Input memory input = _input(200, 10, 1_000, 1_000, 0, 0);
+        input.earlierPending = 30;
+        input.payoutAvailable = 0;
+        Waterfall.Result memory r = Waterfall.run(input);
+        _assertEq(r.timing.earlierPaid + r.timing.paidNow, 0, "WFL-4 nothing paid");
+        _assertEq(r.timing.pending, 210, "WFL-4 all of it waits");
+    }
+
+    function testFuzz_run_timingNeverChangesTheAllocation(
+        uint256 shortfall,
+        uint256 reward,
+        uint256 fundRoom,
+        uint256 earlierPending,
+        uint256 payoutAvailable
+    ) public pure {
+        Waterfall.Input memory input = _input(
+            _bound(shortfall, 0, MAX_AMOUNT),
+            _bound(reward, 0, MAX_AMOUNT),
+            _bound(fundRoom, 0, MAX_AMOUNT),
+            MAX_AMOUNT,
+            0,
+            0
+        );
+        Waterfall.Result memory free = Waterfall.run(input);
+        input.earlierPending = _bound(earlierPending, 0, MAX_AMOUNT);
+        input.payoutAvailable = _bound(payoutAvailable, 0, type(uint256).max);
+        Waterfall.Result memory timed = Waterfall.run(input);
+        _assertEq(timed.allocation.fundReward, free.allocation.fundReward, "WFL-6 fund reward");
+        _assertEq(timed.allocation.fundShortfall, free.allocation.fundShortfall, "WFL-6 fund shortfall");
+        _assertEq(timed.remainder.reward, free.remainder.reward, "WFL-6 reward rest");
+        _assertEq(timed.remainder.shortfall, free.remainder.shortfall, "WFL-6 shortfall rest");
+        uint256 allocated = timed.allocation.fundReward + timed.allocation.fundShortfall;
+        _assertEq(
+            timed.timing.earlierPaid,
+            Math.min(input.earlierPending, input.payoutAvailable),
+            "WFL-4 the earlier claim first"
+        );
+        _assertEq(
+            timed.timing.paidNow,
+            Math.min(allocated, input.payoutAvailable - timed.timing.earlierPaid),
+            "WFL-4 then this one"
+        );
+        _assertEq(timed.timing.paidNow + timed.timing.pending, allocated, "WFL-4 paid now + pending == F + B");
+    }
+
     function testFuzz_run_identities(
         uint256 shortfall,
         uint256 reward,
@@ -108,7 +168,7 @@ contract WaterfallTest is Assertions {
         );
         _assertTrue(a.backstopShortfall == 0 || a.fundReward + a.backstopReward == input.reward, "WFL-3 reward first");
         _assertEq(r.timing.paidNow + r.timing.pending, fundPart + backstopPart, "WFL-4 paid now + pending == F + B");
-        _assertEq(r.timing.pending, 0, "WFL-4 nothing pending today");
+        _assertEq(r.timing.pending, 0, "WFL-4 nothing pending with no limit");
         _assertEq(
             r.remainder.reward + r.remainder.shortfall,
             owed - fundPart - backstopPart,
@@ -140,7 +200,9 @@ contract WaterfallTest is Assertions {
                 fundSpendable: fundSpendable,
                 fundLimitLeft: fundLimitLeft,
                 backstopSpendable: backstopSpendable,
-                backstopLimitLeft: backstopLimitLeft
+                backstopLimitLeft: backstopLimitLeft,
+                earlierPending: 0,
+                payoutAvailable: type(uint256).max
             });
     }
 }

@@ -19,6 +19,9 @@ export const GOVERNOR_FUNCTIONS = [
   "moveMarket(uint256,address)",
   "retireMarket(uint256)",
   "writeOffBadDebt(uint256)",
+  "setMarketPayoutLimit(uint256,uint128,uint128)",
+  "setFundPayoutLimit(uint128,uint128)",
+  "rejectPendingClaim(uint256)",
 ] as const;
 
 export const GUARDIAN_FUNCTIONS = ["pause()", "unpause()"] as const;

@@ -11,7 +11,7 @@ import {
   TARGET_SHARE_BPS,
 } from "../lib/fundFixture.js";
 import { SCALE as LOSS_INDEX_SCALE } from "../lib/model/lossIndex.js";
-import { type Claim, waterfall } from "../lib/model/waterfall.js";
+import { type Claim, coverOf, coverTuple, NO_COVER, waterfall } from "../lib/model/waterfall.js";
 import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, usdc, wad, WEEK } from "../lib/units.js";
 import { FeeKind } from "../lib/model/feePolicies.js";
 
@@ -225,24 +225,26 @@ describe("InsuranceFund", () => {
 
   describe("coverBankruptcy", () => {
     it("test_coverBankruptcy_spinExample_fundPaysShortfallAndReward", async () => {
-      // Alice: collateral 1,000 USDC, uPnL -1,200 USDC. Her 1,000 is already in the exchange's vault;
-      // the fund pays the missing 200 to the vault and Bob's reward (10 USDC) to Bob.
+      // Alice: collateral 1,000 USDC, uPnL -1,200 USDC. Her 1,000 is already in the exchange's vault; the exchange
+      // pays Bob's reward (10 USDC) itself, and the fund pays the exchange the missing 200 and the 10.
       const suite = await networkHelpers.loadFixture(fundWithMarket);
       const { fund, usdc: token, exchange, bob, fundAddress } = suite;
       const claim = claimOf(suite, { shortfall: usdc(1_200) - usdc(1_000), reward: usdc(10) });
       const cover = await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, claim);
-      expect(cover.rewardPaid).to.equal(usdc(10));
-      expect(cover.shortfallPaid).to.equal(usdc(200));
-      expect(cover.socialized).to.equal(0n);
-      expect(cover.badDebt).to.equal(0n);
+      const expected = {
+        ...NO_COVER,
+        reward: usdc(10),
+        fundReward: usdc(10),
+        fundShortfall: usdc(200),
+        paidNow: usdc(210),
+      };
+      expect(coverOf(cover)).to.deep.equal(expected);
       await expect(fund.connect(exchange).coverBankruptcy(MARKET_ID, claim))
-        .to.emit(fund, "InsuranceFundLiquidatorRewarded")
-        .withArgs(MARKET_ID, claim.account, bob.address, usdc(10))
-        .and.to.emit(fund, "InsuranceFundShortfallCovered")
-        .withArgs(MARKET_ID, claim.account, exchange.address, usdc(200))
+        .to.emit(fund, "InsuranceFundBankruptcyCovered")
+        .withArgs(MARKET_ID, claim.account, bob.address, coverTuple(expected))
         .and.not.to.emit(fund, "InsuranceFundLossSocialized");
-      expect(await token.balanceOf(bob.address)).to.equal(usdc(10));
-      expect(await token.balanceOf(exchange.address)).to.equal(usdc(200));
+      expect(await token.balanceOf(bob.address)).to.equal(0n);
+      expect(await token.balanceOf(exchange.address)).to.equal(usdc(210));
       expect(await token.balanceOf(fundAddress)).to.equal(usdc(10_000 - 210));
       expect(await fund.fundBalance()).to.equal(usdc(10_000 - 210));
       expect((await fund.market(MARKET_ID)).insurancePaid).to.equal(usdc(210));
@@ -268,18 +270,15 @@ describe("InsuranceFund", () => {
         claim,
       );
       expect(expected).to.deep.equal({
-        rewardPaid: usdc(10),
-        shortfallPaid: usdc(140),
+        ...NO_COVER,
+        reward: usdc(10),
+        fundReward: usdc(10),
+        fundShortfall: usdc(140),
+        paidNow: usdc(150),
         socialized: usdc(60),
-        badDebt: 0n,
       });
       const cover = await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, claim);
-      expect([cover.rewardPaid, cover.shortfallPaid, cover.socialized, cover.badDebt]).to.deep.equal([
-        usdc(10),
-        usdc(140),
-        usdc(60),
-        0n,
-      ]);
+      expect(coverOf(cover)).to.deep.equal(expected);
       const index = ceilDiv(usdc(60) * LOSS_INDEX_SCALE, openBase);
       await expect(fund.connect(exchange).coverBankruptcy(MARKET_ID, claim))
         .to.emit(fund, "InsuranceFundLossSocialized")
@@ -290,9 +289,9 @@ describe("InsuranceFund", () => {
       expect((await fund.positionLoss(MARKET_ID, wad(1), 0n)).loss).to.equal(usdc(15));
       // A position opened after the loss owes nothing of it.
       expect((await fund.positionLoss(MARKET_ID, wad(100), index)).loss).to.equal(0n);
-      // The limit is used up: the next bankruptcy is socialized whole, nothing paid.
+      // The limit is used up: the next bankruptcy is socialized whole, the reward with the shortfall.
       const next = await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, claim);
-      expect([next.rewardPaid, next.shortfallPaid, next.socialized]).to.deep.equal([0n, 0n, usdc(200)]);
+      expect(coverOf(next)).to.deep.equal({ ...NO_COVER, reward: usdc(10), socialized: usdc(210) });
       expect((await fund.market(MARKET_ID)).insurancePaid).to.equal(usdc(150));
     });
 
@@ -301,14 +300,11 @@ describe("InsuranceFund", () => {
       await registerMarket(suite, usdc(1_000_000));
       const claim = claimOf(suite, { shortfall: usdc(500), reward: usdc(10) });
       const cover = await suite.fund.connect(suite.exchange).coverBankruptcy.staticCall(MARKET_ID, claim);
-      expect([cover.rewardPaid, cover.shortfallPaid, cover.socialized, cover.badDebt]).to.deep.equal([
-        0n,
-        0n,
-        usdc(500),
-        0n,
-      ]);
+      // The reward nobody covers is socialized with the shortfall: the exchange, which paid its keeper, is owed it.
+      expect(coverOf(cover)).to.deep.equal({ ...NO_COVER, reward: usdc(10), socialized: usdc(510) });
       await suite.fund.connect(suite.exchange).coverBankruptcy(MARKET_ID, claim);
       expect(await suite.usdc.balanceOf(suite.bob.address)).to.equal(0n);
+      expect(await suite.usdc.balanceOf(suite.exchange.address)).to.equal(0n);
     });
 
     it("test_coverBankruptcy_zeroOpenInterestRecordsBadDebt", async () => {
@@ -332,13 +328,13 @@ describe("InsuranceFund", () => {
       // 25 bps of 10,000 USDC notional = 25 USDC; absolute cap 20 USDC: the reward is 20.
       await fund.connect(governor).setRewardCaps(MARKET_ID, usdc(20), 25n);
       const asked = claimOf(suite, { shortfall: usdc(1), reward: usdc(500), liquidatedNotional: usdc(10_000) });
-      expect((await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, asked)).rewardPaid).to.equal(usdc(20));
+      expect((await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, asked)).reward).to.equal(usdc(20));
       // Absolute cap 100 USDC: the notional cap binds at 25.
       await fund.connect(governor).setRewardCaps(MARKET_ID, usdc(100), 25n);
-      expect((await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, asked)).rewardPaid).to.equal(usdc(25));
+      expect((await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, asked)).reward).to.equal(usdc(25));
       // Rounded down: 25 bps of 399 units is 0.9975 units -> 0.
       const dust = claimOf(suite, { shortfall: usdc(1), reward: 100n, liquidatedNotional: 399n });
-      expect((await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, dust)).rewardPaid).to.equal(0n);
+      expect((await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, dust)).reward).to.equal(0n);
     });
 
     it("test_coverBankruptcy_neverPaysAMarketMoreThanItsLimit", async () => {
@@ -364,14 +360,9 @@ describe("InsuranceFund", () => {
           claim,
         );
         const cover = await suite.fund.connect(suite.exchange).coverBankruptcy.staticCall(MARKET_ID, claim);
-        expect([cover.rewardPaid, cover.shortfallPaid, cover.socialized, cover.badDebt]).to.deep.equal([
-          expected.rewardPaid,
-          expected.shortfallPaid,
-          expected.socialized,
-          expected.badDebt,
-        ]);
+        expect(coverOf(cover)).to.deep.equal(expected);
         await suite.fund.connect(suite.exchange).coverBankruptcy(MARKET_ID, claim);
-        paid += expected.rewardPaid + expected.shortfallPaid;
+        paid += expected.fundReward + expected.fundShortfall;
       }
       expect(paid).to.equal(usdc(1_000));
       expect((await suite.fund.market(MARKET_ID)).insurancePaid).to.equal(usdc(1_000));
@@ -418,7 +409,14 @@ describe("InsuranceFund", () => {
       const cover = await suite.fund
         .connect(suite.exchange)
         .coverBankruptcy.staticCall(MARKET_ID, claimOf(suite, { shortfall: usdc(200), reward: usdc(10) }));
-      expect([cover.rewardPaid, cover.shortfallPaid, cover.socialized]).to.deep.equal([usdc(10), usdc(65), usdc(135)]);
+      expect(coverOf(cover)).to.deep.equal({
+        ...NO_COVER,
+        reward: usdc(10),
+        fundReward: usdc(10),
+        fundShortfall: usdc(65),
+        paidNow: usdc(75),
+        socialized: usdc(135),
+      });
     });
 
     it("test_coverBankruptcy_revertsForUnknownMarketAndStrangers", async () => {
@@ -451,15 +449,37 @@ describe("InsuranceFund", () => {
       expect(await fund.fundBalance()).to.equal(usdc(10_000));
     });
 
-    it("test_coverBankruptcy_revertsWhilePaused", async () => {
+    it("test_coverBankruptcy_queuesWhilePaused", async () => {
+      // Before: the liquidation reverted while paused. Now the fund's part waits as the market's pending claim.
       const suite = await networkHelpers.loadFixture(fundWithMarket);
-      const { fund, exchange, guardian } = suite;
+      const { fund, exchange, guardian, usdc: token, alice } = suite;
       await fund.connect(guardian).pause();
-      await expect(
-        fund.connect(exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(1) })),
-      ).to.be.revertedWithCustomError(fund, "InsuranceFundPaused");
+      const claim = claimOf(suite, { shortfall: usdc(200), reward: usdc(10) });
+      const expected = {
+        ...NO_COVER,
+        reward: usdc(10),
+        fundReward: usdc(10),
+        fundShortfall: usdc(200),
+        pending: usdc(210),
+      };
+      expect(coverOf(await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, claim))).to.deep.equal(
+        expected,
+      );
+      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claim);
+      expect(await token.balanceOf(exchange.address)).to.equal(0n);
+      expect(await fund.pendingClaim(MARKET_ID)).to.equal(usdc(210));
+      expect(await fund.totalPending()).to.equal(usdc(210));
+      expect(await fund.fundBalance()).to.equal(usdc(10_000 - 210));
+      await expect(fund.connect(alice).processPendingClaim(MARKET_ID)).to.be.revertedWithCustomError(
+        fund,
+        "InsuranceFundPaused",
+      );
       await fund.connect(guardian).unpause();
-      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(1) }));
+      await expect(fund.connect(alice).processPendingClaim(MARKET_ID))
+        .to.emit(fund, "InsuranceFundPendingClaimPaid")
+        .withArgs(MARKET_ID, exchange.address, usdc(210), 0n);
+      expect(await token.balanceOf(exchange.address)).to.equal(usdc(210));
+      expect(await fund.totalPending()).to.equal(0n);
     });
   });
 
@@ -573,18 +593,23 @@ describe("InsuranceFund", () => {
       expect(await fund.totalBadDebt()).to.equal(usdc(300));
       expect(await fund.fundBalance()).to.equal(0n);
       const exchangeBefore = await token.balanceOf(exchange.address);
-      // A 400 USDC fee: 200 to the fund, of which all 200 repays bad debt (kept by the exchange).
-      await expect(fund.connect(exchange).collectFee(MARKET_ID, FeeKind.TradingFee, usdc(400)))
+      // A 200 USDC fee repays 200 of the bad debt from the whole fee (kept by the exchange); nothing is split.
+      await expect(fund.connect(exchange).collectFee(MARKET_ID, FeeKind.TradingFee, usdc(200)))
         .to.emit(fund, "InsuranceFundBadDebtRepaid")
-        .withArgs(MARKET_ID, usdc(200), usdc(100));
-      expect(await token.balanceOf(exchange.address)).to.equal(exchangeBefore - usdc(200));
+        .withArgs(MARKET_ID, usdc(200), usdc(100))
+        .and.to.emit(fund, "InsuranceFundFeeCollected")
+        .withArgs(MARKET_ID, FeeKind.TradingFee, usdc(200), 0n, 0n, usdc(200));
+      expect(await token.balanceOf(exchange.address)).to.equal(exchangeBefore);
       expect(await fund.fundBalance()).to.equal(0n);
-      expect(await fund.treasuryAccrued()).to.equal(usdc(200));
-      // The next 400: 100 repays the rest, 100 joins the fund.
-      await fund.connect(exchange).collectFee(MARKET_ID, FeeKind.LiquidationPenalty, usdc(400));
+      expect(await fund.treasuryAccrued()).to.equal(0n);
+      // The next 400: 100 repays the rest, the policy (50 % / 50 %) splits the other 300.
+      await expect(fund.connect(exchange).collectFee(MARKET_ID, FeeKind.LiquidationPenalty, usdc(400)))
+        .to.emit(fund, "InsuranceFundFeeCollected")
+        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(400), usdc(150), usdc(150), usdc(100));
       expect(await fund.totalBadDebt()).to.equal(0n);
-      expect(await fund.fundBalance()).to.equal(usdc(100));
-      expect(await token.balanceOf(exchange.address)).to.equal(exchangeBefore - usdc(200) - usdc(300));
+      expect(await fund.fundBalance()).to.equal(usdc(150));
+      expect(await fund.treasuryAccrued()).to.equal(usdc(150));
+      expect(await token.balanceOf(exchange.address)).to.equal(exchangeBefore - usdc(300));
     });
 
     it("test_setFeePolicy_governedAndProbed", async () => {

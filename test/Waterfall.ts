@@ -8,6 +8,7 @@ const { ethers, networkHelpers } = await network.create();
 
 const MAX_AMOUNT = 2n ** 128n - 1n;
 const USDC = 10n ** 6n;
+const UNLIMITED = 2n ** 256n - 1n;
 
 describe("Waterfall", () => {
   async function deployHarness() {
@@ -23,6 +24,8 @@ describe("Waterfall", () => {
       fundLimitLeft: 0n,
       backstopSpendable: 0n,
       backstopLimitLeft: 0n,
+      earlierPending: 0n,
+      payoutAvailable: UNLIMITED,
       ...fields,
     };
   }
@@ -38,7 +41,7 @@ describe("Waterfall", () => {
         backstopReward: r.allocation.backstopReward,
         backstopShortfall: r.allocation.backstopShortfall,
       },
-      timing: { paidNow: r.timing.paidNow, pending: r.timing.pending },
+      timing: { earlierPaid: r.timing.earlierPaid, paidNow: r.timing.paidNow, pending: r.timing.pending },
       remainder: { reward: r.remainder.reward, shortfall: r.remainder.shortfall },
     };
     expect(actual, label).to.deep.equal(expected);
@@ -46,6 +49,14 @@ describe("Waterfall", () => {
       actual.timing.paidNow + actual.timing.pending + actual.remainder.reward + actual.remainder.shortfall,
       `${label}: S + R == paid now + pending + remainder`,
     ).to.equal(x.shortfall + x.reward);
+    expect(
+      actual.timing.earlierPaid + actual.timing.paidNow <= x.payoutAvailable,
+      `${label}: paid within what is available`,
+    ).to.equal(true);
+    // Timing never changes who bears what: the same claim with no earlier claim and no limit allocates the same.
+    const free = waterfallSteps({ ...x, earlierPending: 0n, payoutAvailable: UNLIMITED });
+    expect(actual.allocation, `${label}: allocation independent of timing`).to.deep.equal(free.allocation);
+    expect(actual.remainder, `${label}: remainder independent of timing`).to.deep.equal(free.remainder);
     return expected;
   }
 
@@ -74,6 +85,39 @@ describe("Waterfall", () => {
           backstopLimitLeft: 50n,
         },
       ],
+      [
+        "test_run_limitedPaysTheEarlierClaimFirst",
+        {
+          shortfall: 200n,
+          reward: 10n,
+          fundSpendable: 1_000n,
+          fundLimitLeft: 1_000n,
+          earlierPending: 30n,
+          payoutAvailable: 100n,
+        },
+      ],
+      [
+        "test_run_pausedPaysNothing",
+        {
+          shortfall: 200n,
+          reward: 10n,
+          fundSpendable: 1_000n,
+          fundLimitLeft: 1_000n,
+          earlierPending: 30n,
+          payoutAvailable: 0n,
+        },
+      ],
+      [
+        "test_run_earlierClaimTakesAll",
+        {
+          shortfall: 200n,
+          reward: 10n,
+          fundSpendable: 1_000n,
+          fundLimitLeft: 1_000n,
+          earlierPending: 300n,
+          payoutAvailable: 250n,
+        },
+      ],
     ];
     for (const [name, fields] of cases) {
       it(name, async () => {
@@ -92,9 +136,9 @@ describe("Waterfall", () => {
         input({ shortfall: 200n, reward: 10n, fundSpendable: 15n, fundLimitLeft: 1_000n }),
         "spec",
       );
-      expect(steps.allocation.fundReward).to.equal(cover.rewardPaid);
-      expect(steps.allocation.fundShortfall).to.equal(cover.shortfallPaid);
-      expect(steps.remainder.shortfall).to.equal(cover.socialized + cover.badDebt);
+      expect(steps.allocation.fundReward).to.equal(cover.fundReward);
+      expect(steps.allocation.fundShortfall).to.equal(cover.fundShortfall);
+      expect(steps.remainder.reward + steps.remainder.shortfall).to.equal(cover.socialized + cover.badDebt);
     });
   });
 
@@ -114,6 +158,7 @@ describe("Waterfall", () => {
           fundSpendable: amount(),
           fundLimitLeft: amount(),
           ...(rng.chance(1, 3) ? { backstopSpendable: amount(), backstopLimitLeft: amount() } : {}),
+          ...(rng.chance(1, 2) ? { earlierPending: amount(), payoutAvailable: amount() } : {}),
         });
         await expectSteps(harness, x, `case ${i}`);
       }

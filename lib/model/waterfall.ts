@@ -1,14 +1,18 @@
 // An independent bigint model of the loss waterfall (docs/behaviour.md sections 3 and 6), written from its words.
 
 export interface WaterfallState {
-  /** The fund's accounted balance. */
+  /** The fund's accounted balance (pending claims already left it). */
   balance: bigint;
-  /** The market's insurance limit and what it has paid so far. */
+  /** The market's insurance limit and what it has allocated so far. */
   insuranceLimit: bigint;
   insurancePaid: bigint;
   /** Caps on one liquidator reward: absolute, and in bps of the liquidated notional. */
   rewardCap: bigint;
   rewardCapBps: bigint;
+  /** The market's pending claim before this one (default 0). */
+  earlierPending?: bigint;
+  /** What the buckets let through now, 0 while paused (default: no limit). */
+  payoutAvailable?: bigint;
 }
 
 export interface Claim {
@@ -18,27 +22,79 @@ export interface Claim {
   openBase: bigint;
 }
 
+/** What `coverBankruptcy` answers (no backstop). */
 export interface Cover {
-  rewardPaid: bigint;
-  shortfallPaid: bigint;
+  /** R: the capped reward, which the exchange pays its liquidator. */
+  reward: bigint;
+  fundReward: bigint;
+  fundShortfall: bigint;
+  backstopReward: bigint;
+  backstopShortfall: bigint;
+  paidNow: bigint;
+  pending: bigint;
+  earlierPendingPaid: bigint;
   socialized: bigint;
   badDebt: bigint;
 }
 
+/** The fields of `BankruptcyCover`, in the struct's order. */
+export const COVER_FIELDS = [
+  "reward",
+  "fundReward",
+  "fundShortfall",
+  "backstopReward",
+  "backstopShortfall",
+  "paidNow",
+  "pending",
+  "earlierPendingPaid",
+  "socialized",
+  "badDebt",
+] as const satisfies readonly (keyof Cover)[];
+
+/** A cover of nothing, to spread expected values over. */
+export const NO_COVER: Cover = Object.fromEntries(COVER_FIELDS.map((f) => [f, 0n])) as unknown as Cover;
+
+/** A `BankruptcyCover` as ethers returns it (a struct result), as the model's plain object. */
+export function coverOf(result: Readonly<Record<(typeof COVER_FIELDS)[number], bigint>>): Cover {
+  return Object.fromEntries(COVER_FIELDS.map((f) => [f, result[f]])) as unknown as Cover;
+}
+
+/** A cover as the event's tuple argument (`withArgs`). */
+export function coverTuple(cover: Cover): bigint[] {
+  return COVER_FIELDS.map((f) => cover[f]);
+}
+
 const min = (...xs: bigint[]): bigint => xs.reduce((a, b) => (a < b ? a : b));
 
-/** Who pays what for one bankruptcy: the reward first, then the shortfall, within balance and limit. */
+/**
+ * Who bears what of one bankruptcy and when it is paid: the fund allocates the capped reward first, then the
+ * shortfall, within its balance and the market's limit left; the market's earlier pending claim, then this
+ * allocation, are paid within what the buckets let through; the rest of the reward and of the shortfall is
+ * socialized over the open base, or bad debt without one.
+ */
 export function waterfall(state: WaterfallState, claim: Claim): Cover {
-  const rewardAllowed = min(claim.reward, state.rewardCap, (claim.liquidatedNotional * state.rewardCapBps) / 10_000n);
-  let available = min(state.balance, state.insuranceLimit - state.insurancePaid);
-  const rewardPaid = min(rewardAllowed, available);
-  available -= rewardPaid;
-  const shortfallPaid = min(claim.shortfall, available);
-  const rest = claim.shortfall - shortfallPaid;
+  const reward = min(claim.reward, state.rewardCap, (claim.liquidatedNotional * state.rewardCapBps) / 10_000n);
+  const steps = waterfallSteps({
+    shortfall: claim.shortfall,
+    reward,
+    fundSpendable: state.balance,
+    fundLimitLeft: state.insuranceLimit - state.insurancePaid,
+    backstopSpendable: 0n,
+    backstopLimitLeft: 0n,
+    earlierPending: state.earlierPending ?? 0n,
+    payoutAvailable: state.payoutAvailable ?? 2n ** 256n - 1n,
+  });
+  const rest = steps.remainder.reward + steps.remainder.shortfall;
   const spreadable = claim.openBase > 0n;
   return {
-    rewardPaid,
-    shortfallPaid,
+    reward,
+    fundReward: steps.allocation.fundReward,
+    fundShortfall: steps.allocation.fundShortfall,
+    backstopReward: 0n,
+    backstopShortfall: 0n,
+    paidNow: steps.timing.paidNow,
+    pending: steps.timing.pending,
+    earlierPendingPaid: steps.timing.earlierPaid,
     socialized: spreadable ? rest : 0n,
     badDebt: spreadable ? 0n : rest,
   };
@@ -56,18 +112,23 @@ export interface WaterfallInput {
   fundLimitLeft: bigint;
   backstopSpendable: bigint;
   backstopLimitLeft: bigint;
+  /** The market's pending claim before this one: paid first. */
+  earlierPending: bigint;
+  /** What may be paid now: the smaller bucket's level, 0 while paused. */
+  payoutAvailable: bigint;
 }
 
 export interface WaterfallSteps {
   allocation: { fundReward: bigint; fundShortfall: bigint; backstopReward: bigint; backstopShortfall: bigint };
-  timing: { paidNow: bigint; pending: bigint };
+  timing: { earlierPaid: bigint; paidNow: bigint; pending: bigint };
   remainder: { reward: bigint; shortfall: bigint };
 }
 
 /**
  * Allocate: the fund's part F = min(R + S, spendable, limit left), reward first; then the backstop's part
- * B = min(R + S - F, its assets, its limit left), reward first. Time: nothing limits payouts yet, so F + B is paid
- * now. Remainder: U = R + S - F - B, kept apart by origin (only the shortfall's rest is socialized or bad debt).
+ * B = min(R + S - F, its assets, its limit left), reward first. Time: the earlier pending claim first, then F + B,
+ * within `payoutAvailable`; the rest of F + B is pending. Remainder: U = R + S - F - B, kept apart by origin (both
+ * parts are socialized, or bad debt).
  */
 export function waterfallSteps(input: WaterfallInput): WaterfallSteps {
   const owed = input.reward + input.shortfall;
@@ -77,9 +138,11 @@ export function waterfallSteps(input: WaterfallInput): WaterfallSteps {
   const backstopPart = min(owed - fundPart, input.backstopSpendable, input.backstopLimitLeft);
   const backstopReward = min(input.reward - fundReward, backstopPart);
   const backstopShortfall = backstopPart - backstopReward;
+  const earlierPaid = min(input.earlierPending, input.payoutAvailable);
+  const paidNow = min(fundPart + backstopPart, input.payoutAvailable - earlierPaid);
   return {
     allocation: { fundReward, fundShortfall, backstopReward, backstopShortfall },
-    timing: { paidNow: fundPart + backstopPart, pending: 0n },
+    timing: { earlierPaid, paidNow, pending: fundPart + backstopPart - paidNow },
     remainder: {
       reward: input.reward - fundReward - backstopReward,
       shortfall: input.shortfall - fundShortfall - backstopShortfall,

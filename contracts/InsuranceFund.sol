@@ -227,10 +227,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         cover = _coverOf(w);
 
         uint256 index;
-        (cover.socialized, cover.badDebt, index) = m.absorb(
-            w.remainder.reward + w.remainder.shortfall,
-            claim.openBase
-        );
+        (cover.socialized, cover.badDebt, index) = m.absorb(w.remainder.reward + w.remainder.shortfall, claim.openBase);
         if (cover.badDebt != 0) _totalBadDebt += cover.badDebt;
 
         // Allocate: F leaves the balance and is charged to the limit at once, paid or not. Time: what is paid now

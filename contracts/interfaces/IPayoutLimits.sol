@@ -35,7 +35,7 @@ struct MarketLedgerView {
 }
 
 /// @title IPayoutLimits
-/// @notice When the fund pays what a bankruptcy allocated to it (docs/behaviour.md 3.1, step "time"): at once,
+/// @notice When the fund pays what a bankruptcy allocated to it (docs/behaviour.md 3.3): at once,
 /// up to a per-market and a fund-wide payout rate limit (token buckets); the rest becomes the market's pending
 /// claim, owed to its exchange and paid first as the buckets refill. While paused, everything allocated waits
 /// as pending. Limits and the pause change when a loss is paid, never who bears it.
@@ -118,5 +118,8 @@ interface IPayoutLimits {
     /// and errors as `coverBankruptcy`; the caller is not checked (anyone may preview).
     /// @param marketId A registered market.
     /// @param claim The claim as the exchange would send it.
-    function previewCover(uint256 marketId, BankruptcyClaim calldata claim) external view returns (BankruptcyCover memory);
+    function previewCover(
+        uint256 marketId,
+        BankruptcyClaim calldata claim
+    ) external view returns (BankruptcyCover memory);
 }

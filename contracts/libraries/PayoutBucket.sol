@@ -4,7 +4,8 @@ pragma solidity ^0.8.24;
 /// @title PayoutBucket
 /// @notice A token bucket that limits payouts over a rolling window (per market and fund-wide): it holds up to
 /// `capacity` quote-token units and refills at `refillPerSecond`, so the payouts over any interval of `t`
-/// seconds add up to at most `capacity + refillPerSecond * t`. Not yet wired into the fund (docs/behaviour.md 3.4).
+/// seconds add up to at most `capacity + refillPerSecond * t`. The fund keeps one per market and one fund-wide
+/// (docs/behaviour.md 3.3).
 /// @dev Shaped on Chainlink CCIP's `RateLimiter`, with three differences a liquidation needs:
 /// - `consume` never reverts for a short bucket: it takes what the bucket holds and the caller keeps the rest
 ///   as pending. A bucket that was never configured has capacity 0 and passes nothing.

@@ -5,7 +5,8 @@
 // Hence:
 // - the fee policy is chosen by the module (SparkSuite -> FixedSharePolicy, SpinSuite -> TargetBandsPolicy);
 // - the markets registered at deployment are named by the module (`markets`), and each one's numbers are
-//   parameters `<key>MarketId`, `<key>Exchange`, `<key>InsuranceLimit`, `<key>RewardCap`, `<key>RewardCapBps`.
+//   parameters `<key>MarketId`, `<key>Exchange`, `<key>InsuranceLimit`, `<key>RewardCap`, `<key>RewardCapBps`,
+//   `<key>OpenInterestCap`, `<key>PayoutCapacity`, `<key>PayoutRefillPerSecond`.
 //   Further markets are registered later by governance (`registerMarket` is a governor function).
 //
 // Order of the wiring. The AccessManager starts with the deploying account as its only admin; until a function
@@ -27,7 +28,10 @@ import { id, ZeroAddress } from "ethers";
 
 import { ADMIN_ROLE, GOVERNOR_FUNCTIONS, GOVERNOR_ROLE, GUARDIAN_FUNCTIONS, GUARDIAN_ROLE } from "../../lib/roles.js";
 import { deployedArtifact } from "./artifacts.js";
-import { DEFAULT_OPEN_INTEREST_CAP } from "../../lib/units.js";
+import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128 } from "../../lib/units.js";
+
+/** A payout bucket's capacity meaning "no limit" (`PayoutBucket.DISABLED`). */
+export const NO_PAYOUT_LIMIT = MAX_UINT128;
 
 /** Spark's fixed share (`FixedSharePolicy`) or Spin's target bands (`TargetBandsPolicy`). */
 export type PolicyKind = "spark" | "spin";
@@ -165,6 +169,30 @@ export function registerMarketsAndWireRoles(
     ),
   );
 
+  // Payout rate limits, while the deployer is still admin: each market's bucket (`<key>PayoutCapacity`,
+  // `<key>PayoutRefillPerSecond`) and the fund-wide one (`fundPayoutCapacity`, `fundPayoutRefillPerSecond`).
+  // Default: no limit, as the fund registers them.
+  const payoutLimits = [
+    ...options.markets.map((slot, i) =>
+      m.call(
+        fund,
+        "setMarketPayoutLimit",
+        [
+          m.getParameter<bigint>(`${slot.key}MarketId`),
+          m.getParameter(`${slot.key}PayoutCapacity`, NO_PAYOUT_LIMIT),
+          m.getParameter(`${slot.key}PayoutRefillPerSecond`, 0n),
+        ],
+        { id: `setMarketPayoutLimit_${slot.key}`, after: [registrations[i]] },
+      ),
+    ),
+    m.call(
+      fund,
+      "setFundPayoutLimit",
+      [m.getParameter("fundPayoutCapacity", NO_PAYOUT_LIMIT), m.getParameter("fundPayoutRefillPerSecond", 0n)],
+      { id: "setFundPayoutLimit" },
+    ),
+  ];
+
   // Every governor call waits `governanceDelay` (the governor's execution delay: it schedules on the manager,
   // then executes). The manager's side doors get the same delay: a new governor only counts after it (grant
   // delay), `updateAuthority`/`setTargetFunctionRole` on the fund wait for it (target admin delay), and `admin`'s
@@ -176,13 +204,13 @@ export function registerMarketsAndWireRoles(
     manager,
     "setTargetFunctionRole",
     [fund, selectorsOf(GOVERNOR_FUNCTIONS), GOVERNOR_ROLE],
-    { id: "setGovernorFunctions", after: registrations },
+    { id: "setGovernorFunctions", after: [...registrations, ...payoutLimits] },
   );
   const guardianFunctions = m.call(
     manager,
     "setTargetFunctionRole",
     [fund, selectorsOf(GUARDIAN_FUNCTIONS), GUARDIAN_ROLE],
-    { id: "setGuardianFunctions", after: registrations },
+    { id: "setGuardianFunctions", after: [...registrations, ...payoutLimits] },
   );
   const grantGovernor = m.call(manager, "grantRole", [GOVERNOR_ROLE, governor, governanceDelay], {
     id: "grantGovernor",

@@ -103,11 +103,44 @@ export async function benchFundCalls(results: BenchResults): Promise<void> {
     results.gas["fund.coverBankruptcy.badDebt"] = await gasOf(
       fund.coverBankruptcy(MARKET_ID, claim(suite, usdc(500), usdc(20), 0n)),
     );
+    // Payout limits. Both buckets on and wide enough not to bind: what their bookkeeping adds to a covered
+    // bankruptcy. Then paused: all of the fund's part becomes the market's pending claim (its first write). Then
+    // anyone pays the pending claim once payouts resume.
+    await suite.fund.connect(suite.governor).raiseInsuranceLimit(MARKET_ID, usdc(20_000));
+    await seed(suite, usdc(10_000));
+    await suite.fund.connect(suite.governor).setMarketPayoutLimit(MARKET_ID, usdc(1_000_000), usdc(10));
+    await suite.fund.connect(suite.governor).setFundPayoutLimit(usdc(1_000_000), usdc(10));
+    await fund.coverBankruptcy(MARKET_ID, claim(suite, usdc(100), usdc(10), wad(10)));
+    clock.advance(HOUR);
+    results.gas["fund.coverBankruptcy.fullyCoveredWithBuckets"] = await gasOf(
+      fund.coverBankruptcy(MARKET_ID, claim(suite, usdc(200), usdc(20), wad(10))),
+    );
+    await suite.fund.connect(suite.guardian).pause();
+    results.gas["fund.coverBankruptcy.pausedQueued"] = await gasOf(
+      fund.coverBankruptcy(MARKET_ID, claim(suite, usdc(200), usdc(20), wad(10))),
+    );
+    await suite.fund.connect(suite.guardian).unpause();
+    clock.advance(HOUR);
+    results.gas["fund.processPendingClaim"] = await gasOf(
+      suite.fund.connect(suite.alice).processPendingClaim(MARKET_ID),
+    );
     results.gas["fund.positionLoss.estimateGas"] = Number(
       await suite.fund.positionLoss.estimateGas(MARKET_ID, wad(1), 0n),
     );
     rows.push(
-      ["coverBankruptcy, fully covered (reward and shortfall paid)", results.gas["fund.coverBankruptcy.fullyCovered"]],
+      [
+        "coverBankruptcy, fully covered (reward and shortfall paid to the exchange; buckets off)",
+        results.gas["fund.coverBankruptcy.fullyCovered"],
+      ],
+      [
+        "coverBankruptcy, fully covered, market and fund-wide buckets on (not binding)",
+        results.gas["fund.coverBankruptcy.fullyCoveredWithBuckets"],
+      ],
+      [
+        "coverBankruptcy while paused (all of it queued as the market's first pending claim)",
+        results.gas["fund.coverBankruptcy.pausedQueued"],
+      ],
+      ["processPendingClaim (anyone; the whole claim paid, buckets on)", results.gas["fund.processPendingClaim"]],
       [
         "coverBankruptcy, partly covered (limit reached, rest socialized)",
         results.gas["fund.coverBankruptcy.partlyCovered"],

@@ -11,7 +11,8 @@ export async function benchLiquidations(results: BenchResults, market: TradingMa
   const { ethers, clock, s, traced } = market;
   // Two accounts open 4 long at 2,000 on 1,000 USDC (collateral 992 after the
   // fee). At 1,900 one is liquidatable and solvent (equity 592 of 992); at 1,700 the other is bankrupt
-  // (equity -208), and the fund, holding 10,000, covers its shortfall and its liquidator's reward.
+  // (equity -208): the exchange pays its liquidator the reward, and the fund, holding 10,000, pays the exchange the
+  // shortfall and the reward.
   const [erin, frank] = (await ethers.getSigners()).slice(12, 14);
   const liquidations: (string | number)[][] = [];
   const measureLiquidation = async (key: string, label: string, account: string) => {
@@ -33,7 +34,8 @@ export async function benchLiquidations(results: BenchResults, market: TradingMa
     "Per liquidation through the reference exchange",
     'The market of the trades above; Dave liquidates. "module" is the gas used inside the fund by the ' +
       "exchange's calls to it, from the trace (a solvent liquidation hands the penalty's rest to collectFee; a " +
-      "bankrupt one calls coverBankruptcy, which pays the liquidator's reward and the shortfall); \"without the " +
+      "bankrupt one calls coverBankruptcy, which pays the exchange the shortfall and the reward it paid its liquidator); " +
+      '"without the ' +
       "module\" is the rest of the transaction, what the exchange's own liquidation costs (plus 100-2,600 gas " +
       "per CALL to the fund).",
     ["liquidation", ...WITH_AND_WITHOUT, "by call"],

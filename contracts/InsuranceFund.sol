@@ -8,12 +8,14 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {IBackstopVault} from "./interfaces/IBackstopVault.sol";
 import {FeeKind, FundState, IFeePolicy} from "./interfaces/IFeePolicy.sol";
 import {IFeeSplitter} from "./interfaces/IFeeSplitter.sol";
+import {IFundBackstop} from "./interfaces/IFundBackstop.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
 import {IMarketLifecycle} from "./interfaces/IMarketLifecycle.sol";
 import {IOpenInterestTracker} from "./interfaces/IOpenInterestTracker.sol";
-import {BucketLevel, IPayoutLimits, MarketLedgerView} from "./interfaces/IPayoutLimits.sol";
+import {BucketLevel, IPayoutLimits} from "./interfaces/IPayoutLimits.sol";
 import {ISocializedLossLedger} from "./interfaces/ISocializedLossLedger.sol";
 import {
     BankruptcyClaim,
@@ -82,6 +84,10 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     bool private _paused;
 
     address private _treasury;
+
+    /// @dev Read only by a bankruptcy the fund does not cover in full, and by a flush.
+    IBackstopVault private _backstop;
+    uint16 private _backstopShareBps;
 
     /// @dev The active markets' open-interest caps summed: below 2^128, so the platform's open interest is too.
     uint256 private _openInterestCapSum;
@@ -192,9 +198,23 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         amount = _treasuryAccrued;
         if (amount == 0) revert InsuranceFundNothingToFlush();
         _treasuryAccrued = 0;
+        IBackstopVault backstop_ = _backstop;
+        // The backstop's share rounds down: the unit goes to the treasury.
+        uint256 toBackstop = address(backstop_) == address(0)
+            ? 0
+            : BasisPoints.mulBpsDown(amount, _backstopShareBps);
         address treasury_ = _treasury;
-        emit InsuranceFundTreasuryFlushed(treasury_, amount);
-        _quoteToken.safeTransfer(treasury_, amount);
+        // Cannot underflow: `toBackstop <= amount`.
+        unchecked {
+            emit InsuranceFundTreasuryFlushed(treasury_, amount - toBackstop);
+        }
+        if (toBackstop != 0) {
+            emit InsuranceFundBackstopIncomePaid(address(backstop_), toBackstop);
+            _payBackstop(backstop_, toBackstop);
+        }
+        unchecked {
+            if (amount != toBackstop) _quoteToken.safeTransfer(treasury_, amount - toBackstop);
+        }
     }
 
     /// @inheritdoc IPayoutLimits
@@ -204,7 +224,8 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         if (pending == 0) revert InsuranceFundNoPendingClaim(marketId);
         paid = Math.min(pending, _bucketsAvailable(m));
         if (paid == 0) revert InsuranceFundPayoutLimited(marketId, pending);
-        m.allocate(0, paid);
+        m.allocate(0, 0, paid);
+        m.trackBackstopPending(pending - paid, 0);
         // Cannot underflow: `paid <= the market's pending claim <= _totalPending`.
         unchecked {
             _totalPending -= uint128(paid);
@@ -218,29 +239,51 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     // ================================================================ the exchange
 
     /// @inheritdoc IInsuranceVault
+    /// @dev The one call out before the state is written is to the backstop (set by governance, bound to this fund),
+    /// when the fund leaves part of the claim: it transfers its part B at once, and what arrived is what counts.
     function coverBankruptcy(
         uint256 marketId,
         BankruptcyClaim calldata claim
     ) external nonReentrant onlyExchange(marketId) returns (BankruptcyCover memory cover) {
         MarketLedger.State storage m = _markets[marketId];
-        Waterfall.Result memory w = _waterfall(m, claim);
-        cover = _coverOf(w);
+        Waterfall.Input memory input = _waterfallInput(m, claim);
+        Waterfall.Result memory w = Waterfall.run(input);
+        uint256 rest = w.remainder.reward + w.remainder.shortfall;
+        if (rest != 0) {
+            IBackstopVault backstop_ = _backstop;
+            if (address(backstop_) != address(0)) {
+                uint256 received = _takeFromBackstop(backstop_, marketId, rest);
+                if (received != 0) {
+                    input.backstopSpendable = received;
+                    input.backstopLimitLeft = received;
+                    input.payoutAvailable = _payoutAvailable(m);
+                    w = Waterfall.run(input);
+                    rest = w.remainder.reward + w.remainder.shortfall;
+                }
+            }
+        }
+        cover = Waterfall.toCover(w);
 
         uint256 index;
-        (cover.socialized, cover.badDebt, index) = m.absorb(w.remainder.reward + w.remainder.shortfall, claim.openBase);
+        (cover.socialized, cover.badDebt, index) = m.absorb(rest, claim.openBase);
         if (cover.badDebt != 0) _totalBadDebt += cover.badDebt;
 
-        // Allocate: F leaves the balance and is charged to the limit at once, paid or not. Time: what is paid now
-        // (the earlier claim first) leaves both buckets; the rest stays reserved as the market's pending claim.
-        uint256 allocated = cover.fundReward + cover.fundShortfall;
+        // Allocate: F leaves the balance and is charged to the limit at once, paid or not; B arrived from the backstop.
+        // Time: what is paid now (the earlier claim first) leaves both buckets; the rest is the market's pending claim.
+        uint256 charged = cover.fundReward + cover.fundShortfall;
+        uint256 fromBackstop = cover.backstopReward + cover.backstopShortfall;
         uint256 paid = cover.earlierPendingPaid + cover.paidNow;
-        if (allocated != 0 || paid != 0) {
-            // Cannot underflow: `allocated <= _balance`; `earlierPendingPaid` is part of the total pending.
+        if (charged != 0 || fromBackstop != 0 || paid != 0) {
+            // Cannot underflow: `charged <= _balance`; `earlierPendingPaid` is part of the total pending.
             unchecked {
-                _balance -= uint128(allocated);
-                _totalPending = uint128(_totalPending + cover.pending - cover.earlierPendingPaid);
+                _balance -= uint128(charged);
+                if (cover.pending != cover.earlierPendingPaid) {
+                    _totalPending = uint128(_totalPending + cover.pending - cover.earlierPendingPaid);
+                }
             }
-            m.allocate(allocated, paid);
+            (uint256 pendingBefore, ) = m.allocate(charged, charged + fromBackstop, paid);
+            // This claim's paid-now part pays the fund's part first, so what waits of B is min(B, pending).
+            m.trackBackstopPending(pendingBefore - cover.earlierPendingPaid, Math.min(fromBackstop, cover.pending));
             if (paid != 0) _consumeBuckets(m, paid);
         }
 
@@ -369,17 +412,39 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IPayoutLimits
-    function rejectPendingClaim(uint256 marketId) external restricted returns (uint256 amount) {
+    function rejectPendingClaim(uint256 marketId) external restricted nonReentrant returns (uint256 amount) {
         MarketLedger.State storage m = _knownMarket(marketId);
         if (!m.retired) revert InsuranceFundMarketNotRetired(marketId);
-        amount = m.clearPending();
+        uint256 fromBackstop;
+        (amount, fromBackstop) = m.clearPending();
         if (amount == 0) revert InsuranceFundNoPendingClaim(marketId);
-        // Cannot overflow or underflow: the claim moves from the pending total back to the balance it left.
+        IBackstopVault backstop_ = _backstop;
+        // A backstop removed since keeps nothing here: its part then returns to the fund's balance.
+        if (address(backstop_) == address(0)) fromBackstop = 0;
+        // Cannot overflow or underflow: the claim leaves the pending total, the fund's part returns to the balance it
+        // left, and `fromBackstop <= amount`.
         unchecked {
             _totalPending -= uint128(amount);
-            _balance += uint128(amount);
+            _balance += uint128(amount - fromBackstop);
         }
         emit InsuranceFundPendingClaimRejected(marketId, amount);
+        if (fromBackstop != 0) {
+            emit InsuranceFundBackstopClaimReturned(marketId, address(backstop_), fromBackstop);
+            _payBackstop(backstop_, fromBackstop);
+        }
+    }
+
+    /// @inheritdoc IFundBackstop
+    function setBackstop(IBackstopVault backstop_, uint16 incomeShareBps) external restricted {
+        if (incomeShareBps > BasisPoints.MAX_BPS) revert InsuranceFundBpsOutOfBounds(incomeShareBps);
+        if (
+            address(backstop_) == address(0)
+                ? incomeShareBps != 0
+                : backstop_.fund() != address(this) || backstop_.asset() != address(_quoteToken)
+        ) revert InsuranceFundInvalidBackstop(address(backstop_));
+        _backstop = backstop_;
+        _backstopShareBps = incomeShareBps;
+        emit InsuranceFundBackstopSet(address(backstop_), incomeShareBps);
     }
 
     /// @inheritdoc IPayoutLimits
@@ -496,6 +561,22 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         return _knownMarket(marketId).pending;
     }
 
+    /// @inheritdoc IFundBackstop
+    function backstop() external view returns (address) {
+        return address(_backstop);
+    }
+
+    /// @inheritdoc IFundBackstop
+    function backstopIncomeShareBps() external view returns (uint16) {
+        return _backstopShareBps;
+    }
+
+    /// @inheritdoc IFundBackstop
+    function pendingFromBackstop(uint256 marketId) external view returns (uint256) {
+        MarketLedger.State storage m = _knownMarket(marketId);
+        return m.backstopPending ? m.pendingFromBackstop : 0;
+    }
+
     /// @inheritdoc IPayoutLimits
     function totalPending() external view returns (uint256) {
         return _totalPending;
@@ -507,30 +588,8 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IPayoutLimits
-    function marketLedger(uint256 marketId) external view returns (MarketLedgerView memory v) {
-        MarketLedger.State storage m = _knownMarket(marketId);
-        v.insuranceLimit = m.insuranceLimit;
-        v.limitUsed = m.insurancePaid;
-        v.pending = m.pending;
-        v.payableNow = Math.min(v.pending, _paused ? 0 : _bucketsAvailable(m));
-        v.badDebt = m.badDebt;
-        v.marketBucket = _levelOf(m.bucket);
-        v.fundBucket = _levelOf(_fundBucket);
-        v.retired = m.retired;
-    }
-
-    /// @inheritdoc IPayoutLimits
-    function previewCover(
-        uint256 marketId,
-        BankruptcyClaim calldata claim
-    ) external view returns (BankruptcyCover memory cover) {
-        MarketLedger.State storage m = _activeMarket(marketId);
-        Waterfall.Result memory w = _waterfall(m, claim);
-        cover = _coverOf(w);
-        uint256 rest = w.remainder.reward + w.remainder.shortfall;
-        (bool absorbed, ) = m.previewAbsorb(rest, claim.openBase);
-        if (absorbed) cover.socialized = rest;
-        else cover.badDebt = rest;
+    function marketBucket(uint256 marketId) external view returns (BucketLevel memory) {
+        return _levelOf(_knownMarket(marketId).bucket);
     }
 
     /// @inheritdoc IInsuranceVault
@@ -681,14 +740,15 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         }
     }
 
-    /// @dev The waterfall's allocate, time and remainder (docs/behaviour.md section 3.1) for `claim`, after its
-    /// checks: the fund allocates within its balance and what is left of the market's limit, the capped reward
-    /// first; the market's earlier pending claim, then the allocation, are paid within both buckets (nothing while
-    /// paused). No backstop yet. The buckets are read only when something could be paid.
-    function _waterfall(
+    /// @dev The waterfall's input for `claim` (docs/behaviour.md section 3.1), after its checks: the fund allocates
+    /// within its balance and what is left of the market's limit, the capped reward first; the market's earlier
+    /// pending claim, then the allocation, are paid within both buckets (nothing while paused). The backstop's
+    /// part is 0 here: the caller adds what the backstop covers. The buckets are read only when something could be
+    /// paid.
+    function _waterfallInput(
         MarketLedger.State storage m,
         BankruptcyClaim calldata claim
-    ) private view returns (Waterfall.Result memory) {
+    ) private view returns (Waterfall.Input memory) {
         if (claim.shortfall == 0 && claim.reward == 0) revert InsuranceFundZeroAmount();
         if (claim.shortfall > type(uint128).max) revert InsuranceFundAmountTooLarge(claim.shortfall);
         if (claim.reward != 0 && claim.liquidator == address(0)) revert InsuranceFundZeroAddress();
@@ -697,31 +757,39 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         uint256 earlierPending = m.pending;
         bool canPay = earlierPending != 0 || (spendable != 0 && limitLeft != 0);
         return
-            Waterfall.run(
-                Waterfall.Input({
-                    shortfall: claim.shortfall,
-                    reward: m.cappedReward(claim.reward, claim.liquidatedNotional),
-                    fundSpendable: spendable,
-                    fundLimitLeft: limitLeft,
-                    backstopSpendable: 0,
-                    backstopLimitLeft: 0,
-                    earlierPending: earlierPending,
-                    payoutAvailable: canPay && !_paused ? _bucketsAvailable(m) : 0
-                })
-            );
+            Waterfall.Input({
+                shortfall: claim.shortfall,
+                reward: m.cappedReward(claim.reward, claim.liquidatedNotional),
+                fundSpendable: spendable,
+                fundLimitLeft: limitLeft,
+                backstopSpendable: 0,
+                backstopLimitLeft: 0,
+                earlierPending: earlierPending,
+                payoutAvailable: canPay ? _payoutAvailable(m) : 0
+            });
     }
 
-    /// @dev The cover the waterfall's result makes, before the remainder is placed.
-    function _coverOf(Waterfall.Result memory w) private pure returns (BankruptcyCover memory cover) {
-        // The capped reward R: what the allocation took of it plus what it left.
-        cover.reward = w.allocation.fundReward + w.allocation.backstopReward + w.remainder.reward;
-        cover.fundReward = w.allocation.fundReward;
-        cover.fundShortfall = w.allocation.fundShortfall;
-        cover.backstopReward = w.allocation.backstopReward;
-        cover.backstopShortfall = w.allocation.backstopShortfall;
-        cover.paidNow = w.timing.paidNow;
-        cover.pending = w.timing.pending;
-        cover.earlierPendingPaid = w.timing.earlierPaid;
+    /// @dev What may be paid now: what both buckets hold, 0 while paused.
+    function _payoutAvailable(MarketLedger.State storage m) private view returns (uint256) {
+        return _paused ? 0 : _bucketsAvailable(m);
+    }
+
+    /// @dev Asks the backstop to cover up to `wanted` for `marketId` and returns what arrived, at most `wanted`. A
+    /// backstop that reverts covers nothing: a liquidation never reverts because of it.
+    function _takeFromBackstop(
+        IBackstopVault backstop_,
+        uint256 marketId,
+        uint256 wanted
+    ) private returns (uint256 received) {
+        uint256 before = _quoteToken.balanceOf(address(this));
+        try backstop_.cover(marketId, wanted) {} catch {}
+        received = Math.min(_quoteToken.balanceOf(address(this)) - before, wanted);
+    }
+
+    /// @dev Sends the backstop `amount` as income, streamed to its stakers.
+    function _payBackstop(IBackstopVault backstop_, uint256 amount) private {
+        _quoteToken.safeTransfer(address(backstop_), amount);
+        backstop_.notifyIncome(amount);
     }
 
     /// @dev What both buckets let through now: the smaller level.

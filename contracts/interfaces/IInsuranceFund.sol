@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IFeeSplitter} from "./IFeeSplitter.sol";
+import {IFundBackstop} from "./IFundBackstop.sol";
 import {IInsuranceVault} from "./IInsuranceVault.sol";
 import {IMarketLifecycle} from "./IMarketLifecycle.sol";
 import {IOpenInterestTracker} from "./IOpenInterestTracker.sol";
@@ -15,7 +16,8 @@ import {ISocializedLossLedger} from "./ISocializedLossLedger.sol";
 ///   `coverBankruptcy(marketId, claim)`;
 /// - on every position touch: `positionLoss(marketId, absBase, settledIndex)` before the size changes.
 /// Governance registers markets (`IInsuranceVault`), runs their lifecycle (`IMarketLifecycle`) and limits the
-/// rate of payouts (`IPayoutLimits`); anyone pays pending claims as the limits refill.
+/// rate of payouts (`IPayoutLimits`); anyone pays pending claims as the limits refill. A staked backstop may
+/// stand behind the fund (`IFundBackstop`).
 // solhint-disable-next-line no-empty-blocks
 interface IInsuranceFund is
     IInsuranceVault,
@@ -23,5 +25,6 @@ interface IInsuranceFund is
     IOpenInterestTracker,
     ISocializedLossLedger,
     IMarketLifecycle,
-    IPayoutLimits
+    IPayoutLimits,
+    IFundBackstop
 {}

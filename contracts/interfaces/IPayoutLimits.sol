@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {BankruptcyClaim, BankruptcyCover} from "./IInsuranceVault.sol";
-
 /// @notice A payout bucket as the views show it: what it could pay now, of what it holds at most.
 /// @param available What may be paid now: the level refilled up to this block (`type(uint256).max` while
 /// disabled).
@@ -14,26 +12,6 @@ struct BucketLevel {
     uint256 refillPerSecond;
 }
 
-/// @notice One market's ledger at the fund, for exchanges and operators, in one read.
-/// @param insuranceLimit The most the fund will ever allocate to the market's bankruptcies.
-/// @param limitUsed What the fund allocated so far (paid or pending): the limit charged.
-/// @param pending The market's pending claim: allocated, reserved, not yet paid to its exchange.
-/// @param payableNow What of `pending` the buckets would let through now (0 while paused).
-/// @param badDebt The market's unpaid bad debt.
-/// @param marketBucket The market's payout bucket.
-/// @param fundBucket The fund-wide payout bucket every market shares.
-/// @param retired Whether the market is retired (only then may governance reject its pending claim).
-struct MarketLedgerView {
-    uint256 insuranceLimit;
-    uint256 limitUsed;
-    uint256 pending;
-    uint256 payableNow;
-    uint256 badDebt;
-    BucketLevel marketBucket;
-    BucketLevel fundBucket;
-    bool retired;
-}
-
 /// @title IPayoutLimits
 /// @notice When the fund pays what a bankruptcy allocated to it (docs/behaviour.md 3.3): at once,
 /// up to a per-market and a fund-wide payout rate limit (token buckets); the rest becomes the market's pending
@@ -42,7 +20,8 @@ struct MarketLedgerView {
 /// @dev A pending claim is reserved: it has left the fund's balance (it is not spendable, never swept, never
 /// socialized, never repaid from fees) and counts in the exchange's solvency identity as owed to it. Anyone may
 /// call `processPendingClaim`; each market's claim is one amount paid in order, before any newer payout of the
-/// market. Buckets are registered disabled (no limit); the deploy suite configures them.
+/// market. Buckets are registered disabled (no limit); the deploy suite configures them. `IInsuranceFundLens`
+/// previews a claim and shows a market's whole ledger.
 interface IPayoutLimits {
     // ---------------------------------------------------------------- events
 
@@ -110,16 +89,6 @@ interface IPayoutLimits {
     /// @notice The fund-wide payout bucket.
     function fundBucket() external view returns (BucketLevel memory);
 
-    /// @notice A market's limit used, pending claim, bad debt and both buckets, in one read.
-    function marketLedger(uint256 marketId) external view returns (MarketLedgerView memory);
-
-    /// @notice What `coverBankruptcy(marketId, claim)` would do now, with no state change: the allocation, what
-    /// would be paid now and what would wait, and where the remainder would go. The claim gets the same checks
-    /// and errors as `coverBankruptcy`; the caller is not checked (anyone may preview).
-    /// @param marketId A registered market.
-    /// @param claim The claim as the exchange would send it.
-    function previewCover(
-        uint256 marketId,
-        BankruptcyClaim calldata claim
-    ) external view returns (BankruptcyCover memory);
+    /// @notice A market's payout bucket.
+    function marketBucket(uint256 marketId) external view returns (BucketLevel memory);
 }

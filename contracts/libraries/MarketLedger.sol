@@ -15,8 +15,10 @@ import {PayoutBucket} from "./PayoutBucket.sol";
 /// and of fee income.
 /// @dev Laid out so that each hot path reads few slots: `collectFee` and `recordOpenInterest` need only
 /// `exchange`/`retired` (slot 0) and `badDebt`/`openInterest` (slot 1); a report that raises the open interest
-/// also reads the cap (slot 4). A bankruptcy charges the limit and moves the pending claim in one slot (2) and
-/// reads the caps and limit in another (3). Amounts fit 128 bits: the fund casts what it
+/// also reads the cap (slot 4). A bankruptcy reads the limit and charges it in slot 2, and reads the reward cap and
+/// moves the pending claim in slot 3: both slots hold a setting that registration made non-zero in practice, so a
+/// market's first bankruptcy or pending claim rewrites a slot rather than filling an empty one. Amounts fit 128
+/// bits: the fund casts what it
 /// hands in, and an amount that would outgrow 128 bits reverts with the fund's `InsuranceFundAmountTooLarge`
 /// (the ledger is the fund's storage, so its callers see the fund's error).
 library MarketLedger {
@@ -27,17 +29,23 @@ library MarketLedger {
     /// @notice One market's state.
     /// @param insurancePaid What the fund allocated to the market so far (paid or pending): the limit charged.
     /// @param pending What the fund allocated and has not paid yet: owed to the market's exchange, reserved.
+    /// @param backstopPending Whether `pendingFromBackstop` is non-zero: a bankruptcy or payment reads that slot only
+    /// then.
+    /// @param pendingFromBackstop The part of `pending` the backstop paid in: the fund's part of a pending claim is
+    /// paid out first, so this is what a rejection returns to the backstop.
     struct State {
         address exchange;
         uint16 rewardCapBps;
         bool retired;
+        bool backstopPending;
         uint128 badDebt;
         uint128 openInterest;
-        uint128 insurancePaid;
-        uint128 pending;
-        uint128 rewardCap;
         uint128 insuranceLimit;
+        uint128 insurancePaid;
+        uint128 rewardCap;
+        uint128 pending;
         uint128 openInterestCap;
+        uint128 pendingFromBackstop;
         uint256 lossIndex;
         PayoutBucket.State bucket;
     }
@@ -63,15 +71,24 @@ library MarketLedger {
 
     // ─────────────────────────────────────────── Waterfall ───────────────────────────────────────────
 
-    /// @notice The reward the fund may pay: the exchange's ask within the market's absolute and notional caps,
-    /// rounded down (favours the fund).
+    /// @notice The reward the fund recognises: the exchange's ask within the market's absolute and notional caps.
     function cappedReward(
         State storage self,
         uint256 reward,
         uint256 liquidatedNotional
     ) internal view returns (uint256) {
-        uint256 byNotional = liquidatedNotional.mulBpsDown(self.rewardCapBps);
-        return Math.min(reward, Math.min(self.rewardCap, byNotional));
+        return capReward(reward, liquidatedNotional, self.rewardCap, self.rewardCapBps);
+    }
+
+    /// @notice `min(reward, rewardCap, rewardCapBps of liquidatedNotional)`, the notional cap rounded down (favours
+    /// the fund).
+    function capReward(
+        uint256 reward,
+        uint256 liquidatedNotional,
+        uint256 rewardCap,
+        uint256 rewardCapBps
+    ) internal pure returns (uint256) {
+        return Math.min(reward, Math.min(rewardCap, liquidatedNotional.mulBpsDown(rewardCapBps)));
     }
 
     /// @notice What is left of the market's insurance limit.
@@ -79,30 +96,49 @@ library MarketLedger {
         return self.insuranceLimit - self.insurancePaid;
     }
 
-    /// @notice Allocates `allocated` to the market (charged to its limit, `allocated <= limitLeft`) and moves its
-    /// pending claim: `paid` of the earlier claim and this allocation leaves now, the rest stays owed.
+    /// @notice Allocates `allocated` to the market, of which `charged` (the fund's part) is charged to its limit
+    /// (`charged <= limitLeft`), and moves its pending claim: `paid` of the earlier claim and this allocation leaves
+    /// now, the rest stays owed.
     /// @return pendingBefore The pending claim before.
     /// @return pendingAfter The pending claim after: `pendingBefore + allocated - paid`.
     function allocate(
         State storage self,
+        uint256 charged,
         uint256 allocated,
         uint256 paid
     ) internal returns (uint256 pendingBefore, uint256 pendingAfter) {
         pendingBefore = self.pending;
-        // Cannot overflow: `allocated <= insuranceLimit - insurancePaid`, and the pending claim is at most what was
-        // charged. Cannot underflow: `paid <= pendingBefore + allocated` (the waterfall's timing).
+        // Cannot overflow: `charged <= insuranceLimit - insurancePaid`, and the pending claim is at most what the fund
+        // and the backstop allocated. Cannot underflow: `paid <= pendingBefore + allocated` (the waterfall's timing).
         unchecked {
             pendingAfter = pendingBefore + allocated - paid;
-            self.insurancePaid += uint128(allocated);
+            if (charged != 0) self.insurancePaid += uint128(charged);
         }
-        self.pending = uint128(pendingAfter);
+        if (pendingAfter != pendingBefore) self.pending = uint128(pendingAfter);
+    }
+
+    /// @notice Keeps the backstop's part of the pending claim after a payment left `pendingLeft` of the earlier
+    /// claim (paid in order, the fund's part first) and a new allocation added `newFromBackstop` of the backstop's
+    /// part that waits. Reads nothing when the backstop has no part and none is added.
+    function trackBackstopPending(State storage self, uint256 pendingLeft, uint256 newFromBackstop) internal {
+        if (!self.backstopPending && newFromBackstop == 0) return;
+        uint256 fromBackstop = Math.min(self.pendingFromBackstop, pendingLeft) + newFromBackstop;
+        // Cannot truncate: at most the pending claim.
+        self.pendingFromBackstop = uint128(fromBackstop);
+        self.backstopPending = fromBackstop != 0;
     }
 
     /// @notice Clears the market's pending claim.
     /// @return amount The pending claim it had.
-    function clearPending(State storage self) internal returns (uint256 amount) {
+    /// @return fromBackstop The part of it the backstop paid in.
+    function clearPending(State storage self) internal returns (uint256 amount, uint256 fromBackstop) {
         amount = self.pending;
         self.pending = 0;
+        if (self.backstopPending) {
+            fromBackstop = self.pendingFromBackstop;
+            self.pendingFromBackstop = 0;
+            self.backstopPending = false;
+        }
     }
 
     /// @notice Where the waterfall's remainder `rest` would go now: the loss index, or the market's bad debt when

@@ -3,6 +3,8 @@ pragma solidity ^0.8.24;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
+import {BankruptcyCover} from "../interfaces/IInsuranceVault.sol";
+
 /// @title Waterfall
 /// @notice Who bears one bankruptcy's loss and when it is paid, as pure arithmetic in the three steps of
 /// docs/behaviour.md section 3.1: allocate (the fund's part F, then the backstop's part B, each reward first), time
@@ -114,6 +116,19 @@ library Waterfall {
             u.reward = input.reward - a.fundReward - a.backstopReward;
             u.shortfall = input.shortfall - a.fundShortfall - a.backstopShortfall;
         }
+    }
+
+    /// @notice The cover a result makes, before the remainder is placed (its `socialized` and `badDebt` are 0).
+    function toCover(Result memory w) internal pure returns (BankruptcyCover memory cover) {
+        // The capped reward R: what the allocation took of it plus what it left.
+        cover.reward = w.allocation.fundReward + w.allocation.backstopReward + w.remainder.reward;
+        cover.fundReward = w.allocation.fundReward;
+        cover.fundShortfall = w.allocation.fundShortfall;
+        cover.backstopReward = w.allocation.backstopReward;
+        cover.backstopShortfall = w.allocation.backstopShortfall;
+        cover.paidNow = w.timing.paidNow;
+        cover.pending = w.timing.pending;
+        cover.earlierPendingPaid = w.timing.earlierPaid;
     }
 
     // ─────────────────────────────────────────── Internal ──────────────────────────────────────────

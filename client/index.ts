@@ -16,6 +16,7 @@ import { AccessManager__factory } from "../typechain-types/factories/@openzeppel
 import { InsuranceFund__factory } from "../typechain-types/factories/contracts/InsuranceFund__factory.js";
 import { FundClientError } from "./errors.js";
 import {
+  type Bucket,
   type Buckets,
   detectFeatures,
   featureContract,
@@ -301,11 +302,18 @@ export class InsuranceFundClient {
   /** The payout buckets, fund-wide and per market; undefined when the fund has none. */
   async buckets(marketIds: bigint[]): Promise<Buckets | undefined> {
     if (!(await this.features()).buckets) return undefined;
-    const bucket = (b: { available: bigint; capacity: bigint }) => ({ available: b.available, capacity: b.capacity });
+    const bucket = (b: Bucket): Bucket => ({
+      available: b.available,
+      capacity: b.capacity,
+      refillPerSecond: b.refillPerSecond,
+    });
     const [fund, byMarket] = await Promise.all([
-      this.optional.fundBucket().then(bucket),
+      (this.optional.fundBucket() as Promise<Bucket>).then(bucket),
       Promise.all(
-        marketIds.map(async (marketId) => ({ marketId, bucket: bucket(await this.optional.marketBucket(marketId)) })),
+        marketIds.map(async (marketId) => ({
+          marketId,
+          bucket: bucket(((await this.optional.marketLedger(marketId)) as { marketBucket: Bucket }).marketBucket),
+        })),
       ),
     ]);
     return { fund, byMarket };

@@ -99,6 +99,9 @@ export interface FundStatus extends FundParameters, Omit<FundHealthView, "band">
   band: number;
   markets: MarketStatus[];
   governance: GovernanceStatus;
+  /** The markets' pending claims and the payout buckets (undefined on a fund without them). */
+  pendingClaims?: PendingClaims;
+  buckets?: Buckets;
 }
 
 const TOKEN_ABI = ["function symbol() view returns (string)"];
@@ -236,11 +239,13 @@ export class InsuranceFundClient {
   async status(options: { marketIds?: bigint[]; fromBlock?: number } = {}): Promise<FundStatus> {
     const fromBlock = options.fromBlock ?? 0;
     const ids = options.marketIds ?? (await this.marketIds(fromBlock));
-    const [health, parameters, governance, markets] = await Promise.all([
+    const [health, parameters, governance, markets, pendingClaims, buckets] = await Promise.all([
       this.health(),
       this.parameters(),
       this.governance(fromBlock),
       this.markets(ids),
+      this.pendingClaims(ids),
+      this.buckets(ids),
     ]);
     return {
       chainId: this.chainId,
@@ -250,6 +255,8 @@ export class InsuranceFundClient {
       ...parameters,
       markets,
       governance,
+      ...(pendingClaims === undefined ? {} : { pendingClaims }),
+      ...(buckets === undefined ? {} : { buckets }),
     };
   }
 

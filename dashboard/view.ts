@@ -120,6 +120,17 @@ const MONEY_ARGS = new Set([
   "totalOpenInterest",
   "paid",
   "pending",
+  "pendingLeft",
+  // a bankruptcy's cover, spread into its fields by the client
+  "reward",
+  "fundReward",
+  "fundShortfall",
+  "backstopReward",
+  "backstopShortfall",
+  "paidNow",
+  "earlierPendingPaid",
+  "socialized",
+  "badDebt",
 ]);
 
 export function whole(amount: bigint, decimals: number): number {
@@ -147,8 +158,10 @@ export function feedItem(event: FundEvent, token: { symbol: string; decimals: nu
 /** Totals of the events seen so far: what the fund paid, socialized, earned and sent to the treasury. */
 export function flowTotals(events: readonly FundEvent[]): Record<string, bigint> {
   const totals: Record<string, bigint> = {
-    "paid to liquidators": 0n,
+    "rewards borne": 0n,
+    "shortfalls borne": 0n,
     "paid to exchanges": 0n,
+    "left pending": 0n,
     socialized: 0n,
     "bad debt recorded": 0n,
     "bad debt repaid": 0n,
@@ -164,10 +177,15 @@ export function flowTotals(events: readonly FundEvent[]): Record<string, bigint>
   for (const e of events) {
     const a = e.args;
     switch (e.name) {
-      case "InsuranceFundLiquidatorRewarded":
-        add("paid to liquidators", a.amount);
+      case "InsuranceFundBankruptcyCovered":
+        // The fund's part of the keeper's reward (the exchange paid the keeper) and of the shortfall.
+        add("rewards borne", a.fundReward);
+        add("shortfalls borne", a.fundShortfall);
+        add("paid to exchanges", a.paidNow);
+        add("paid to exchanges", a.earlierPendingPaid);
+        add("left pending", a.pending);
         break;
-      case "InsuranceFundShortfallCovered":
+      case "InsuranceFundPendingClaimPaid":
         add("paid to exchanges", a.amount);
         break;
       case "InsuranceFundLossSocialized":
@@ -209,7 +227,9 @@ export function alerts(status: FundStatus, optional: OptionalReads): Alert[] {
       text: `The fund is below its floor: ${money(status.balance)} of ${money(status.floor)}`,
     });
   }
-  if (status.paused) list.push({ level: "danger", text: "Paused: bankruptcy cover and surplus sweeps revert" });
+  if (status.paused) {
+    list.push({ level: "danger", text: "Paused: bankruptcies queue as pending claims; sweeps and claim payments wait" });
+  }
   if (status.badDebt > 0n) list.push({ level: "warning", text: `Bad debt: ${money(status.badDebt)}` });
   for (const claim of optional.pendingClaims?.byMarket ?? []) {
     if (claim.amount > 0n) {

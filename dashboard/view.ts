@@ -6,6 +6,7 @@ import {
   type FundEvent,
   type FundStatus,
   formatBps,
+  formatBucket,
   formatCountdown,
   formatUnitsExact,
   type PendingClaims,
@@ -228,7 +229,10 @@ export function alerts(status: FundStatus, optional: OptionalReads): Alert[] {
     });
   }
   if (status.paused) {
-    list.push({ level: "danger", text: "Paused: bankruptcies queue as pending claims; sweeps and claim payments wait" });
+    list.push({
+      level: "danger",
+      text: "Paused: bankruptcies queue as pending claims; sweeps and claim payments wait",
+    });
   }
   if (status.badDebt > 0n) list.push({ level: "warning", text: `Bad debt: ${money(status.badDebt)}` });
   for (const claim of optional.pendingClaims?.byMarket ?? []) {
@@ -326,16 +330,14 @@ export function fundView(
         openInterest: money(m.openInterest),
         badDebt: money(m.badDebt),
         pending: pending ? money(pending.amount) : NOT_ON_THIS_FUND,
-        bucket: bucket ? `${money(bucket.bucket.available)} of ${money(bucket.bucket.capacity)}` : NOT_ON_THIS_FUND,
+        bucket: bucket ? formatBucket(bucket.bucket, money) : NOT_ON_THIS_FUND,
         deferredFees: deferred ? money(deferred.amount) : NOT_ON_THIS_FUND,
         rewardCap: m.rewardCap === MAX_UINT128 ? "none" : money(m.rewardCap),
       };
     }),
     optional: {
       pendingClaims: optional.pendingClaims ? `${money(optional.pendingClaims.total)} pending` : NOT_ON_THIS_FUND,
-      buckets: optional.buckets
-        ? `fund-wide ${money(optional.buckets.fund.available)} of ${money(optional.buckets.fund.capacity)}`
-        : NOT_ON_THIS_FUND,
+      buckets: optional.buckets ? `fund-wide ${formatBucket(optional.buckets.fund, money)}` : NOT_ON_THIS_FUND,
       backstop: optional.backstop ?? NOT_ON_THIS_FUND,
       deferredFees: optional.deferredFees ? "per market below" : NOT_ON_THIS_FUND,
     },

@@ -6,12 +6,12 @@ import path from "node:path";
 import { isAddress, type Provider } from "ethers";
 
 import {
-  type Bucket,
   type DelaySetting,
   FundClientError,
   type FundLocation,
   type FundStatus,
   formatBps,
+  formatBucket,
   formatCountdown,
   formatDuration,
   formatUnitsExact,
@@ -162,7 +162,9 @@ export function formatFundStatus(status: FundStatus): string[] {
     ...(status.pendingClaims === undefined
       ? []
       : [`Pending claims:  ${money(status.pendingClaims.total)} (reserved in the fund, owed to the exchanges)`]),
-    ...(status.buckets === undefined ? [] : [`Payout bucket:   fund-wide: ${describeBucket(status.buckets.fund, money)}`]),
+    ...(status.buckets === undefined
+      ? []
+      : [`Payout bucket:   fund-wide: ${formatBucket(status.buckets.fund, money)}`]),
     `Paused:          ${status.paused ? "yes (bankruptcies queue as pending claims; sweeps and claim payments wait)" : "no"}`,
     `Treasury:        ${status.treasury}, accrued ${money(status.treasuryAccrued)} (not yet flushed)`,
     ...describePolicy(status.policy),
@@ -187,16 +189,10 @@ export function formatFundStatus(status: FundStatus): string[] {
     const pending = status.pendingClaims?.byMarket.find((p) => p.marketId === market.marketId);
     if (pending !== undefined) lines.push(`    pending claim:   ${money(pending.amount)}`);
     const bucket = status.buckets?.byMarket.find((b) => b.marketId === market.marketId);
-    if (bucket !== undefined) lines.push(`    payout bucket:   ${describeBucket(bucket.bucket, money)}`);
+    if (bucket !== undefined) lines.push(`    payout bucket:   ${formatBucket(bucket.bucket, money)}`);
     lines.push(`    reward caps:     ${caps}`);
   }
   return lines;
-}
-
-/** A payout bucket: "no limit" while disabled, else what it lets through now of its capacity and its refill. */
-function describeBucket(bucket: Bucket, money: (amount: bigint) => string): string {
-  if (bucket.capacity === MAX_UINT128) return "no limit";
-  return `${money(bucket.available)} available of ${money(bucket.capacity)}, refills ${money(bucket.refillPerSecond)} per second`;
 }
 
 function describeGovernance(governance: GovernanceStatus): string[] {

@@ -109,7 +109,9 @@ describe("ReferenceExchange", () => {
       await expect(tx)
         .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")
         .withArgs(s.alice.address, MARKET_ID, usdc(200), coverTuple(cover));
-      await expect(tx).to.emit(s.fund, "InsuranceFundBankruptcyCovered").withArgs(MARKET_ID, s.alice.address, s.bob.address, coverTuple(cover));
+      await expect(tx)
+        .to.emit(s.fund, "InsuranceFundBankruptcyCovered")
+        .withArgs(MARKET_ID, s.alice.address, s.bob.address, coverTuple(cover));
       await expect(tx)
         .to.emit(s.exchange, "ReferenceExchangeLiquidated")
         .withArgs(s.alice.address, MARKET_ID, s.bob.address, wad(4), wad(1_700), -usdc(1_200), 0n, 0n);

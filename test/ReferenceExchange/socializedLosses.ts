@@ -38,7 +38,12 @@ describe("ReferenceExchange", () => {
       expect(claim).to.deep.include({ shortfall: usdc(208), claimedReward: usdc(34), notional: usdc(6_800) });
       // The fund bears 8.5 of the reward (all it has); the reward's other 25.5 and the 208 are socialized: 233.5.
       const index = model.lossIncrement(usdc("233.5"), wad("4.5"));
-      const cover = coverOf({ reward: usdc(34), fundReward: usdc("8.5"), paidNow: usdc("8.5"), socialized: usdc("233.5") });
+      const cover = coverOf({
+        reward: usdc(34),
+        fundReward: usdc("8.5"),
+        paidNow: usdc("8.5"),
+        socialized: usdc("233.5"),
+      });
       const tx = s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID);
       await expect(tx)
         .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")

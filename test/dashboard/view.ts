@@ -89,8 +89,8 @@ describe("dashboard: the view", () => {
       features: { ...NO_FEATURES, pendingClaims: true, buckets: true },
       pendingClaims: { total: usdc(40), byMarket: [{ marketId: 1n, amount: usdc(40) }] },
       buckets: {
-        fund: { available: usdc(19), capacity: usdc(100) },
-        byMarket: [{ marketId: 1n, bucket: { available: usdc(20), capacity: usdc(100) } }],
+        fund: { available: usdc(19), capacity: usdc(100), refillPerSecond: 1n },
+        byMarket: [{ marketId: 1n, bucket: { available: usdc(20), capacity: usdc(100), refillPerSecond: 1n } }],
       },
     };
     expect(alerts(status(), optional)).to.deep.equal([

@@ -131,7 +131,10 @@ describe("demo: a market crash through the reference exchange", function () {
       expect(r.paidOut, `day ${r.day}`).to.equal(r.fundRewards + r.fundShortfalls);
       // The suite's payout buckets are disabled and the fund is never paused: everything is paid at once.
       expect([r.paidToExchange, r.pending, r.pendingAdded], `day ${r.day}`).to.deep.equal([r.paidOut, 0n, 0n]);
-      expect([r.marketBucket.capacity, r.fundBucket.capacity], `day ${r.day}`).to.deep.equal([MAX_UINT128, MAX_UINT128]);
+      expect([r.marketBucket.capacity, r.fundBucket.capacity], `day ${r.day}`).to.deep.equal([
+        MAX_UINT128,
+        MAX_UINT128,
+      ]);
       expect(r.fundBalance - before.fundBalance, `day ${r.day}`).to.equal(r.deposited + r.income - r.paidOut - r.swept);
       expect(r.insurancePaid - before.insurancePaid, `day ${r.day}`).to.equal(r.paidOut);
       expect(r.treasury, `day ${r.day}`).to.be.at.least(before.treasury);

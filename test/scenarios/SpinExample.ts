@@ -91,7 +91,12 @@ describe("scenario: Spin's example", () => {
     // (Carol's short).
     await expect(s.exchange.connect(s.bob).liquidate(s.alice.address, MARKET_ID))
       .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")
-      .withArgs(s.alice.address, MARKET_ID, usdc(200), coverTuple(coverOf({ reward: usdc(34), socialized: usdc(234) })));
+      .withArgs(
+        s.alice.address,
+        MARKET_ID,
+        usdc(200),
+        coverTuple(coverOf({ reward: usdc(34), socialized: usdc(234) })),
+      );
     expect(await s.quote.balanceOf(s.bob.address)).to.equal(usdc(34));
     expect(await s.quote.balanceOf(s.exchangeAddress)).to.equal(usdc(2_000) - usdc(34));
 

@@ -99,11 +99,11 @@ describe("dashboard: the view", () => {
     ]);
     const view = fundView(status(), optional, []);
     expect(view.optional.pendingClaims).to.equal("40 USDC pending");
-    expect(view.optional.buckets).to.equal("fund-wide 19 USDC of 100 USDC");
+    expect(view.optional.buckets).to.equal("fund-wide 19 USDC of 100 USDC, refills 0.000001 USDC per second");
     expect(view.optional.backstop).to.equal("not on this fund");
     expect(view.markets[0]).to.include({
       pending: "40 USDC",
-      bucket: "20 USDC of 100 USDC",
+      bucket: "20 USDC of 100 USDC, refills 0.000001 USDC per second",
       deferredFees: "not on this fund",
       used: "250 USDC",
       left: "750 USDC",

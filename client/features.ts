@@ -14,9 +14,12 @@ export const FEATURE_ABI = [
   "function pendingClaim(uint256 marketId) view returns (uint256)",
   "function totalPending() view returns (uint256)",
   "function processPendingClaim(uint256 marketId) returns (uint256 paid)",
-  // payout buckets: what may still be paid in the current window, per market and fund-wide
-  "function marketBucket(uint256 marketId) view returns (uint256 available, uint256 capacity)",
-  "function fundBucket() view returns (uint256 available, uint256 capacity)",
+  // payout buckets: what may be paid now, per market (in its ledger) and fund-wide
+  "function fundBucket() view returns (tuple(uint256 available, uint256 capacity, uint256 refillPerSecond))",
+  "function marketLedger(uint256 marketId) view returns (tuple(uint256 insuranceLimit, uint256 limitUsed, " +
+    "uint256 pending, uint256 payableNow, uint256 badDebt, " +
+    "tuple(uint256 available, uint256 capacity, uint256 refillPerSecond) marketBucket, " +
+    "tuple(uint256 available, uint256 capacity, uint256 refillPerSecond) fundBucket, bool retired))",
   // the staked backstop behind the fund
   "function backstop() view returns (address)",
   // fees an exchange owes the fund and the fund pulls
@@ -61,10 +64,14 @@ export interface PendingClaims {
   byMarket: { marketId: bigint; amount: bigint }[];
 }
 
-/** A payout bucket: what may still be paid in the window, of its capacity. */
+/**
+ * A payout bucket: what may be paid now, of its capacity, and what it regains per second. A disabled bucket (no
+ * limit) has `capacity` 2^128 - 1 and `available` 2^256 - 1.
+ */
 export interface Bucket {
   available: bigint;
   capacity: bigint;
+  refillPerSecond: bigint;
 }
 
 export interface Buckets {

@@ -44,3 +44,19 @@ export function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split("\n")[0];
 }
+
+/** The capacity of a disabled payout bucket (no limit): `type(uint128).max`. */
+const BUCKET_DISABLED = 2n ** 128n - 1n;
+
+/**
+ * A payout bucket as text: "no limit" while disabled, else "<available> of <capacity>" (and the refill per second
+ * when given), each amount written by `money`.
+ */
+export function formatBucket(
+  bucket: { available: bigint; capacity: bigint; refillPerSecond?: bigint },
+  money: (amount: bigint) => string,
+): string {
+  if (bucket.capacity === BUCKET_DISABLED) return "no limit";
+  const refill = bucket.refillPerSecond === undefined ? "" : `, refills ${money(bucket.refillPerSecond)} per second`;
+  return `${money(bucket.available)} of ${money(bucket.capacity)}${refill}`;
+}

@@ -4,12 +4,12 @@ import type { Interface, Log, Provider } from "ethers";
 
 /** What an event means for the waterfall; the dashboard colours and filters by it. */
 export type FundEventKind =
-  | "payout" // the fund paid a liquidator or an exchange
+  | "payout" // a bankruptcy's cover: what the fund bears and paid its exchange now
   | "socialized" // the uncovered rest spread over a market's positions
   | "badDebt" // recorded or repaid
   | "income" // fees and deposits
   | "treasury" // sweeps, flushes and recoveries to the treasury
-  | "pending" // pending claims (later fund versions)
+  | "pending" // pending claims: paid later, or rejected
   | "governance" // settings, markets, pause
   | "other";
 
@@ -34,8 +34,7 @@ export interface HistoryPage {
 }
 
 const KINDS: Record<string, FundEventKind> = {
-  InsuranceFundLiquidatorRewarded: "payout",
-  InsuranceFundShortfallCovered: "payout",
+  InsuranceFundBankruptcyCovered: "payout",
   InsuranceFundLossSocialized: "socialized",
   InsuranceFundBadDebtRecorded: "badDebt",
   InsuranceFundBadDebtRepaid: "badDebt",
@@ -57,15 +56,32 @@ export function eventKind(name: string): FundEventKind {
 /** The largest block range one `eth_getLogs` asks for. */
 export const DEFAULT_PAGE_BLOCKS = 5_000;
 
-/** Decodes the logs of the fund; a log the ABI does not know is kept as "unknown" with its topic. */
+const plain = (value: unknown): bigint | string | boolean =>
+  typeof value === "bigint" || typeof value === "boolean" ? value : String(value);
+
+/**
+ * Decodes the logs of the fund; a log the ABI does not know is kept as "unknown" with its topic. A struct argument
+ * (a bankruptcy's `cover`) is spread into its fields, each under its own name (`reward`, `paidNow`, `pending`, ...),
+ * or as `cover.field` if the event has an argument of that name already.
+ */
 export function decodeLogs(iface: Interface, logs: readonly Log[], timestamps: Map<number, number>): FundEvent[] {
   return logs.map((log) => {
     const parsed = iface.parseLog({ topics: [...log.topics], data: log.data });
     const args: FundEvent["args"] = {};
     if (parsed !== null) {
-      parsed.fragment.inputs.forEach((input, i) => {
+      const inputs = parsed.fragment.inputs;
+      const names = new Set(inputs.map((input) => input.name));
+      inputs.forEach((input, i) => {
         const value = parsed.args[i];
-        args[input.name || String(i)] = typeof value === "bigint" || typeof value === "boolean" ? value : String(value);
+        const name = input.name || String(i);
+        if (input.components === null) {
+          args[name] = plain(value);
+          return;
+        }
+        input.components.forEach((component, j) => {
+          const key = names.has(component.name) ? `${name}.${component.name}` : component.name;
+          args[key] = plain((value as unknown[])[j]);
+        });
       });
     } else {
       args.topic = log.topics[0] ?? "";

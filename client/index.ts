@@ -16,6 +16,7 @@ import { AccessManager__factory } from "../typechain-types/factories/@openzeppel
 import { InsuranceFund__factory } from "../typechain-types/factories/contracts/InsuranceFund__factory.js";
 import { FundClientError } from "./errors.js";
 import {
+  type Bucket,
   type Buckets,
   detectFeatures,
   featureContract,
@@ -98,6 +99,9 @@ export interface FundStatus extends FundParameters, Omit<FundHealthView, "band">
   band: number;
   markets: MarketStatus[];
   governance: GovernanceStatus;
+  /** The markets' pending claims and the payout buckets (undefined on a fund without them). */
+  pendingClaims?: PendingClaims;
+  buckets?: Buckets;
 }
 
 const TOKEN_ABI = ["function symbol() view returns (string)"];
@@ -235,11 +239,13 @@ export class InsuranceFundClient {
   async status(options: { marketIds?: bigint[]; fromBlock?: number } = {}): Promise<FundStatus> {
     const fromBlock = options.fromBlock ?? 0;
     const ids = options.marketIds ?? (await this.marketIds(fromBlock));
-    const [health, parameters, governance, markets] = await Promise.all([
+    const [health, parameters, governance, markets, pendingClaims, buckets] = await Promise.all([
       this.health(),
       this.parameters(),
       this.governance(fromBlock),
       this.markets(ids),
+      this.pendingClaims(ids),
+      this.buckets(ids),
     ]);
     return {
       chainId: this.chainId,
@@ -249,6 +255,8 @@ export class InsuranceFundClient {
       ...parameters,
       markets,
       governance,
+      ...(pendingClaims === undefined ? {} : { pendingClaims }),
+      ...(buckets === undefined ? {} : { buckets }),
     };
   }
 
@@ -301,11 +309,18 @@ export class InsuranceFundClient {
   /** The payout buckets, fund-wide and per market; undefined when the fund has none. */
   async buckets(marketIds: bigint[]): Promise<Buckets | undefined> {
     if (!(await this.features()).buckets) return undefined;
-    const bucket = (b: { available: bigint; capacity: bigint }) => ({ available: b.available, capacity: b.capacity });
+    const bucket = (b: Bucket): Bucket => ({
+      available: b.available,
+      capacity: b.capacity,
+      refillPerSecond: b.refillPerSecond,
+    });
     const [fund, byMarket] = await Promise.all([
-      this.optional.fundBucket().then(bucket),
+      (this.optional.fundBucket() as Promise<Bucket>).then(bucket),
       Promise.all(
-        marketIds.map(async (marketId) => ({ marketId, bucket: bucket(await this.optional.marketBucket(marketId)) })),
+        marketIds.map(async (marketId) => ({
+          marketId,
+          bucket: bucket(((await this.optional.marketLedger(marketId)) as { marketBucket: Bucket }).marketBucket),
+        })),
       ),
     ]);
     return { fund, byMarket };

@@ -6,6 +6,7 @@ import {
   type FundEvent,
   type FundStatus,
   formatBps,
+  formatBucket,
   formatCountdown,
   formatUnitsExact,
   type PendingClaims,
@@ -120,6 +121,17 @@ const MONEY_ARGS = new Set([
   "totalOpenInterest",
   "paid",
   "pending",
+  "pendingLeft",
+  // a bankruptcy's cover, spread into its fields by the client
+  "reward",
+  "fundReward",
+  "fundShortfall",
+  "backstopReward",
+  "backstopShortfall",
+  "paidNow",
+  "earlierPendingPaid",
+  "socialized",
+  "badDebt",
 ]);
 
 export function whole(amount: bigint, decimals: number): number {
@@ -147,8 +159,10 @@ export function feedItem(event: FundEvent, token: { symbol: string; decimals: nu
 /** Totals of the events seen so far: what the fund paid, socialized, earned and sent to the treasury. */
 export function flowTotals(events: readonly FundEvent[]): Record<string, bigint> {
   const totals: Record<string, bigint> = {
-    "paid to liquidators": 0n,
+    "rewards borne": 0n,
+    "shortfalls borne": 0n,
     "paid to exchanges": 0n,
+    "left pending": 0n,
     socialized: 0n,
     "bad debt recorded": 0n,
     "bad debt repaid": 0n,
@@ -164,10 +178,15 @@ export function flowTotals(events: readonly FundEvent[]): Record<string, bigint>
   for (const e of events) {
     const a = e.args;
     switch (e.name) {
-      case "InsuranceFundLiquidatorRewarded":
-        add("paid to liquidators", a.amount);
+      case "InsuranceFundBankruptcyCovered":
+        // The fund's part of the keeper's reward (the exchange paid the keeper) and of the shortfall.
+        add("rewards borne", a.fundReward);
+        add("shortfalls borne", a.fundShortfall);
+        add("paid to exchanges", a.paidNow);
+        add("paid to exchanges", a.earlierPendingPaid);
+        add("left pending", a.pending);
         break;
-      case "InsuranceFundShortfallCovered":
+      case "InsuranceFundPendingClaimPaid":
         add("paid to exchanges", a.amount);
         break;
       case "InsuranceFundLossSocialized":
@@ -209,7 +228,12 @@ export function alerts(status: FundStatus, optional: OptionalReads): Alert[] {
       text: `The fund is below its floor: ${money(status.balance)} of ${money(status.floor)}`,
     });
   }
-  if (status.paused) list.push({ level: "danger", text: "Paused: bankruptcy cover and surplus sweeps revert" });
+  if (status.paused) {
+    list.push({
+      level: "danger",
+      text: "Paused: bankruptcies queue as pending claims; sweeps and claim payments wait",
+    });
+  }
   if (status.badDebt > 0n) list.push({ level: "warning", text: `Bad debt: ${money(status.badDebt)}` });
   for (const claim of optional.pendingClaims?.byMarket ?? []) {
     if (claim.amount > 0n) {
@@ -306,16 +330,14 @@ export function fundView(
         openInterest: money(m.openInterest),
         badDebt: money(m.badDebt),
         pending: pending ? money(pending.amount) : NOT_ON_THIS_FUND,
-        bucket: bucket ? `${money(bucket.bucket.available)} of ${money(bucket.bucket.capacity)}` : NOT_ON_THIS_FUND,
+        bucket: bucket ? formatBucket(bucket.bucket, money) : NOT_ON_THIS_FUND,
         deferredFees: deferred ? money(deferred.amount) : NOT_ON_THIS_FUND,
         rewardCap: m.rewardCap === MAX_UINT128 ? "none" : money(m.rewardCap),
       };
     }),
     optional: {
       pendingClaims: optional.pendingClaims ? `${money(optional.pendingClaims.total)} pending` : NOT_ON_THIS_FUND,
-      buckets: optional.buckets
-        ? `fund-wide ${money(optional.buckets.fund.available)} of ${money(optional.buckets.fund.capacity)}`
-        : NOT_ON_THIS_FUND,
+      buckets: optional.buckets ? `fund-wide ${formatBucket(optional.buckets.fund, money)}` : NOT_ON_THIS_FUND,
       backstop: optional.backstop ?? NOT_ON_THIS_FUND,
       deferredFees: optional.deferredFees ? "per market below" : NOT_ON_THIS_FUND,
     },

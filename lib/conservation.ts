@@ -46,11 +46,13 @@ export function conservationChecks(equal: Equal) {
 
     /**
      * The exchange's solvency identity, exactly: its token balance is what it owes its traders (positive collateral
-     * minus negative collateral, summed here over `accounts` in `marketIds`) plus its realized PnL as counterparty,
-     * minus the socialized loss its positions have not settled yet and the bad debt income has not repaid yet:
-     * `balanceOf(exchange) == totalCollateral - totalDeficit + counterpartyRealizedPnl - unsettledSocializedLoss -
-     * badDebtOutstanding`. Its bad debt is the fund's (the only exchange of these markets), and the fund holds
-     * exactly its balance plus the treasury's accrual (no donations in a scenario).
+     * minus negative collateral, summed here over `accounts` in `marketIds`) plus its realized PnL as counterparty and
+     * its owner's house capital, minus what is still owed to it for bankruptcies it already paid for: the socialized
+     * loss its positions have not settled yet, the bad debt income has not repaid yet and the fund's pending claims:
+     * `balanceOf(exchange) == totalCollateral - totalDeficit + counterpartyRealizedPnl + houseCapital -
+     * unsettledSocializedLoss - badDebtOutstanding - pendingClaimsOwed`. Its bad debt and pending claims are the
+     * fund's (the only exchange of these markets), and the fund holds exactly its balance plus the reserved pending
+     * claims plus the treasury's accrual (no donations in a scenario).
      */
     async exchangeSolvent(
       token: TokenBalances,
@@ -75,20 +77,29 @@ export function conservationChecks(equal: Equal) {
       const counterparty = await exchange.counterpartyRealizedPnl();
       const unsettled = await exchange.unsettledSocializedLoss();
       const badDebt = await exchange.badDebtOutstanding();
+      const houseCapital = await exchange.houseCapital();
+      const pendingOwed = await exchange.pendingClaimsOwed();
       const exchangeAddress = await exchange.getAddress();
       equal(
         await token.balanceOf(exchangeAddress),
-        positive - negative + counterparty - unsettled - badDebt,
+        positive - negative + counterparty + houseCapital - unsettled - badDebt - pendingOwed,
         `exchange solvency identity, ${step}`,
       );
       let fundBadDebt = 0n;
-      for (const marketId of marketIds) fundBadDebt += (await fund.market(marketId)).badDebt;
+      let fundPending = 0n;
+      for (const marketId of marketIds) {
+        fundBadDebt += (await fund.market(marketId)).badDebt;
+        fundPending += await fund.pendingClaim(marketId);
+      }
       equal(badDebt, fundBadDebt, `bad debt: exchange vs fund, ${step}`);
       equal(await fund.totalBadDebt(), fundBadDebt, `total bad debt, ${step}`);
+      equal(pendingOwed, fundPending, `pending claims: exchange vs fund, ${step}`);
+      const totalPending = await fund.totalPending();
+      equal(totalPending, fundPending, `total pending, ${step}`);
       equal(
         await token.balanceOf(await fund.getAddress()),
-        (await fund.fundBalance()) + (await fund.treasuryAccrued()),
-        `fund holds balance + accrual, ${step}`,
+        (await fund.fundBalance()) + totalPending + (await fund.treasuryAccrued()),
+        `fund holds balance + pending + accrual, ${step}`,
       );
     },
   };

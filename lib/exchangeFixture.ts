@@ -27,6 +27,8 @@ export interface ExchangeOptions extends FundOptions {
   insuranceLimit?: bigint;
   /** Seeded into the fund by a plain deposit (default: 10,000 USDC; needs the fixture's MockUSDC). */
   fundSeed?: bigint;
+  /** Deposited by the exchange's owner as house capital (default: none; needs the fixture's MockUSDC). */
+  houseCapital?: bigint;
 }
 
 /** An 18-decimal price as the 8-decimal oracle answers it (whole or decimal string). */
@@ -65,6 +67,14 @@ export async function deployExchange(ethers: Ethers, options: ExchangeOptions = 
   const fundSeed = options.fundSeed ?? usdc(10_000);
   if (fundSeed > 0n) await seed(suite, fundSeed);
 
+  /** Mints `amount` to the exchange's owner and deposits it as house capital. */
+  async function depositHouseCapital(amount: bigint) {
+    await quote.mint(suite.admin.address, amount);
+    await quote.connect(suite.admin).approve(exchangeAddress, amount);
+    await exchange.connect(suite.admin).depositHouseCapital(amount);
+  }
+  if (options.houseCapital) await depositHouseCapital(options.houseCapital);
+
   /** Mints `amount` to `who` and deposits it as collateral in MARKET_ID. */
   async function depositFor(who: Signer, amount: bigint, marketId = MARKET_ID) {
     await quote.mint(await who.getAddress(), amount);
@@ -77,7 +87,7 @@ export async function deployExchange(ethers: Ethers, options: ExchangeOptions = 
     await feed.setPrice(feedAnswer(price));
   }
 
-  return { ...suite, quote, dave, feed, exchange, exchangeAddress, params, depositFor, setPrice };
+  return { ...suite, quote, dave, feed, exchange, exchangeAddress, params, depositFor, depositHouseCapital, setPrice };
 }
 
 export type ExchangeSuite = Awaited<ReturnType<typeof deployExchange>>;

@@ -14,8 +14,9 @@ import {IPriceFeed} from "./IPriceFeed.sol";
 /// withdrawal, in bps of its notional: 1,000 = 10x maximum leverage. In (0, 10,000].
 /// @param liquidationRatioWad An account is liquidatable when equity / collateral is below this (0.7e18).
 /// @param bankruptcyRatioWad An account is bankrupt when equity / collateral is below this (0: equity < 0).
-/// Must be below `liquidationRatioWad`. Above zero it means "too poor to pay its liquidator": the account's
-/// remaining equity goes to the fee splitter and the fund pays the liquidator's reward.
+/// Must be below `liquidationRatioWad`. Above zero it means "too poor to pay its liquidator": the account still
+/// pays the penalty, at most its equity, its liquidator first, and the fund is asked only for the rest of the
+/// reward; the equity beyond the penalty stays the account's.
 /// @param maxPriceAgeSeconds The oldest oracle answer the market accepts (0: no staleness check).
 struct MarketParams {
     uint16 tradingFeeBps;
@@ -91,10 +92,11 @@ struct AccountHealth {
 /// interest (FUND: `recordOpenInterest`). The margin ratio is equity / collateral (equity = collateral +
 /// unrealized PnL): below `liquidationRatioWad` (0.7) anyone may liquidate; the penalty goes partly to the
 /// liquidator and the rest to the fund (FUND: `collectFee(LiquidationPenalty)`). Below `bankruptcyRatioWad`
-/// (0: negative equity) the account's collateral is used up and the fund runs the loss waterfall
-/// (FUND: `coverBankruptcy`): it pays the liquidator's reward and the shortfall as far as it can, and
-/// socializes the rest over the market's open positions, which pay their share as they are next touched
-/// (FUND: `positionLoss` before every size change).
+/// (0: negative equity) the account pays what it can and the fund runs the loss waterfall (FUND:
+/// `coverBankruptcy`) for the shortfall and the rest of the liquidator's reward: it bears them as far as its
+/// balance and the market's limit go (paid now or later, as a pending claim) and socializes the rest over the
+/// market's open positions, which pay their share as they are next touched (FUND: `positionLoss` before every
+/// size change). The exchange pays the liquidator the whole capped reward at once, from its own tokens.
 ///
 /// Units: money in quote-token units (the token's own decimals); prices and base sizes 18-decimal fixed
 /// point; open notional in quote value with 18 decimals. Every rounding favours the exchange (the side that
@@ -263,10 +265,12 @@ interface IReferenceExchange {
     /// - Solvent (margin ratio >= bankruptcy ratio): the account pays `liquidationPenaltyBps` of the notional,
     ///   at most what its collateral holds; `liquidatorShareBps` of that is transferred to the caller, the
     ///   rest goes to the fund (FUND: `collectFee(LiquidationPenalty)`).
-    /// - Bankrupt: the account's collateral is used up and the fund runs the waterfall
-    ///   (FUND: `coverBankruptcy`): it pays the caller `liquidatorShareBps` of the full penalty and the
-    ///   exchange the shortfall, as far as it can, and socializes or records as bad debt the rest. Reverts
-    ///   while the fund is paused.
+    /// - Bankrupt: the account pays the penalty, at most its equity (nothing when it is negative), the caller's
+    ///   reward (`liquidatorShareBps` of the full penalty) first. The fund's waterfall (FUND: `coverBankruptcy`)
+    ///   takes the shortfall and the reward the account could not pay: its part is paid to the exchange now or
+    ///   later (a pending claim), the rest is socialized or recorded as bad debt. The exchange transfers the
+    ///   caller the whole capped reward at once, out of its own tokens. Never reverts because the fund is short,
+    ///   limited or paused.
     /// @param account The account to liquidate.
     /// @param marketId A listed market.
     function liquidate(address account, uint256 marketId) external;

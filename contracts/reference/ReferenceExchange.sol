@@ -78,7 +78,7 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
     /// @param shortfall A bankrupt account's negative equity: what it cost the exchange's vault.
     /// @param reward What a bankrupt account's liquidator is still owed beyond `liquidatorReward`, asked of the
     /// fund: liquidatorShareBps of `penalty`, rounded down, less what the account paid of it.
-    /// @param bankrupt Below the bankruptcy ratio: the account's collateral is used up, the fund covers the rest.
+    /// @param bankrupt Below the bankruptcy ratio: what the account cannot pay goes to the fund's waterfall.
     struct Liquidation {
         int256 baseWad;
         uint256 priceWad;

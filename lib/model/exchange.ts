@@ -103,19 +103,25 @@ export interface LiquidationResult {
   notional: bigint;
   /** The full penalty (rounded up). */
   penalty: bigint;
-  /** What the account paid of it. */
+  /** What the account paid of it: the penalty, at most its equity (nothing when the equity is negative). */
   penaltyPaid: bigint;
-  /** What the exchange transferred to the liquidator (solvent accounts). */
+  /** What the exchange transferred to the liquidator out of the account's penalty. */
   liquidatorReward: bigint;
   /** What the exchange handed to the fee splitter. */
   feeToFund: bigint;
-  /** A bankrupt account's negative equity, and the reward the exchange asks of the fund. */
+  /** A bankrupt account's negative equity, and the rest of the liquidator's reward the exchange asks of the fund
+   * (the exchange pays the liquidator the capped part of it from its own tokens, whatever the fund answers). */
   shortfall: bigint;
   claimedReward: bigint;
   collateralAfter: bigint;
 }
 
-/** A liquidation at `price` of a liquidatable position (throws if it is healthy). */
+/**
+ * A liquidation at `price` of a liquidatable position (throws if it is healthy). Solvent or bankrupt, the account
+ * pays the penalty, at most its equity; the liquidator is paid out of it first (liquidatorShareBps of what was paid
+ * when solvent, of the full penalty when bankrupt); a bankrupt account's unpaid reward and negative equity go to
+ * the fund's waterfall, and the equity beyond the penalty stays the account's.
+ */
 export function liquidate(p: ModelPosition, price: bigint, params: ExchangeParams, q: bigint): LiquidationResult {
   const realizedPnl = pnl(p.base, p.openNotional, price, q);
   const eq = p.collateral + realizedPnl;
@@ -125,24 +131,9 @@ export function liquidate(p: ModelPosition, price: bigint, params: ExchangeParam
   const bankrupt = eq < 0n || (p.collateral > 0n && eq * WAD < params.bankruptcyRatioWad * p.collateral);
   const notional = notionalUp(abs(p.base), price, q);
   const penalty = bpsUp(notional, params.liquidationPenaltyBps);
-  if (!bankrupt) {
-    const penaltyPaid = min(penalty, eq);
-    const liquidatorReward = bpsDown(penaltyPaid, params.liquidatorShareBps);
-    return {
-      realizedPnl,
-      equity: eq,
-      bankrupt,
-      notional,
-      penalty,
-      penaltyPaid,
-      liquidatorReward,
-      feeToFund: penaltyPaid - liquidatorReward,
-      shortfall: 0n,
-      claimedReward: 0n,
-      collateralAfter: eq - penaltyPaid,
-    };
-  }
-  const penaltyPaid = eq > 0n ? eq : 0n;
+  const penaltyPaid = eq > 0n ? min(penalty, eq) : 0n;
+  const reward = bpsDown(bankrupt ? penalty : penaltyPaid, params.liquidatorShareBps);
+  const liquidatorReward = min(reward, penaltyPaid);
   return {
     realizedPnl,
     equity: eq,
@@ -150,11 +141,11 @@ export function liquidate(p: ModelPosition, price: bigint, params: ExchangeParam
     notional,
     penalty,
     penaltyPaid,
-    liquidatorReward: 0n,
-    feeToFund: penaltyPaid,
+    liquidatorReward,
+    feeToFund: penaltyPaid - liquidatorReward,
     shortfall: eq < 0n ? -eq : 0n,
-    claimedReward: bpsDown(penalty, params.liquidatorShareBps),
-    collateralAfter: 0n,
+    claimedReward: reward - liquidatorReward,
+    collateralAfter: eq > 0n ? eq - penaltyPaid : 0n,
   };
 }
 

@@ -1,6 +1,6 @@
 // A stateful bigint model of the whole system a scenario drives: the reference exchange's accounts (one isolated
 // position per account and market), the insurance fund's books, and every holder's quote-token balance. It only
-// sequences the rules of the topic models (exchange.ts for positions and liquidations, waterfall.ts for
+// sequences the rules of the topic models (exchange.ts for positions and liquidations, bankruptcyCover.ts for
 // bankruptcies, feePolicies.ts for the fee split, lossIndex.ts for socialized losses, openInterestWindow.ts for the
 // 7-day average open interest) in the order docs/behaviour.md and the
 // exchange's NatSpec give them; it never reads a contract. A scenario applies each step to the chain and to the
@@ -10,7 +10,7 @@ import * as ex from "./exchange.js";
 import { FeeKind, type FeePolicyModel, type FundState } from "./feePolicies.js";
 import * as lossIndex from "./lossIndex.js";
 import { OpenInterestHistory } from "./openInterestWindow.js";
-import { type Cover, waterfall } from "./waterfall.js";
+import { type BankruptcyCover, bankruptcyCover } from "./bankruptcyCover.js";
 import { MAX_BPS, MAX_UINT128 } from "../units.js";
 
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
@@ -36,16 +36,19 @@ export interface BookMarket {
   rewardCap: bigint;
   rewardCapBps: bigint;
   badDebt: bigint;
+  /** The market's pending claim: allocated by the fund, not paid to the exchange yet. */
+  pending: bigint;
   lossIndex: bigint;
   /** The open interest last reported to the fund. */
   reportedOpenInterest: bigint;
 }
 
-/** The fund's split of one fee or penalty, and the part of the fund's share that repaid bad debt. */
+/** The market's bad debt the fee repaid first, and the policy's split of the rest. */
 export interface Collected {
   /** What the policy saw. */
   state: FundState;
   kind: FeeKind;
+  /** The whole fee: `badDebtRepaid + fundPart + treasuryPart`. */
   amount: bigint;
   fundPart: bigint;
   treasuryPart: bigint;
@@ -65,7 +68,9 @@ export interface LiquidationStep {
   loss: bigint;
   liquidation: ex.LiquidationResult;
   collected?: Collected;
-  cover?: Cover;
+  cover?: BankruptcyCover;
+  /** What the exchange transferred to the liquidator in all: out of the account's penalty, then the cover's reward. */
+  keeperPaid: bigint;
   openInterest: bigint;
 }
 
@@ -87,13 +92,17 @@ export class ScenarioBook {
   readonly wallets = new Map<string, bigint>();
   totalMinted = 0n;
 
-  /** The exchange's realized PnL as the counterparty of every trade. */
+  /** The exchange's realized PnL as the counterparty of every trade, and its owner's house capital. */
   counterpartyRealizedPnl = 0n;
+  houseCapital = 0n;
 
   /** The fund's accounted balance, the treasury's accrual, and the bad debt of all markets. */
   fundBalance = 0n;
   treasuryAccrued = 0n;
   totalBadDebt = 0n;
+  /** All markets' pending claims (reserved, outside the balance), and whether the guardian paused payouts. */
+  totalPending = 0n;
+  paused = false;
   /** The platform's open interest as the fund recorded it, report by report. */
   readonly openInterest = new OpenInterestHistory();
 
@@ -116,6 +125,9 @@ export class ScenarioBook {
     for (const [who, balance] of this.wallets) c.wallets.set(who, balance);
     c.totalMinted = this.totalMinted;
     c.counterpartyRealizedPnl = this.counterpartyRealizedPnl;
+    c.houseCapital = this.houseCapital;
+    c.totalPending = this.totalPending;
+    c.paused = this.paused;
     c.fundBalance = this.fundBalance;
     c.treasuryAccrued = this.treasuryAccrued;
     c.totalBadDebt = this.totalBadDebt;
@@ -145,6 +157,7 @@ export class ScenarioBook {
       rewardCap,
       rewardCapBps,
       badDebt: 0n,
+      pending: 0n,
       lossIndex: 0n,
       reportedOpenInterest: 0n,
     });
@@ -229,29 +242,48 @@ export class ScenarioBook {
     return amount;
   }
 
-  /** Sends the surplus above the target to the treasury (no stray tokens in a scenario). */
+  /** Sends the surplus, max(0, balance - target - total bad debt), to the treasury (no stray tokens here). */
   sweepSurplus(time: bigint): bigint {
-    const target = this.target(time);
-    if (this.fundBalance <= target) throw new Error("model: no surplus");
-    const surplus = this.fundBalance - target;
+    const kept = this.target(time) + this.totalBadDebt;
+    if (this.fundBalance <= kept) throw new Error("model: no surplus");
+    const surplus = this.fundBalance - kept;
     this.fundBalance -= surplus;
     this.transfer(this.options.fund, this.options.treasury, surplus);
     return surplus;
   }
 
-  /** `collectFee`: the policy splits; the fund part repays the market's bad debt first (the exchange keeps it). */
+  /** `collectFee`: the whole fee repays the market's bad debt first (the exchange keeps it); the policy splits the rest. */
   private collect(marketId: bigint, kind: FeeKind, amount: bigint, time: bigint): Collected {
     const m = this.market(marketId);
     const state = this.fundState(time);
-    const { fundPart, treasuryPart } = this.options.policy.split(kind, amount, state);
-    const badDebtRepaid = min(fundPart, m.badDebt);
+    const badDebtRepaid = min(amount, m.badDebt);
     m.badDebt -= badDebtRepaid;
     this.totalBadDebt -= badDebtRepaid;
     m.badDebtOutstanding -= badDebtRepaid;
-    this.fundBalance += fundPart - badDebtRepaid;
+    const rest = amount - badDebtRepaid;
+    const { fundPart, treasuryPart } =
+      rest === 0n ? { fundPart: 0n, treasuryPart: 0n } : this.options.policy.split(kind, rest, state);
+    this.fundBalance += fundPart;
     this.treasuryAccrued += treasuryPart;
     this.transfer(this.options.exchange, this.options.fund, amount - badDebtRepaid);
     return { state, kind, amount, fundPart, treasuryPart, badDebtRepaid };
+  }
+
+  /** The guardian's pause and unpause: while paused, what the fund allocates waits as pending claims. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+  }
+
+  /** `processPendingClaim`: pays the market's whole pending claim to the exchange (no payout buckets here). */
+  processPendingClaim(marketId: bigint): bigint {
+    if (this.paused) throw new Error("model: paused");
+    const m = this.market(marketId);
+    const amount = m.pending;
+    if (amount === 0n) throw new Error("model: no pending claim");
+    m.pending = 0n;
+    this.totalPending -= amount;
+    this.transfer(this.options.fund, this.options.exchange, amount);
+    return amount;
   }
 
   /** `recordOpenInterest` after a trade or a liquidation: the market's OI at the price now, if it changed. */
@@ -268,6 +300,18 @@ export class ScenarioBook {
   }
 
   // ---------------------------------------------------------------- the exchange
+
+  /** The owner's house capital in and out of the exchange. */
+  depositHouseCapital(from: string, amount: bigint): void {
+    this.transfer(from, this.options.exchange, amount);
+    this.houseCapital += amount;
+  }
+
+  withdrawHouseCapital(to: string, amount: bigint): void {
+    if (amount > this.houseCapital) throw new Error("model: more than the house capital");
+    this.houseCapital -= amount;
+    this.transfer(this.options.exchange, to, amount);
+  }
 
   deposit(who: string, marketId: bigint, amount: bigint): void {
     this.transfer(who, this.options.exchange, amount);
@@ -341,15 +385,19 @@ export class ScenarioBook {
       liquidation.feeToFund === 0n
         ? undefined
         : this.collect(marketId, FeeKind.LiquidationPenalty, liquidation.feeToFund, time);
-    let cover: Cover | undefined;
-    if (liquidation.bankrupt && (liquidation.shortfall !== 0n || liquidation.claimedReward !== 0n)) {
-      cover = waterfall(
+    let cover: BankruptcyCover | undefined;
+    let keeperPaid = liquidation.liquidatorReward;
+    if (liquidation.shortfall !== 0n || liquidation.claimedReward !== 0n) {
+      cover = bankruptcyCover(
         {
           balance: this.fundBalance,
           insuranceLimit: m.insuranceLimit,
           insurancePaid: m.insurancePaid,
           rewardCap: m.rewardCap,
           rewardCapBps: m.rewardCapBps,
+          earlierPending: m.pending,
+          // No payout buckets in a scenario: the pause alone holds payments back.
+          payoutAvailable: this.paused ? 0n : MAX_UINT128,
         },
         {
           shortfall: liquidation.shortfall,
@@ -358,9 +406,12 @@ export class ScenarioBook {
           openBase: m.openBase,
         },
       );
-      const paid = cover.rewardPaid + cover.shortfallPaid;
-      this.fundBalance -= paid;
-      m.insurancePaid += paid;
+      const allocated = cover.fundReward + cover.fundShortfall;
+      const paid = cover.earlierPendingPaid + cover.paidNow;
+      this.fundBalance -= allocated;
+      m.insurancePaid += allocated;
+      m.pending += allocated - paid;
+      this.totalPending += allocated - paid;
       if (cover.socialized !== 0n) {
         const spread = lossIndex.socialize(m.lossIndex, cover.socialized, m.openBase);
         if (!spread.absorbed) throw new Error("model: the waterfall socialized a loss the index cannot absorb");
@@ -370,11 +421,13 @@ export class ScenarioBook {
       m.badDebt += cover.badDebt;
       m.badDebtOutstanding += cover.badDebt;
       this.totalBadDebt += cover.badDebt;
-      this.transfer(this.options.fund, liquidator, cover.rewardPaid);
-      this.transfer(this.options.fund, this.options.exchange, cover.shortfallPaid);
+      this.transfer(this.options.fund, this.options.exchange, paid);
+      // The exchange pays its keeper the whole capped reward at once, out of its own tokens.
+      this.transfer(this.options.exchange, liquidator, cover.reward);
+      keeperPaid += cover.reward;
     }
     const openInterest = this.report(marketId, time);
-    return { loss, liquidation, collected, cover, openInterest };
+    return { loss, liquidation, collected, cover, keeperPaid, openInterest };
   }
 
   // ---------------------------------------------------------------- the exchange's totals
@@ -401,6 +454,13 @@ export class ScenarioBook {
   badDebtOutstanding(): bigint {
     let total = 0n;
     for (const m of this.markets.values()) total += m.badDebtOutstanding;
+    return total;
+  }
+
+  /** What the fund's pending claims of every market owe the exchange. */
+  pendingClaimsOwed(): bigint {
+    let total = 0n;
+    for (const m of this.markets.values()) total += m.pending;
     return total;
   }
 }

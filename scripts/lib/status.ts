@@ -11,6 +11,7 @@ import {
   type FundLocation,
   type FundStatus,
   formatBps,
+  formatBucket,
   formatCountdown,
   formatDuration,
   formatUnitsExact,
@@ -158,7 +159,13 @@ export function formatFundStatus(status: FundStatus): string[] {
     `Band:            ${describeBand(status.band, status.policy)}`,
     `Open interest:   ${money(status.totalOpenInterest)} now, ${money(status.averageOpenInterest)} on average over ${formatDuration(status.windowSeconds)}`,
     `Bad debt:        ${money(status.badDebt)}`,
-    `Paused:          ${status.paused ? "yes (bankruptcy cover and surplus sweeps revert)" : "no"}`,
+    ...(status.pendingClaims === undefined
+      ? []
+      : [`Pending claims:  ${money(status.pendingClaims.total)} (reserved in the fund, owed to the exchanges)`]),
+    ...(status.buckets === undefined
+      ? []
+      : [`Payout bucket:   fund-wide: ${formatBucket(status.buckets.fund, money)}`]),
+    `Paused:          ${status.paused ? "yes (bankruptcies queue as pending claims; sweeps and claim payments wait)" : "no"}`,
     `Treasury:        ${status.treasury}, accrued ${money(status.treasuryAccrued)} (not yet flushed)`,
     ...describePolicy(status.policy),
     ...describeGovernance(status.governance),
@@ -178,8 +185,12 @@ export function formatFundStatus(status: FundStatus): string[] {
       `    open interest:   ${money(market.openInterest)}`,
       `    loss index:      ${market.lossIndex}`,
       `    bad debt:        ${money(market.badDebt)}`,
-      `    reward caps:     ${caps}`,
     );
+    const pending = status.pendingClaims?.byMarket.find((p) => p.marketId === market.marketId);
+    if (pending !== undefined) lines.push(`    pending claim:   ${money(pending.amount)}`);
+    const bucket = status.buckets?.byMarket.find((b) => b.marketId === market.marketId);
+    if (bucket !== undefined) lines.push(`    payout bucket:   ${formatBucket(bucket.bucket, money)}`);
+    lines.push(`    reward caps:     ${caps}`);
   }
   return lines;
 }

@@ -28,11 +28,12 @@ describe("ReferenceExchange", () => {
       if (process.env.REPORT_GAS) {
         console.log(`trade ${trade!.gasUsed}, liquidation ${solvent!.gasUsed}, bankrupt ${bankrupt!.gasUsed}`);
       }
-      // Measured: 148,968 / 182,542 / 156,769 (the fund's `collectFee` is about 46k of the trade; the solvent
-      // liquidation pays a first transfer to the liquidator's empty balance).
+      // The fund's `collectFee` is a large part of the trade; the solvent liquidation pays a first transfer to the
+      // liquidator's empty balance; the bankrupt one adds the exchange's transfer of the whole reward and the
+      // fund's payout-limit bookkeeping (the bench table has the figures).
       expect(trade!.gasUsed).to.be.lessThan(160_000n);
       expect(solvent!.gasUsed).to.be.lessThan(195_000n);
-      expect(bankrupt!.gasUsed).to.be.lessThan(170_000n);
+      expect(bankrupt!.gasUsed).to.be.lessThan(200_000n);
     });
   });
 });

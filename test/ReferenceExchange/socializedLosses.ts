@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { MARKET_ID } from "../../lib/exchangeFixture.js";
+import { coverOf, coverTuple } from "../../lib/model/bankruptcyCover.js";
 import * as model from "../../lib/model/exchange.js";
 import { usdc, wad } from "../../lib/units.js";
 import {
@@ -35,20 +36,28 @@ describe("ReferenceExchange", () => {
       expect(await s.fund.fundBalance()).to.equal(usdc("8.5"));
       const claim = model.liquidate(await positionOf(s, s.alice), wad(1_700), P, Q);
       expect(claim).to.deep.include({ shortfall: usdc(208), claimedReward: usdc(34), notional: usdc(6_800) });
-      const index = model.lossIncrement(usdc(208), wad("4.5"));
+      // The fund bears 8.5 of the reward (all it has); the reward's other 25.5 and the 208 are socialized: 233.5.
+      const index = model.lossIncrement(usdc("233.5"), wad("4.5"));
+      const cover = coverOf({
+        reward: usdc(34),
+        fundReward: usdc("8.5"),
+        paidNow: usdc("8.5"),
+        socialized: usdc("233.5"),
+      });
       const tx = s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID);
       await expect(tx)
         .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")
-        .withArgs(s.alice.address, MARKET_ID, usdc(208), usdc("8.5"), 0n, usdc(208), 0n);
+        .withArgs(s.alice.address, MARKET_ID, usdc(208), coverTuple(cover));
       await expect(tx)
         .to.emit(s.fund, "InsuranceFundLossSocialized")
-        .withArgs(MARKET_ID, s.alice.address, usdc(208), wad("4.5"), index);
+        .withArgs(MARKET_ID, s.alice.address, usdc("233.5"), wad("4.5"), index);
       await expect(tx)
         .to.emit(s.fund, "InsuranceFundOpenInterestRecorded")
         .withArgs(MARKET_ID, usdc(7_650), usdc(7_650));
       expect(await s.fund.lossIndex(MARKET_ID)).to.equal(index);
-      expect(await s.quote.balanceOf(s.dave.address)).to.equal(usdc("8.5"));
-      expect(await s.exchange.unsettledSocializedLoss()).to.equal(usdc(208));
+      // Dave is paid his whole reward by the exchange.
+      expect(await s.quote.balanceOf(s.dave.address)).to.equal(usdc(34));
+      expect(await s.exchange.unsettledSocializedLoss()).to.equal(usdc("233.5"));
       await expectSolvent(s, [s.alice, s.bob, s.carol]);
     });
 
@@ -57,8 +66,8 @@ describe("ReferenceExchange", () => {
       const index = await s.fund.lossIndex(MARKET_ID);
       const bobLoss = model.positionLoss(wad(3), 0n, index);
       const carolLoss = model.positionLoss(wad("1.5"), 0n, index);
-      // 208 x 3 / 4.5 = 138.666.. and 208 x 1.5 / 4.5 = 69.333..: each rounded up.
-      expect([bobLoss, carolLoss]).to.deep.equal([138_666_667n, 69_333_334n]);
+      // 233.5 x 3 / 4.5 = 155.666.. and 233.5 x 1.5 / 4.5 = 77.833..: each rounded up.
+      expect([bobLoss, carolLoss]).to.deep.equal([155_666_667n, 77_833_334n]);
       const bobBefore = await positionOf(s, s.bob);
 
       // Health views include what the next touch will charge.
@@ -74,7 +83,7 @@ describe("ReferenceExchange", () => {
       expect((await s.exchange.position(s.bob.address, MARKET_ID)).settledLossIndex).to.equal(index);
       // A second settle owes nothing.
       await expect(s.exchange.settle(s.bob.address, MARKET_ID)).not.to.emit(s.exchange, "ReferenceExchangeLossSettled");
-      expect(await s.exchange.unsettledSocializedLoss()).to.equal(usdc(208) - bobLoss);
+      expect(await s.exchange.unsettledSocializedLoss()).to.equal(usdc("233.5") - bobLoss);
       await expectSolvent(s, [s.alice, s.bob, s.carol]);
 
       await s.exchange.settle(s.carol.address, MARKET_ID);
@@ -132,9 +141,10 @@ describe("ReferenceExchange", () => {
 
     it("test_settle_aChargeAboveTheCollateralMakesItNegativeAndLiquidatable", async () => {
       const s = await loadFixture(crashFixture);
-      await s.setPrice(1_000); // Alice: equity 992 - 4,000 = -3,008, all of it socialized but 8.5 of reward
+      // Alice: equity 992 - 4,000 = -3,008, reward 20; the fund bears 8.5 of the reward, the rest is socialized.
+      await s.setPrice(1_000);
       await s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID);
-      expect(await s.exchange.unsettledSocializedLoss()).to.equal(usdc(3_008));
+      expect(await s.exchange.unsettledSocializedLoss()).to.equal(usdc("3019.5"));
       const index = await s.fund.lossIndex(MARKET_ID);
       const carolLoss = model.positionLoss(wad("1.5"), 0n, index);
       const carolCollateral = usdc(997) - carolLoss;
@@ -171,7 +181,7 @@ describe("ReferenceExchange", () => {
         .to.emit(s.exchange, "ReferenceExchangeLiquidated")
         .withArgs(s.bob.address, MARKET_ID, s.dave.address, -wad(3), wad(1_000), usdc(3_000), usdc(30), usdc(15));
       expect(await positionOf(s, s.bob)).to.deep.equal(model.flat(expected.collateralAfter));
-      expect(await s.exchange.unsettledSocializedLoss()).to.equal(usdc(3_008) - carolLoss - bobLoss);
+      expect(await s.exchange.unsettledSocializedLoss()).to.equal(usdc("3019.5") - carolLoss - bobLoss);
       await expectSolvent(s, [s.alice, s.bob, s.carol]);
     });
   });

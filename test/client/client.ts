@@ -5,7 +5,7 @@ import { network } from "hardhat";
 
 import { encodeCallText, eventKind, FundClientError, InsuranceFundClient } from "../../client/index.js";
 import LocalSuite from "../../deploy/modules/LocalSuite.js";
-import { DAY, usdc, wad } from "../../lib/units.js";
+import { DAY, MAX_UINT128, usdc, wad } from "../../lib/units.js";
 import { expectRejection, LOCAL_PARAMETERS, readParameters } from "../helpers/deployment.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
@@ -32,7 +32,8 @@ async function suiteInUse() {
   await token.connect(alice).approve(exchangeAddress, usdc(1_000));
   await exchange.connect(alice).deposit(ETH_PERP, usdc(1_000));
   await exchange.connect(alice).trade(ETH_PERP, wad(4));
-  return { fundAddress, exchangeAddress, alice };
+  const feed = await ethers.getContractAt("MockPriceFeed", await deployed.feed.getAddress());
+  return { fundAddress, exchangeAddress, exchange, feed, alice };
 }
 
 describe("client", function () {
@@ -131,22 +132,65 @@ describe("client", function () {
     expect((await client.operations.operation(governor.address, data)).executableAt).to.equal(0n);
   });
 
-  it("test_client_optionalPartsAreNotOnThisFund", async () => {
+  it("test_client_pendingClaimsAndBucketsAreOnThisFundTheOtherOptionalPartsAreNot", async () => {
     const { fundAddress } = await networkHelpers.loadFixture(suiteInUse);
     const client = await InsuranceFundClient.connect(ethers.provider, fundAddress);
     expect(await client.features()).to.deep.equal({
-      pendingClaims: false,
-      buckets: false,
+      pendingClaims: true,
+      buckets: true,
       backstop: false,
       deferredFees: false,
     });
-    expect(await client.pendingClaims([ETH_PERP])).to.equal(undefined);
-    expect(await client.buckets([ETH_PERP])).to.equal(undefined);
+    expect(await client.pendingClaims([ETH_PERP])).to.deep.equal({
+      total: 0n,
+      byMarket: [{ marketId: ETH_PERP, amount: 0n }],
+    });
+    // The suite registers its buckets disabled: no limit.
+    const disabled = { available: 2n ** 256n - 1n, capacity: MAX_UINT128, refillPerSecond: 0n };
+    expect(await client.buckets([ETH_PERP])).to.deep.equal({
+      fund: disabled,
+      byMarket: [{ marketId: ETH_PERP, bucket: disabled }],
+    });
+    // Nothing is pending: the fund's own error, through the client.
+    const [, , , , , , , keeper] = await ethers.getSigners();
+    await expectRejection(
+      client.connectSigner(keeper).processPendingClaim(ETH_PERP),
+      /InsuranceFundNoPendingClaim|reverted/,
+    );
     expect(await client.backstop()).to.equal(undefined);
     expect(await client.deferredFees([ETH_PERP])).to.equal(undefined);
-    const error = await client.processPendingClaim(ETH_PERP).catch((e) => e);
+    const error = await client.pullDeferredFees(ETH_PERP).catch((e) => e);
     expect(error).to.be.instanceOf(FundClientError);
-    expect(error.message).to.equal(`pendingClaims: not on this fund (${fundAddress})`);
+    expect(error.message).to.equal(`deferredFees: not on this fund (${fundAddress})`);
+  });
+
+  it("test_client_decodesABankruptcysCoverIntoItsFields", async () => {
+    const { fundAddress, exchange, feed, alice } = await networkHelpers.loadFixture(suiteInUse);
+    const [, , , , , , , keeper] = await ethers.getSigners();
+    // Alice, long 4 at 2,000 on 992, is bankrupt at 1,700: shortfall 208, reward 34 (within both caps). The fund
+    // bears both and pays the exchange now; the exchange pays the keeper.
+    await feed.setPrice(1_700n * 10n ** 8n);
+    const from = (await ethers.provider.getBlockNumber()) + 1;
+    await (await exchange.connect(keeper).liquidate(alice.address, ETH_PERP)).wait();
+    const client = await InsuranceFundClient.connect(ethers.provider, fundAddress);
+    const { events } = await client.history({ fromBlock: from });
+    const covered = events.find((e) => e.name === "InsuranceFundBankruptcyCovered")!;
+    expect(covered.kind).to.equal("payout");
+    expect(covered.args).to.deep.equal({
+      marketId: ETH_PERP,
+      account: alice.address,
+      liquidator: keeper.address,
+      reward: usdc(34),
+      fundReward: usdc(34),
+      fundShortfall: usdc(208),
+      backstopReward: 0n,
+      backstopShortfall: 0n,
+      paidNow: usdc(242),
+      pending: 0n,
+      earlierPendingPaid: 0n,
+      socialized: 0n,
+      badDebt: 0n,
+    });
   });
 
   it("test_encodeCallText_readsPlainAndJsonArguments", async () => {
@@ -173,7 +217,7 @@ describe("client", function () {
   });
 
   it("test_eventKind_namesTheWaterfallsSteps", () => {
-    expect(eventKind("InsuranceFundShortfallCovered")).to.equal("payout");
+    expect(eventKind("InsuranceFundBankruptcyCovered")).to.equal("payout");
     expect(eventKind("InsuranceFundLossSocialized")).to.equal("socialized");
     expect(eventKind("InsuranceFundSurplusSwept")).to.equal("treasury");
     expect(eventKind("InsuranceFundPendingClaimPaid")).to.equal("pending");

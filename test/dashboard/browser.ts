@@ -150,18 +150,19 @@ describe("dashboard: in a browser", function () {
     const feed = await ethers.getContractAt("MockPriceFeed", feedAddress);
     const exchange = await ethers.getContractAt("ReferenceExchange", exchangeAddress);
     await (await feed.setPrice(1_700n * 10n ** 8n)).wait();
-    // Alice's equity is 992 - 1,200 = -208: Bob's reward (34) and the 208 shortfall come from the fund.
+    // Alice's equity is 992 - 1,200 = -208: the fund bears Bob's reward (34) and the 208 shortfall and pays them to
+    // the exchange, which pays Bob.
     await (await exchange.connect(bob).liquidate(alice.address, ETH_PERP)).wait();
     const mined = Date.now();
-    const payout = page.locator(`#feed li[data-event="ShortfallCovered"]`);
+    const payout = page.locator(`#feed li[data-event="BankruptcyCovered"]`);
     await payout.waitFor({ timeout: PAGE_LAG_MS });
     const lagMs = Date.now() - mined;
     console.log(`      the page showed the payout ${lagMs} ms after the liquidation was mined`);
-    expect(await payout.innerText()).to.contain("amount 208 USDC");
-    expect(await page.locator(`#feed li[data-event="LiquidatorRewarded"]`).innerText()).to.contain("amount 34 USDC");
+    expect(await payout.innerText()).to.contain("fundShortfall 208 USDC");
+    expect(await payout.innerText()).to.contain("paidNow 242 USDC");
     const flows = await page.locator("#flows").innerText();
-    expect(flows).to.match(/paid to exchanges\s+208 USDC/);
-    expect(flows).to.match(/paid to liquidators\s+34 USDC/);
+    expect(flows).to.match(/paid to exchanges\s+242 USDC/);
+    expect(flows).to.match(/rewards borne\s+34 USDC/);
     expect(await page.locator("#cards").innerText()).to.contain("9,759.6 USDC");
     expect(await page.locator(`#markets tr[data-market="1"]`).innerText()).to.contain("242 USDC");
     await mkdir(REPORTS, { recursive: true });

@@ -78,7 +78,7 @@ describe("dashboard: the view", () => {
     });
     expect(alerts(s, { features: NO_FEATURES })).to.deep.equal([
       { level: "danger", text: "The fund is below its floor: 150,000 USDC of 200,000 USDC" },
-      { level: "danger", text: "Paused: bankruptcy cover and surplus sweeps revert" },
+      { level: "danger", text: "Paused: bankruptcies queue as pending claims; sweeps and claim payments wait" },
       { level: "warning", text: "Bad debt: 12.5 USDC" },
       { level: "info", text: "A change is scheduled: setTarget(400, 1), executable in 1 d 1 h" },
     ]);
@@ -89,8 +89,8 @@ describe("dashboard: the view", () => {
       features: { ...NO_FEATURES, pendingClaims: true, buckets: true },
       pendingClaims: { total: usdc(40), byMarket: [{ marketId: 1n, amount: usdc(40) }] },
       buckets: {
-        fund: { available: usdc(19), capacity: usdc(100) },
-        byMarket: [{ marketId: 1n, bucket: { available: usdc(20), capacity: usdc(100) } }],
+        fund: { available: usdc(19), capacity: usdc(100), refillPerSecond: 1n },
+        byMarket: [{ marketId: 1n, bucket: { available: usdc(20), capacity: usdc(100), refillPerSecond: 1n } }],
       },
     };
     expect(alerts(status(), optional)).to.deep.equal([
@@ -99,11 +99,11 @@ describe("dashboard: the view", () => {
     ]);
     const view = fundView(status(), optional, []);
     expect(view.optional.pendingClaims).to.equal("40 USDC pending");
-    expect(view.optional.buckets).to.equal("fund-wide 19 USDC of 100 USDC");
+    expect(view.optional.buckets).to.equal("fund-wide 19 USDC of 100 USDC, refills 0.000001 USDC per second");
     expect(view.optional.backstop).to.equal("not on this fund");
     expect(view.markets[0]).to.include({
       pending: "40 USDC",
-      bucket: "20 USDC of 100 USDC",
+      bucket: "20 USDC of 100 USDC, refills 0.000001 USDC per second",
       deferredFees: "not on this fund",
       used: "250 USDC",
       left: "750 USDC",
@@ -123,13 +123,18 @@ describe("dashboard: the view", () => {
       args,
     });
     const events = [
-      event("InsuranceFundShortfallCovered", { marketId: 1n, account: ADDRESS, exchange: ADDRESS, amount: usdc(208) }),
-      event("InsuranceFundLiquidatorRewarded", {
+      event("InsuranceFundBankruptcyCovered", {
         marketId: 1n,
         account: ADDRESS,
         liquidator: ADDRESS,
-        amount: usdc(34),
+        reward: usdc(34),
+        fundReward: usdc(34),
+        fundShortfall: usdc(208),
+        paidNow: usdc(200),
+        pending: usdc(42),
+        earlierPendingPaid: 0n,
       }),
+      event("InsuranceFundPendingClaimPaid", { marketId: 1n, exchange: ADDRESS, amount: usdc(42), pendingLeft: 0n }),
       event("InsuranceFundFeeCollected", {
         marketId: 1n,
         kind: 0n,
@@ -142,11 +147,14 @@ describe("dashboard: the view", () => {
     ];
     const token = { symbol: "USDC", decimals: 6 };
     expect(feedItem(events[0], token).text).to.equal(
-      `ShortfallCovered: marketId 1, account ${ADDRESS}, exchange ${ADDRESS}, amount 208 USDC`,
+      `BankruptcyCovered: marketId 1, account ${ADDRESS}, liquidator ${ADDRESS}, reward 34 USDC, fundReward 34 USDC, ` +
+        `fundShortfall 208 USDC, paidNow 200 USDC, pending 42 USDC, earlierPendingPaid 0 USDC`,
     );
     const totals = flowTotals(events);
-    expect(totals["paid to exchanges"]).to.equal(usdc(208));
-    expect(totals["paid to liquidators"]).to.equal(usdc(34));
+    expect(totals["paid to exchanges"]).to.equal(usdc(242));
+    expect(totals["rewards borne"]).to.equal(usdc(34));
+    expect(totals["shortfalls borne"]).to.equal(usdc(208));
+    expect(totals["left pending"]).to.equal(usdc(42));
     expect(totals["fee income to the fund"]).to.equal(usdc("1.6"));
     expect(totals["fees to the treasury"]).to.equal(usdc("6.4"));
     expect(totals["swept to the treasury"]).to.equal(usdc(5) + 1n);

@@ -21,7 +21,7 @@ import { tableLines } from "../../scripts/lib/demo/format.js";
 import { reportBaseName, writeReport } from "../../scripts/lib/demo/report.js";
 import { type DemoResult, demoNetworkParams, runDemo } from "../../scripts/lib/demo/simulation.js";
 import { expectConserved } from "../helpers/conservation.js";
-import { usdc } from "../../lib/units.js";
+import { MAX_UINT128, usdc } from "../../lib/units.js";
 
 /** A short market whose acts all happen with this seed (other seeds may skip one; the default run does not). */
 const SHORT: DemoConfig = { ...DEFAULT_DEMO_CONFIG, seed: 3n, days: 14, traders: 12, ordersPerDay: 60 };
@@ -74,8 +74,11 @@ describe("demo: a market crash through the reference exchange", function () {
     expect(crash.gapToWad).to.equal(((crash.gapFromWad * BigInt(10_000 - SHORT.firstDropBps)) / 10_000n / cent) * cent);
     expect(crash.bankruptcies).to.be.greaterThan(0);
     expect(crash.liquidations).to.be.greaterThan(crash.bankruptcies);
-    expect(crash.rewardsPaid).to.be.greaterThan(0n);
-    expect(crash.shortfallsPaid).to.be.greaterThan(0n);
+    expect(crash.fundRewards).to.be.greaterThan(0n);
+    expect(crash.fundShortfalls).to.be.greaterThan(0n);
+    // The exchange paid the keepers the bankrupt accounts' capped rewards, and the fund bore all of them.
+    expect(crash.bankruptKeeperRewards).to.equal(crash.fundRewards);
+    expect(crash.keeperRewards).to.be.greaterThan(crash.bankruptKeeperRewards);
     expect(crash.insurancePaid).to.be.lessThan(SHORT.insuranceLimit);
     // Covered in full: nothing spread over the other positions, no bad debt, before the second drop.
     for (const r of result.rows.slice(0, result.schedule.secondDrop)) {
@@ -98,6 +101,10 @@ describe("demo: a market crash through the reference exchange", function () {
       if (r.socialized > 0n) expect(r.insurancePaid, `day ${r.day}`).to.equal(r.insuranceLimit);
       expect(r.badDebt, `day ${r.day}`).to.equal(0n);
     }
+    // The keepers of the bankrupt accounts were paid in the second drop too, by the exchange, beyond what the
+    // limit let the fund bear.
+    expect(second.bankruptKeeperRewards).to.be.greaterThan(second.fundRewards);
+    expect(second.keeperRewards).to.be.at.least(second.bankruptKeeperRewards);
     // Nothing is paid out once the limit is used up.
     for (const r of result.rows.slice(result.schedule.secondDrop + 1)) expect(r.paidOut, `day ${r.day}`).to.equal(0n);
   });
@@ -121,7 +128,13 @@ describe("demo: a market crash through the reference exchange", function () {
   it("test_runDemo_fundBalanceMovesByIncomeLessPayouts", () => {
     for (let i = 1; i < result.rows.length; i++) {
       const [before, r] = [result.rows[i - 1], result.rows[i]];
-      expect(r.paidOut, `day ${r.day}`).to.equal(r.rewardsPaid + r.shortfallsPaid);
+      expect(r.paidOut, `day ${r.day}`).to.equal(r.fundRewards + r.fundShortfalls);
+      // The suite's payout buckets are disabled and the fund is never paused: everything is paid at once.
+      expect([r.paidToExchange, r.pending, r.pendingAdded], `day ${r.day}`).to.deep.equal([r.paidOut, 0n, 0n]);
+      expect([r.marketBucket.capacity, r.fundBucket.capacity], `day ${r.day}`).to.deep.equal([
+        MAX_UINT128,
+        MAX_UINT128,
+      ]);
       expect(r.fundBalance - before.fundBalance, `day ${r.day}`).to.equal(r.deposited + r.income - r.paidOut - r.swept);
       expect(r.insurancePaid - before.insurancePaid, `day ${r.day}`).to.equal(r.paidOut);
       expect(r.treasury, `day ${r.day}`).to.be.at.least(before.treasury);
@@ -195,6 +208,8 @@ describe("demo: a market crash through the reference exchange", function () {
       for (const act of ["Setup", "Trading", "Crash", "Second drop", "Recovery", "Wind-down"]) {
         expect(markdown).to.contain(`**${act} (`);
       }
+      expect(markdown).to.contain("every keeper was paid");
+      expect(markdown).to.contain("the market's payout bucket has no limit, the fund-wide one has no limit");
       // One table row per day.
       const tableRows = markdown.split("\n").filter((line) => /^\| \d+ \|/.test(line));
       expect(tableRows.length).to.equal(SHORT.days + 1);

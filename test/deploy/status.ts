@@ -114,6 +114,8 @@ describe("deploy: status", function () {
         "Band:            1 (ratio from 2.00 % to below 5.00 %: penalties only)",
         "Open interest:   1,000,000 USDC now, 1,000,000 USDC on average over 7 days",
         "Bad debt:        0 USDC",
+        "Pending claims:  0 USDC (reserved in the fund, owed to the exchanges)",
+        "Payout bucket:   fund-wide: no limit",
         "Paused:          no",
         `Treasury:        ${suite.treasury}, accrued 1,000 USDC (not yet flushed)`,
         `Fee policy:      TargetBandsPolicy (Spin) ${suite.policyAddress}`,
@@ -133,6 +135,8 @@ describe("deploy: status", function () {
         "    open interest:   1,000,000 USDC",
         "    loss index:      0",
         "    bad debt:        0 USDC",
+        "    pending claim:   0 USDC",
+        "    payout bucket:   no limit",
         "    reward caps:     5,000 USDC, 1.00 % of the notional",
       ]);
     });
@@ -168,7 +172,7 @@ describe("deploy: status", function () {
       const suite = await networkHelpers.loadFixture(freshSparkSuite);
       const lines = await fundStatusLines(ethers, { INSURANCE_FUND_ADDRESS: suite.fundAddress }, NO_DEPLOYMENTS);
       // Empty fund, no open interest: target = floor; ratio = 0 / (200,000 / 5 %) = 0.
-      expect(lines.slice(2, 14)).to.deep.equal([
+      expect(lines.slice(2, 16)).to.deep.equal([
         "Balance:         0 USDC",
         "Target:          200,000 USDC = max(5.00 % of the average open interest, floor 200,000 USDC)",
         "Minimum floor:   200,000 USDC (fixed at deployment: no governance call sets the floor below it)",
@@ -176,6 +180,8 @@ describe("deploy: status", function () {
         "Band:            0 (fixed share: a single band)",
         "Open interest:   0 USDC now, 0 USDC on average over 7 days",
         "Bad debt:        0 USDC",
+        "Pending claims:  0 USDC (reserved in the fund, owed to the exchanges)",
+        "Payout bucket:   fund-wide: no limit",
         "Paused:          no",
         `Treasury:        ${suite.treasury}, accrued 0 USDC (not yet flushed)`,
         `Fee policy:      FixedSharePolicy (Spark) ${suite.policyAddress}`,
@@ -198,8 +204,10 @@ describe("deploy: status", function () {
       await fund.connect(guardian).pause();
       const env = { INSURANCE_FUND_ADDRESS: suite.fundAddress, MARKET_IDS: "7" };
       const lines = await fundStatusLines(ethers, env, NO_DEPLOYMENTS);
-      expect(lines).to.include("Paused:          yes (bankruptcy cover and surplus sweeps revert)");
-      expect(lines.slice(-8)).to.deep.equal([
+      expect(lines).to.include(
+        "Paused:          yes (bankruptcies queue as pending claims; sweeps and claim payments wait)",
+      );
+      expect(lines.slice(-10)).to.deep.equal([
         "Markets:         1",
         "  market 7:",
         `    exchange:        ${exchange.address}`,
@@ -207,6 +215,8 @@ describe("deploy: status", function () {
         "    open interest:   0 USDC",
         "    loss index:      0",
         "    bad debt:        0 USDC",
+        "    pending claim:   0 USDC",
+        "    payout bucket:   no limit",
         "    reward caps:     no absolute cap, no cap below the notional",
       ]);
       const all = await fundStatusLines(ethers, { INSURANCE_FUND_ADDRESS: suite.fundAddress }, NO_DEPLOYMENTS);

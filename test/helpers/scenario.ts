@@ -59,9 +59,9 @@ export async function expectMatchesBook(
     ).to.deep.equal([m.openBase, m.unsettledSocializedLoss, m.badDebtOutstanding]);
     const fm = await c.fund.market(marketId);
     expect(
-      [fm.insurancePaid, fm.badDebt, fm.lossIndex, fm.openInterest],
+      [fm.insurancePaid, fm.badDebt, fm.lossIndex, fm.openInterest, await c.fund.pendingClaim(marketId)],
       `fund market ${marketId}, ${step}`,
-    ).to.deep.equal([m.insurancePaid, m.badDebt, m.lossIndex, m.reportedOpenInterest]);
+    ).to.deep.equal([m.insurancePaid, m.badDebt, m.lossIndex, m.reportedOpenInterest, m.pending]);
   }
 
   const { totalCollateral, totalDeficit } = book.collateralTotals();
@@ -72,6 +72,8 @@ export async function expectMatchesBook(
       await c.exchange.counterpartyRealizedPnl(),
       await c.exchange.unsettledSocializedLoss(),
       await c.exchange.badDebtOutstanding(),
+      await c.exchange.houseCapital(),
+      await c.exchange.pendingClaimsOwed(),
     ],
     `exchange totals, ${step}`,
   ).to.deep.equal([
@@ -80,6 +82,8 @@ export async function expectMatchesBook(
     book.counterpartyRealizedPnl,
     book.unsettledSocializedLoss(),
     book.badDebtOutstanding(),
+    book.houseCapital,
+    book.pendingClaimsOwed(),
   ]);
   expect(
     [
@@ -87,9 +91,16 @@ export async function expectMatchesBook(
       await c.fund.treasuryAccrued(),
       await c.fund.totalBadDebt(),
       await c.fund.totalOpenInterest(),
+      await c.fund.totalPending(),
     ],
     `fund, ${step}`,
-  ).to.deep.equal([book.fundBalance, book.treasuryAccrued, book.totalBadDebt, book.openInterest.current()]);
+  ).to.deep.equal([
+    book.fundBalance,
+    book.treasuryAccrued,
+    book.totalBadDebt,
+    book.openInterest.current(),
+    book.totalPending,
+  ]);
 
   await expectConserved(c.token, holders, book.totalMinted, step);
   await expectExchangeSolvent(c.token, c.exchange, c.fund, [...accounts], [...book.markets.keys()], step);
@@ -102,6 +113,9 @@ export type Actor = Parameters<ReferenceExchange["connect"]>[0] & { address: str
 export interface DriverSuite extends ScenarioContracts {
   quote: MockUSDC;
   fund: InsuranceFund;
+  /** The exchange's owner (house capital) and the fund's guardian (the pause). */
+  admin: Actor;
+  guardian: Actor;
 }
 
 /**
@@ -166,6 +180,42 @@ export class ScenarioDriver {
     this.book.mint(from.address, amount);
     this.book.fundDeposit(from.address, amount);
     await this.check(`${this.name(from)} deposits ${amount} into the fund`);
+  }
+
+  /** Mints `amount` to the exchange's owner and deposits it as house capital. */
+  async depositHouseCapital(amount: bigint): Promise<ContractTransactionResponse> {
+    const owner = this.c.admin;
+    await this.c.quote.mint(owner.address, amount);
+    await this.c.quote.connect(owner).approve(await this.c.exchange.getAddress(), amount);
+    const tx = await this.c.exchange.connect(owner).depositHouseCapital(amount);
+    this.book.mint(owner.address, amount);
+    this.book.depositHouseCapital(owner.address, amount);
+    await this.check(`the owner deposits ${amount} of house capital`);
+    return tx;
+  }
+
+  async withdrawHouseCapital(amount: bigint): Promise<ContractTransactionResponse> {
+    const owner = this.c.admin;
+    const tx = await this.c.exchange.connect(owner).withdrawHouseCapital(amount, owner.address);
+    this.book.withdrawHouseCapital(owner.address, amount);
+    await this.check(`the owner withdraws ${amount} of house capital`);
+    return tx;
+  }
+
+  /** The guardian pauses or resumes the fund's payouts. */
+  async setPaused(paused: boolean): Promise<ContractTransactionResponse> {
+    const fund = this.c.fund.connect(this.c.guardian);
+    const tx = paused ? await fund.pause() : await fund.unpause();
+    this.book.setPaused(paused);
+    await this.check(paused ? "the fund paused" : "the fund unpaused");
+    return tx;
+  }
+
+  async processPendingClaim(by: Actor, marketId: bigint): Promise<{ tx: ContractTransactionResponse; paid: bigint }> {
+    const tx = await this.c.fund.connect(by).processPendingClaim(marketId);
+    const paid = this.book.processPendingClaim(marketId);
+    await this.check(`${this.name(by)} processes ${marketId}'s pending claim`);
+    return { tx, paid };
   }
 
   /** Sets the oracle price of a market (an 18-decimal price with at most the feed's decimals). */
@@ -260,7 +310,7 @@ export function scenarioDriver(
   for (const [name, actor] of Object.entries(actors)) names.set(actor.address, name);
   book.track(...names.keys());
   return new ScenarioDriver(
-    { token: s.quote, quote: s.quote, exchange: s.exchange, fund: s.fund },
+    { token: s.quote, quote: s.quote, exchange: s.exchange, fund: s.fund, admin: s.admin, guardian: s.guardian },
     book,
     new Map([[MARKET_ID, s.feed]]),
     names,

@@ -5,7 +5,7 @@
 // each: a long at 9x (45 ETH: fee 90, collateral 9,910, open notional 90,000) and a short at 1x (5 ETH). The price
 // falls to 1,700 in one step: the long's equity is 9,910 - 45 * 300 = -3,590, so it is bankrupt with a shortfall of
 // 3,590; the penalty is 1 % of 45 * 1,700 = 765 and the keeper's reward half of it, 382.5 (under both caps). The
-// fund pays the reward first, then the shortfall, within min(balance, limit); the rest is socialized on the short.
+// fund bears the reward first, then the shortfall, within min(balance, limit); the rest is socialized on the short.
 //   balance 1,000, limit   500: paid 500 (382.5 + 117.5), socialized 3,472.5
 //   balance 1,000, limit 5,000: paid 1,000 (382.5 + 617.5), socialized 2,972.5
 //   balance 10,000, limit 5,000: paid 3,972.5 (382.5 + 3,590), socialized 0
@@ -96,5 +96,26 @@ describe("risk lab: a tiny sweep computed by hand", function () {
     const check = await replayOnChain(hre, scenario, run);
     expect(check.positions).to.equal(2);
     expect(run.metrics.socialized).to.equal(3_472_500_000n);
+  });
+
+  it("a pause queues the bankruptcy: the same allocation, paid when payouts resume, and the chain agrees", async function () {
+    // The guardian pauses half an hour in, for an hour: the crash at one hour is liquidated while paused. The fund
+    // bears the same 500 and the short the same 3,472.5; the 500 waits as the market's pending claim and is paid
+    // to the exchange at the unpause. The path runs on at 1,700 so that the unpause happens inside it.
+    const paused: RawScenario = {
+      ...RAW,
+      markets: [{ ...RAW.markets[0], path: { kind: "inline", stepSeconds: 3600, prices: [2000, 1700, 1700, 1700] } }],
+      events: [{ atHours: 0.5, kind: "pause", hours: 1 }],
+    };
+    const scenario = scenarioAt(paused, ".", varies, [500, 1000]);
+    const run = runModel(scenario, scenario.seed, { log: true });
+    expect([run.metrics.paidOut, run.metrics.socialized, run.metrics.queuedByPause]).to.deep.equal([
+      500_000_000n,
+      3_472_500_000n,
+      1,
+    ]);
+    expect(run.actions.map((a) => a.kind)).to.include.members(["pause", "liquidate", "unpause", "processPendingClaim"]);
+    expect(run.book.totalPending).to.equal(0n);
+    await replayOnChain(hre, scenario, run);
   });
 });

@@ -2,9 +2,10 @@
 // at 2,000 USDC; the price falls 15 % to 1,700 and three of the longs are bankrupt. The market's insurance limit
 // is 300 USDC, far below the fund's 10,000: the fund pays the first bankruptcy in full (reward 34 + shortfall
 // 208 = 242), the second until the limit is used up (reward 17 + 41 of its 104), and nothing of the third. The
-// rest (63, then 219.5) is socialized over the positions still open, longs and shorts alike, by |base|; each
-// survivor pays its exact share, rounded up to the unit, when it is next touched (a settle, a trade, a close).
-// After every step the chain is compared with the scenario book, and no token is created or lost.
+// exchange pays the keeper every capped reward at once (34, 17, 25.5) from its own tokens. The rest (63, then
+// 219.5 of shortfall + 25.5 of reward = 245) is socialized over the positions still open, longs and shorts alike,
+// by |base|; each survivor pays its exact share, rounded up to the unit, when it is next touched (a settle, a
+// trade, a close). After every step the chain is compared with the scenario book, and no token is created or lost.
 //
 //   trader  side   size  collateral  fee   at 1,700
 //   Ann     long   4     1,000       8     equity 992 - 1,200 = -208: bankrupt
@@ -18,6 +19,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { deployExchange, MARKET_ID } from "../../lib/exchangeFixture.js";
+import { coverOf, coverTuple } from "../../lib/model/bankruptcyCover.js";
 import { fixedShareModel, SPARK_SHARES } from "../../lib/model/feePolicies.js";
 import {
   LossMarket,
@@ -103,18 +105,24 @@ describe("scenario: a crash bigger than the fund", () => {
       expect([h.liquidatable, h.bankrupt], who.address).to.deep.equal([bankrupt, bankrupt]);
     }
 
-    // 1. Ann: shortfall 208, reward 1 % x 6,800 / 2 = 34. The fund pays both: 242 of the 300 limit.
+    // 1. Ann: shortfall 208, reward 1 % x 6,800 / 2 = 34. The fund bears both and pays them to the exchange now:
+    // 242 of the 300 limit; the exchange pays Kim his 34.
     const first = await d.liquidate(ann, kim, MARKET_ID);
     expect(first.step.liquidation).to.deep.include({ shortfall: usdc(208), claimedReward: usdc(34) });
+    const firstCover = coverOf({
+      reward: usdc(34),
+      fundReward: usdc(34),
+      fundShortfall: usdc(208),
+      paidNow: usdc(242),
+    });
+    expect(first.step.cover).to.deep.equal(firstCover);
+    expect(first.step.keeperPaid).to.equal(usdc(34));
     await expect(first.tx)
       .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")
-      .withArgs(ann.address, MARKET_ID, usdc(208), usdc(34), usdc(208), 0n, 0n);
+      .withArgs(ann.address, MARKET_ID, usdc(208), coverTuple(firstCover));
     await expect(first.tx)
-      .to.emit(s.fund, "InsuranceFundLiquidatorRewarded")
-      .withArgs(MARKET_ID, ann.address, kim.address, usdc(34));
-    await expect(first.tx)
-      .to.emit(s.fund, "InsuranceFundShortfallCovered")
-      .withArgs(MARKET_ID, ann.address, s.exchangeAddress, usdc(208));
+      .to.emit(s.fund, "InsuranceFundBankruptcyCovered")
+      .withArgs(MARKET_ID, ann.address, kim.address, coverTuple(firstCover));
     await expect(first.tx).not.to.emit(s.fund, "InsuranceFundLossSocialized");
     expect((await s.fund.market(MARKET_ID)).insurancePaid).to.equal(usdc(242));
 
@@ -124,9 +132,17 @@ describe("scenario: a crash bigger than the fund", () => {
     expect(second.step.liquidation).to.deep.include({ shortfall: usdc(104), claimedReward: usdc(17) });
     const index1 = socialize(0n, usdc(63), wad(14)).index;
     expect(index1).to.equal(usdc("4.5") * 10n ** 42n);
+    const secondCover = coverOf({
+      reward: usdc(17),
+      fundReward: usdc(17),
+      fundShortfall: usdc(41),
+      paidNow: usdc(58),
+      socialized: usdc(63),
+    });
+    expect(second.step.cover).to.deep.equal(secondCover);
     await expect(second.tx)
       .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")
-      .withArgs(ben.address, MARKET_ID, usdc(104), usdc(17), usdc(41), usdc(63), 0n);
+      .withArgs(ben.address, MARKET_ID, usdc(104), coverTuple(secondCover));
     await expect(second.tx)
       .to.emit(s.fund, "InsuranceFundLossSocialized")
       .withArgs(MARKET_ID, ben.address, usdc(63), wad(14), index1);
@@ -135,27 +151,31 @@ describe("scenario: a crash bigger than the fund", () => {
     expect(await s.fund.fundBalance()).to.equal(SEED + usdc(20) - LIMIT);
 
     // 3. Cat is settled first: 3 x 4.5 = 13.5 of Ben's loss, so her shortfall is 206 + 13.5 = 219.5. The limit is
-    // used up: no reward for Kim, nothing from the fund, all 219.5 spread over the 11 left (Dan 1, Eve 6, Fay 4).
+    // used up: nothing from the fund; the exchange still pays Kim the capped reward of 25.5, and the reward with the
+    // shortfall, 245, is spread over the 11 left (Dan 1, Eve 6, Fay 4).
     const third = await d.liquidate(cat, kim, MARKET_ID);
     expect(third.step.loss).to.equal(usdc("13.5"));
     expect(third.step.liquidation).to.deep.include({ shortfall: usdc("219.5"), claimedReward: usdc("25.5") });
-    const index2 = socialize(index1, usdc("219.5"), wad(11)).index;
+    const thirdCover = coverOf({ reward: usdc("25.5"), socialized: usdc(245) });
+    expect(third.step.cover).to.deep.equal(thirdCover);
+    expect(third.step.keeperPaid).to.equal(usdc("25.5"));
+    const index2 = socialize(index1, usdc(245), wad(11)).index;
     await expect(third.tx)
       .to.emit(s.exchange, "ReferenceExchangeLossSettled")
       .withArgs(cat.address, MARKET_ID, usdc("13.5"), index1);
     await expect(third.tx)
       .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")
-      .withArgs(cat.address, MARKET_ID, usdc("219.5"), 0n, 0n, usdc("219.5"), 0n);
+      .withArgs(cat.address, MARKET_ID, usdc("219.5"), coverTuple(thirdCover));
     await expect(third.tx)
       .to.emit(s.fund, "InsuranceFundLossSocialized")
-      .withArgs(MARKET_ID, cat.address, usdc("219.5"), wad(11), index2);
-    await expect(third.tx).not.to.emit(s.fund, "InsuranceFundLiquidatorRewarded");
+      .withArgs(MARKET_ID, cat.address, usdc(245), wad(11), index2);
     expect(await s.fund.lossIndex(MARKET_ID)).to.equal(index2);
 
-    // Kim earned 34 + 17 from the fund; the fund paid exactly its limit; the survivors owe 282.5 - 13.5 = 269.
-    expect(await s.quote.balanceOf(kim.address)).to.equal(usdc(51));
+    // Kim earned 34 + 17 + 25.5, all paid by the exchange; the fund paid exactly its limit; the survivors owe
+    // 63 + 245 - 13.5 = 294.5.
+    expect(await s.quote.balanceOf(kim.address)).to.equal(usdc("76.5"));
     expect(await s.fund.fundBalance()).to.equal(usdc(9_720));
-    expect(await s.exchange.unsettledSocializedLoss()).to.equal(usdc(269));
+    expect(await s.exchange.unsettledSocializedLoss()).to.equal(usdc("294.5"));
     expect(book.market(MARKET_ID).openBase).to.equal(wad(11));
   });
 
@@ -178,14 +198,14 @@ describe("scenario: a crash bigger than the fund", () => {
     ledger.touch("ben", 0n);
     ledger.socialize(usdc(63));
     expect(ledger.touch("cat", 0n)?.charge).to.equal(usdc("13.5"));
-    ledger.socialize(usdc("219.5"));
+    ledger.socialize(usdc(245));
     const index = await s.fund.lossIndex(MARKET_ID);
     expect(index).to.equal(ledger.index);
     const settlements = { dan: ledger.settle("dan"), eve: ledger.settle("eve"), fay: ledger.settle("fay") };
 
-    // Each survivor's exact share of the two losses is |base| x (63 / 14 + 219.5 / 11) = |base| x 3,766 / 154,
-    // about 24.4545 per unit of base; its charge is that rounded up to the unit, never below, never a unit above.
-    const charges = { dan: 24_454_546n, eve: 146_727_273n, fay: 97_818_182n };
+    // Each survivor's exact share of the two losses is |base| x (63 / 14 + 245 / 11) = |base| x 4,123 / 154,
+    // about 26.7727 per unit of base; its charge is that rounded up to the unit, never below, never a unit above.
+    const charges = { dan: 26_772_728n, eve: 160_636_364n, fay: 107_090_910n };
     for (const [who, base] of [
       ["dan", 1n],
       ["eve", 6n],
@@ -193,11 +213,11 @@ describe("scenario: a crash bigger than the fund", () => {
     ] as const) {
       const settlement = settlements[who];
       expect(settlement.charge, who).to.equal(charges[who]);
-      expect([settlement.exact.num, settlement.exact.den], who).to.deep.equal(reduced(base * usdc(3_766), 154n));
+      expect([settlement.exact.num, settlement.exact.den], who).to.deep.equal(reduced(base * usdc(4_123), 154n));
       expect(paysAtLeastShare(settlement) && paysAtMostOneUnitAbove(settlement), who).to.equal(true);
     }
 
-    // Dan is settled by Kim: he pays 24.454546 and nothing else changes.
+    // Dan is settled by Kim: he pays 26.772728 and nothing else changes.
     const danSize = (await s.exchange.position(dan.address, MARKET_ID)).baseWad;
     const settled = await d.settle(dan, kim, MARKET_ID);
     expect(settled.loss).to.equal(charges.dan);
@@ -224,9 +244,10 @@ describe("scenario: a crash bigger than the fund", () => {
       .to.emit(s.exchange, "ReferenceExchangeLossSettled")
       .withArgs(fay.address, MARKET_ID, charges.fay, index);
 
-    // Everyone has settled: the exchange collected 13.5 + 269.000001 for 282.5 socialized, one unit more.
-    expect(charges.dan + charges.eve + charges.fay).to.equal(usdc(269) + 1n);
-    expect(await s.exchange.unsettledSocializedLoss()).to.equal(-1n);
+    // Everyone has settled: the exchange collected 13.5 + 294.500002 for 308 socialized, two units more (each of
+    // the three charges rounds up by less than one unit, and their fractions sum to two).
+    expect(charges.dan + charges.eve + charges.fay).to.equal(usdc("294.5") + 2n);
+    expect(await s.exchange.unsettledSocializedLoss()).to.equal(-2n);
     // A second touch owes nothing.
     await expect(s.exchange.settle(eve.address, MARKET_ID)).not.to.emit(s.exchange, "ReferenceExchangeLossSettled");
   });
@@ -245,18 +266,18 @@ describe("scenario: a crash bigger than the fund", () => {
     await d.flushTreasury(kim);
 
     // What each party ends with, in USDC units (every number from the story's arithmetic):
-    // Dan: 1,998 - 24.454546 - 300 - 1.7 fee. Eve: 2,988 - 146.727273 + 1,800 - 10.2 fee.
-    // Fay: 1,992 - 97.818182 + 1,200 - 6.8 fee. Kim: 34 + 17. The closing fees (1.7 + 10.2 + 6.8 = 18.7) are
+    // Dan: 1,998 - 26.772728 - 300 - 1.7 fee. Eve: 2,988 - 160.636364 + 1,800 - 10.2 fee.
+    // Fay: 1,992 - 107.090910 + 1,200 - 6.8 fee. Kim: 34 + 17 + 25.5. The closing fees (1.7 + 10.2 + 6.8 = 18.7) are
     // split in halves like the opening ones (40): the fund has 10,000 + 20 + 9.35 - 300 (its limit), the
     // treasury 20 + 9.35.
     const expected = {
       ann: 0n,
       ben: 0n,
       cat: 0n,
-      dan: usdc(1_998) - 24_454_546n - usdc(300) - usdc("1.7"),
-      eve: usdc(2_988) - 146_727_273n + usdc(1_800) - usdc("10.2"),
-      fay: usdc(1_992) - 97_818_182n + usdc(1_200) - usdc("6.8"),
-      kim: usdc(51),
+      dan: usdc(1_998) - 26_772_728n - usdc(300) - usdc("1.7"),
+      eve: usdc(2_988) - 160_636_364n + usdc(1_800) - usdc("10.2"),
+      fay: usdc(1_992) - 107_090_910n + usdc(1_200) - usdc("6.8"),
+      kim: usdc("76.5"),
       fund: SEED + usdc("29.35") - LIMIT,
       treasury: usdc("29.35"),
     };
@@ -274,14 +295,15 @@ describe("scenario: a crash bigger than the fund", () => {
     expect(actual).to.deep.equal(expected);
 
     // The exchange keeps what it won as the counterparty (it lost 3,000 to the shorts and won 3,000 from the
-    // longs: zero) and the one unit the loss index rounded up: its books balance with no trader left.
+    // longs: zero) and the two units the loss index rounded up; the 25.5 it paid Kim came back from the
+    // survivors: its books balance with no trader left.
     expect(await s.exchange.totalCollateral()).to.equal(0n);
     expect(await s.exchange.counterpartyRealizedPnl()).to.equal(0n);
-    expect(await s.exchange.unsettledSocializedLoss()).to.equal(-1n);
-    expect(await s.quote.balanceOf(s.exchangeAddress)).to.equal(1n);
+    expect(await s.exchange.unsettledSocializedLoss()).to.equal(-2n);
+    expect(await s.quote.balanceOf(s.exchangeAddress)).to.equal(2n);
 
     // Deposits in = tokens out, to the unit: 10,000 seed + 9,200 of collateral.
-    const total = Object.values(actual).reduce((a, b) => a + b, 0n) + 1n;
+    const total = Object.values(actual).reduce((a, b) => a + b, 0n) + 2n;
     expect(total).to.equal(SEED + usdc(9_200));
     expect(book.totalMinted).to.equal(total);
   });

@@ -1,4 +1,5 @@
-// The safety rails (docs/behaviour.md sections 2 and 9): "a guardian can pause payouts", "only the exchange registered for a market
+// The safety rails (docs/behaviour.md sections 2 and 9): "a guardian can pause payouts" (and a bankrupt
+// liquidation then queues the fund's part as a pending claim), "only the exchange registered for a market
 // can report its fees, OI and bankruptcies", "every bad input gets a custom error that names the problem, and
 // changes nothing". One book on Spark's policy, after a 15 % crash:
 //
@@ -14,6 +15,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { deployExchange, MARKET_ID } from "../../lib/exchangeFixture.js";
+import { coverOf } from "../../lib/model/bankruptcyCover.js";
 import * as model from "../../lib/model/exchange.js";
 import { FeeKind, fixedShareModel, SPARK_SHARES } from "../../lib/model/feePolicies.js";
 import { scenarioDriver } from "../helpers/scenario.js";
@@ -63,33 +65,36 @@ describe("scenario: safety rails", () => {
     return { ...f, d: f.d.fresh() };
   }
 
-  it("test_pause_bankruptLiquidationRevertsWhileSolventLiquidationsAndTradesGoOn", async () => {
+  it("test_pause_bankruptLiquidationQueuesWhileSolventLiquidationsAndTradesGoOn", async () => {
     const { s, d, alice, bob, dave, kim, mallory } = await load();
 
     // Only the guardian pauses.
     await expect(s.fund.connect(mallory).pause())
       .to.be.revertedWithCustomError(s.fund, "AccessManagedUnauthorized")
       .withArgs(mallory.address);
-    await expect(s.fund.connect(s.guardian).pause())
-      .to.emit(s.fund, "InsuranceFundPausedBy")
-      .withArgs(s.guardian.address);
+    const pause = await d.setPaused(true);
+    await expect(pause).to.emit(s.fund, "InsuranceFundPausedBy").withArgs(s.guardian.address);
     expect(await s.fund.paused()).to.equal(true);
-
-    // Alice is bankrupt: her liquidation needs the fund's payout, so it reverts, and nothing moves.
-    await expect(s.exchange.connect(kim).liquidate(alice.address, MARKET_ID)).to.be.revertedWithCustomError(
-      s.fund,
-      "InsuranceFundPaused",
-    );
     await expect(s.fund.connect(kim).sweepSurplus()).to.be.revertedWithCustomError(s.fund, "InsuranceFundPaused");
-    await d.check("paused: bankrupt liquidation and sweep reverted");
-    expect((await s.exchange.accountHealth(alice.address, MARKET_ID)).bankrupt).to.equal(true);
+    await d.check("paused: sweep reverted");
 
-    // Bob is liquidatable but solvent: no payout is needed, the liquidation goes through, and the fund still
-    // collects its half of the penalty (income is not a payout). 1 % of 6,800 = 68: 34 to Kim, 17 + 17.
+    // Alice is bankrupt: her liquidation goes through. The fund bears her 208 and Kim's 34 as before, but pays
+    // nothing now: the 242 is the market's pending claim. The exchange pays Kim his 34 at once.
+    const bankrupt = await d.liquidate(alice, kim, MARKET_ID);
+    expect(bankrupt.step.cover).to.deep.equal(
+      coverOf({ reward: usdc(34), fundReward: usdc(34), fundShortfall: usdc(208), pending: usdc(242) }),
+    );
+    expect(await s.quote.balanceOf(kim.address)).to.equal(usdc(34));
+    expect(await s.fund.pendingClaim(MARKET_ID)).to.equal(usdc(242));
+    expect(await s.exchange.pendingClaimsOwed()).to.equal(usdc(242));
+    await expect(s.fund.processPendingClaim(MARKET_ID)).to.be.revertedWithCustomError(s.fund, "InsuranceFundPaused");
+
+    // Bob is liquidatable but solvent: the liquidation goes through, and the fund still collects its half of the
+    // penalty (income is not a payout). 1 % of 6,800 = 68: 34 to Kim, 17 + 17.
     const solvent = await d.liquidate(bob, kim, MARKET_ID);
     expect(solvent.step.liquidation).to.deep.include({ bankrupt: false, penaltyPaid: usdc(68), feeToFund: usdc(34) });
     expect(solvent.step.collected).to.deep.include({ fundPart: usdc(17), treasuryPart: usdc(17) });
-    expect(await s.quote.balanceOf(kim.address)).to.equal(usdc(34));
+    expect(await s.quote.balanceOf(kim.address)).to.equal(usdc(68));
 
     // Trading goes on: Dave opens long 1 at 1,700 and pays 1.7 of fee, half of it to the fund.
     await d.deposit(dave, usdc(500), MARKET_ID);
@@ -98,20 +103,13 @@ describe("scenario: safety rails", () => {
       .to.emit(s.fund, "InsuranceFundFeeCollected")
       .withArgs(MARKET_ID, FeeKind.TradingFee, usdc("1.7"), usdc("0.85"), usdc("0.85"), 0n);
 
-    // The guardian resumes payouts: Alice's liquidation now runs the waterfall. The fund pays Kim 34 and the
-    // exchange her 208.
-    await expect(s.fund.connect(s.guardian).unpause())
-      .to.emit(s.fund, "InsuranceFundUnpausedBy")
-      .withArgs(s.guardian.address);
+    // The guardian resumes payouts; anyone then has the pending claim paid to the exchange.
+    const unpause = await d.setPaused(false);
+    await expect(unpause).to.emit(s.fund, "InsuranceFundUnpausedBy").withArgs(s.guardian.address);
     await expect(s.fund.connect(s.guardian).unpause()).to.be.revertedWithCustomError(s.fund, "InsuranceFundNotPaused");
-    const bankrupt = await d.liquidate(alice, kim, MARKET_ID);
-    expect(bankrupt.step.cover).to.deep.equal({
-      rewardPaid: usdc(34),
-      shortfallPaid: usdc(208),
-      socialized: 0n,
-      badDebt: 0n,
-    });
-    expect(await s.quote.balanceOf(kim.address)).to.equal(usdc(68));
+    const processed = await d.processPendingClaim(mallory, MARKET_ID);
+    expect(processed.paid).to.equal(usdc(242));
+    expect(await s.exchange.pendingClaimsOwed()).to.equal(0n);
   });
 
   it("test_unknownMarket_exchangeAndFundNameTheMarketAndChangeNothing", async () => {
@@ -180,13 +178,13 @@ describe("scenario: safety rails", () => {
     expect(await attack()).to.deep.equal([2n, false, reentrancy]);
     await d.settle(alice, kim, MARKET_ID);
 
-    // 3. A bankrupt liquidation: while the fund pays Kim's reward, the token calls back `flushTreasury` on the
+    // 3. A bankrupt liquidation: while the fund pays the exchange, the token calls back `flushTreasury` on the
     // fund (its guard is held by `coverBankruptcy`), then the liquidation finishes exactly as the book says.
     await d.trade(bob, -wad(4), MARKET_ID);
     await d.setPrice(wad(1_700), MARKET_ID);
     await token.arm(s.fundAddress, s.fund.interface.encodeFunctionData("flushTreasury"));
     const bankrupt = await d.liquidate(alice, kim, MARKET_ID);
-    expect(bankrupt.step.cover).to.deep.include({ rewardPaid: usdc(34), shortfallPaid: usdc(208) });
+    expect(bankrupt.step.cover).to.deep.include({ fundReward: usdc(34), fundShortfall: usdc(208) });
     expect(await attack()).to.deep.equal([3n, false, reentrancy]);
 
     // 4. A solvent liquidation: while the exchange pays Kim's share of the penalty, the token calls back

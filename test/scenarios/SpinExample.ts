@@ -10,6 +10,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { deployExchange, MARKET_ID } from "../../lib/exchangeFixture.js";
+import { coverOf, coverTuple } from "../../lib/model/bankruptcyCover.js";
 import * as model from "../../lib/model/exchange.js";
 import { usdc, wad } from "../../lib/units.js";
 
@@ -52,9 +53,15 @@ describe("scenario: Spin's example", () => {
       model.quoteToWad(6n),
     );
     expect(liq).to.deep.include({ shortfall: usdc(200), claimedReward: usdc(34) });
+    // The fund bears both and pays the 234 to the exchange, which pays Bob his 34.
     await expect(s.exchange.connect(s.bob).liquidate(s.alice.address, MARKET_ID))
       .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")
-      .withArgs(s.alice.address, MARKET_ID, usdc(200), usdc(34), usdc(200), 0n, 0n);
+      .withArgs(
+        s.alice.address,
+        MARKET_ID,
+        usdc(200),
+        coverTuple(coverOf({ reward: usdc(34), fundReward: usdc(34), fundShortfall: usdc(200), paidNow: usdc(234) })),
+      );
 
     // Balances to the unit.
     expect(await s.quote.balanceOf(s.alice.address)).to.equal(0n);
@@ -80,20 +87,26 @@ describe("scenario: Spin's example", () => {
 
   it("test_spinExample_withAnEmptyFundCarolBearsTheLoss", async () => {
     const s = await networkHelpers.loadFixture(empty);
-    // The fund has nothing: no reward, no shortfall paid; the 200 is spread over the open 4 (Carol's short).
+    // The fund has nothing: the exchange still pays Bob his 34, and the 200 with the 34 is spread over the open 4
+    // (Carol's short).
     await expect(s.exchange.connect(s.bob).liquidate(s.alice.address, MARKET_ID))
       .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")
-      .withArgs(s.alice.address, MARKET_ID, usdc(200), 0n, 0n, usdc(200), 0n);
-    expect(await s.quote.balanceOf(s.bob.address)).to.equal(0n);
-    expect(await s.quote.balanceOf(s.exchangeAddress)).to.equal(usdc(2_000));
+      .withArgs(
+        s.alice.address,
+        MARKET_ID,
+        usdc(200),
+        coverTuple(coverOf({ reward: usdc(34), socialized: usdc(234) })),
+      );
+    expect(await s.quote.balanceOf(s.bob.address)).to.equal(usdc(34));
+    expect(await s.quote.balanceOf(s.exchangeAddress)).to.equal(usdc(2_000) - usdc(34));
 
-    // Carol's next touch charges her 200 (4 x 50 per unit, exact), then she closes at +1,200.
+    // Carol's next touch charges her 234 (4 x 58.5 per unit, exact), then she closes at +1,200.
     const h = await s.exchange.accountHealth(s.carol.address, MARKET_ID);
-    expect([h.pendingLoss, h.collateral, h.unrealizedPnl]).to.deep.equal([usdc(200), usdc(800), usdc(1_200)]);
+    expect([h.pendingLoss, h.collateral, h.unrealizedPnl]).to.deep.equal([usdc(234), usdc(766), usdc(1_200)]);
     await s.exchange.connect(s.carol).trade(MARKET_ID, wad(4));
-    expect((await s.exchange.position(s.carol.address, MARKET_ID)).collateral).to.equal(usdc(2_000));
-    await s.exchange.connect(s.carol).withdraw(MARKET_ID, usdc(2_000));
-    expect(await s.quote.balanceOf(s.carol.address)).to.equal(usdc(2_000));
+    expect((await s.exchange.position(s.carol.address, MARKET_ID)).collateral).to.equal(usdc(1_966));
+    await s.exchange.connect(s.carol).withdraw(MARKET_ID, usdc(1_966));
+    expect(await s.quote.balanceOf(s.carol.address)).to.equal(usdc(1_966));
     expect(await s.quote.balanceOf(s.exchangeAddress)).to.equal(0n);
     expect(await s.exchange.unsettledSocializedLoss()).to.equal(0n);
     expect(await s.fund.fundBalance()).to.equal(0n);

@@ -18,8 +18,11 @@ export async function checkTokens(
   await checkExchangeSolvent(c.usdc, c.exchange, c.fund, traders, [marketId], step);
 }
 
-/** The fund's balance moved by exactly what its events say: deposits and income in, payouts and sweeps out. */
+/**
+ * The fund's balance moved by exactly what its events say: deposits and income in; what it bore of bankruptcies
+ * (paid now or pending: either way it left the balance) and sweeps out.
+ */
 export function checkFundBalance(step: string, previousBalance: bigint, day: DayLedger, balance: bigint): void {
-  const expected = previousBalance + day.deposited + day.income - day.rewardsPaid - day.shortfallsPaid - day.swept;
+  const expected = previousBalance + day.deposited + day.income - day.fundRewards - day.fundShortfalls - day.swept;
   if (balance !== expected) throw new Error(`${step}: the fund holds ${balance}, its events add up to ${expected}`);
 }

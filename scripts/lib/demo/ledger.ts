@@ -8,8 +8,13 @@ import type { InsuranceFund, ReferenceExchange } from "../../../typechain-types/
 export class DayLedger {
   deposited = 0n;
   income = 0n;
-  rewardsPaid = 0n;
-  shortfallsPaid = 0n;
+  badDebtRepaid = 0n;
+  fundRewards = 0n;
+  fundShortfalls = 0n;
+  paidToExchange = 0n;
+  pendingAdded = 0n;
+  keeperRewards = 0n;
+  bankruptKeeperRewards = 0n;
   socialized = 0n;
   badDebt = 0n;
   swept = 0n;
@@ -41,13 +46,20 @@ export class DayLedger {
             l.deposited += event.args.amount;
             break;
           case "InsuranceFundFeeCollected":
-            l.income += (event.args.fundPart as bigint) - (event.args.badDebtRepaid as bigint);
+            // Bad debt is repaid from the whole fee first (the exchange keeps it); the policy splits the rest.
+            l.income += event.args.fundPart as bigint;
+            l.badDebtRepaid += event.args.badDebtRepaid as bigint;
             break;
-          case "InsuranceFundLiquidatorRewarded":
-            l.rewardsPaid += event.args.amount;
+          case "InsuranceFundBankruptcyCovered": {
+            const cover = event.args.cover;
+            l.fundRewards += cover.fundReward as bigint;
+            l.fundShortfalls += cover.fundShortfall as bigint;
+            l.paidToExchange += (cover.paidNow as bigint) + (cover.earlierPendingPaid as bigint);
+            l.pendingAdded += cover.pending as bigint;
             break;
-          case "InsuranceFundShortfallCovered":
-            l.shortfallsPaid += event.args.amount;
+          }
+          case "InsuranceFundPendingClaimPaid":
+            l.paidToExchange += event.args.amount as bigint;
             break;
           case "InsuranceFundLossSocialized":
             l.socialized += event.args.amount;
@@ -72,9 +84,13 @@ export class DayLedger {
           }
           case "ReferenceExchangeLiquidated":
             l.liquidations++;
+            l.keeperRewards += event.args.liquidatorReward as bigint;
             break;
           case "ReferenceExchangeBankruptcyCovered":
+            // The exchange paid the keeper the whole capped reward, whatever the fund bears of it.
             l.bankruptcies++;
+            l.keeperRewards += event.args.cover.reward as bigint;
+            l.bankruptKeeperRewards += event.args.cover.reward as bigint;
             break;
           case "ReferenceExchangeLossSettled":
             l.settlements++;

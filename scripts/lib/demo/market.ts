@@ -211,9 +211,10 @@ export class DemoMarket {
       step,
     );
 
-    const [health, market, treasuryHeld, priceWad] = await Promise.all([
+    const [health, market, ledger, treasuryHeld, priceWad] = await Promise.all([
       this.c.fund.health(),
       this.c.fund.market(this.marketId),
+      this.c.fund.marketLedger(this.marketId),
       this.c.usdc.balanceOf(this.treasury),
       this.c.exchange.price(this.marketId),
     ]);
@@ -236,9 +237,16 @@ export class DemoMarket {
       band: Number(health.band),
       deposited: l.deposited,
       income: l.income,
-      paidOut: l.rewardsPaid + l.shortfallsPaid,
-      rewardsPaid: l.rewardsPaid,
-      shortfallsPaid: l.shortfallsPaid,
+      paidOut: l.fundRewards + l.fundShortfalls,
+      fundRewards: l.fundRewards,
+      fundShortfalls: l.fundShortfalls,
+      paidToExchange: l.paidToExchange,
+      keeperRewards: l.keeperRewards,
+      bankruptKeeperRewards: l.bankruptKeeperRewards,
+      pending: ledger.pending,
+      pendingAdded: l.pendingAdded,
+      marketBucket: { available: ledger.marketBucket.available, capacity: ledger.marketBucket.capacity },
+      fundBucket: { available: ledger.fundBucket.available, capacity: ledger.fundBucket.capacity },
       socialized: l.socialized,
       badDebt: l.badDebt,
       swept: l.swept,

@@ -6,10 +6,10 @@ import path from "node:path";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 
-import { USDC } from "../../../lib/units.js";
+import { MAX_UINT128, USDC } from "../../../lib/units.js";
 import type { Act, DemoConfig } from "./config.js";
 import { bandName, millions, percent, price, tableMarkdown, usd } from "./format.js";
-import type { DemoResult, DemoRow } from "./rows.js";
+import type { BucketLevel, DemoResult, DemoRow } from "./rows.js";
 
 const FLOW_SERIES = ["income", "paid out", "socialized", "swept"];
 
@@ -230,10 +230,13 @@ export function narrative(result: DemoResult): string[] {
   paragraphs.push(
     `**Crash (day ${crash.day}).** ETH gapped down ${config.firstDropBps / 100} %, from ${price(crash.gapFromWad)} to ` +
       `${price(crash.gapToWad)}, and closed the day at ${price(crash.priceWad)}. Keepers liquidated ${crash.liquidations} accounts, ` +
-      `${crash.bankruptcies} of them bankrupt: the fund paid ${money(crash.rewardsPaid)} of liquidators' rewards and ` +
-      `${money(crash.shortfallsPaid)} of shortfalls to the exchange, ${money(crash.insurancePaid)} of the market's ` +
-      `${money(limit)} limit used so far, and nothing was socialized. The penalties of solvent liquidations and the ` +
-      `day's fees brought it ${money(crash.income)}: it closed the day at ${money(crash.fundBalance)}.`,
+      `${crash.bankruptcies} of them bankrupt, and the exchange paid them ${money(crash.keeperRewards)} ` +
+      `(${money(crash.bankruptKeeperRewards)} of it the capped rewards of bankrupt accounts, from its own tokens). ` +
+      `The fund bore ${money(crash.fundRewards)} of those rewards and ${money(crash.fundShortfalls)} of shortfalls ` +
+      `(${money(crash.paidToExchange)} paid to the exchange${pendingText(crash, money)}), ` +
+      `${money(crash.insurancePaid)} of the market's ${money(limit)} limit used so far, and nothing was socialized. ` +
+      `The penalties of solvent liquidations and the day's fees brought it ${money(crash.income)}: it closed the day ` +
+      `at ${money(crash.fundBalance)}.`,
   );
 
   const aftershock = daysOf(rows, ["aftershock"]);
@@ -251,12 +254,15 @@ export function narrative(result: DemoResult): string[] {
   paragraphs.push(
     `**Second drop (day ${second.day}).** ETH fell another ${config.secondDropBps / 100} % in one gap, from ` +
       `${price(second.gapFromWad)} to ${price(second.gapToWad)}. ` +
-      `${second.liquidations} liquidations, ${second.bankruptcies} bankrupt. The fund paid ${money(second.paidOut)}, ` +
+      `${second.liquidations} liquidations, ${second.bankruptcies} bankrupt, and every keeper was paid: the exchange ` +
+      `paid them ${money(second.keeperRewards)} (${money(second.bankruptKeeperRewards)} of it the capped rewards of ` +
+      `bankrupt accounts, at once, from its own tokens). The fund bore ${money(second.paidOut)}, ` +
       `all that was left of the ${money(limit)} limit after ${money(paidBefore)} earlier` +
       `${second.insurancePaid === limit ? "" : " (the limit was not reached)"}, although it still held ` +
       `${money(second.fundBalance)}: the market's limit, not the fund, ran out. The remaining ${money(second.socialized)} ` +
-      `was socialized over the open positions by |base|, longs and shorts alike; ${second.settlements} surviving ` +
-      `positions were settled at once and paid ${money(second.settled)}.`,
+      `of shortfalls and rewards was socialized over the open positions by |base|, longs and shorts alike; ` +
+      `${second.settlements} surviving positions were settled at once and paid ${money(second.settled)}. ` +
+      `${payoutLimitsText(second, money)}`,
   );
 
   const recovery = daysOf(rows, ["recovery"]);
@@ -287,6 +293,30 @@ export function narrative(result: DemoResult): string[] {
       `received ${money(last.treasury)} in all (its share of fees and penalties, and the surplus).`,
   );
   return paragraphs;
+}
+
+/** ", P pending" when the fund held part of the day's payouts back (buckets or the pause), else nothing. */
+function pendingText(row: DemoRow, money: (amount: bigint) => string): string {
+  return row.pendingAdded === 0n ? "" : `, ${money(row.pendingAdded)} left pending`;
+}
+
+/** A payout bucket as the report tells it: "has no limit" while disabled, else what it holds of its capacity. */
+function bucketText(bucket: BucketLevel, money: (amount: bigint) => string): string {
+  return bucket.capacity === MAX_UINT128
+    ? "has no limit"
+    : `holds ${money(bucket.available)} of its ${money(bucket.capacity)}`;
+}
+
+/** The market's pending claim and both payout buckets at the end of a day. */
+function payoutLimitsText(row: DemoRow, money: (amount: bigint) => string): string {
+  const pending =
+    row.pending === 0n
+      ? "No pending claim was left at the end of the day"
+      : `The market's pending claim stood at ${money(row.pending)} at the end of the day`;
+  return (
+    `${pending}; the market's payout bucket ${bucketText(row.marketBucket, money)}, the fund-wide one ` +
+    `${bucketText(row.fundBucket, money)}.`
+  );
 }
 
 /** The whole Markdown report. */

@@ -25,12 +25,25 @@ export interface DemoRow {
   band: number;
   /** Plain deposits into the fund today (the floor's seed on day 0). */
   deposited: bigint;
-  /** The fund's income today: its part of fees and penalties, less what repaid bad debt. */
+  /** The fund's income today: its part of fees and penalties (after bad debt was repaid from the whole fee). */
   income: bigint;
-  /** Paid out by the fund today: liquidators' rewards plus shortfalls. */
+  /** Borne by the fund today: its part of bankrupt accounts' capped rewards and shortfalls, charged to the limit
+   * and gone from its balance, whether paid to the exchange now or pending. */
   paidOut: bigint;
-  rewardsPaid: bigint;
-  shortfallsPaid: bigint;
+  fundRewards: bigint;
+  fundShortfalls: bigint;
+  /** Transferred by the fund to the exchange today (this day's payouts and earlier pending claims). */
+  paidToExchange: bigint;
+  /** Keepers' rewards the exchange paid today: out of liquidated accounts' penalties, and for bankrupt accounts
+   * the whole capped reward from its own tokens; `bankruptKeeperRewards` is that second part. */
+  keeperRewards: bigint;
+  bankruptKeeperRewards: bigint;
+  /** The market's pending claim at the end of the day (allocated, not paid yet), and what it grew by today. */
+  pending: bigint;
+  pendingAdded: bigint;
+  /** The market's and the fund-wide payout buckets at the end of the day. */
+  marketBucket: BucketLevel;
+  fundBucket: BucketLevel;
   /** Bankruptcy losses spread over the market's open positions today. */
   socialized: bigint;
   /** Bankruptcy losses recorded as bad debt today (no open positions to share them). */
@@ -75,6 +88,12 @@ export interface DemoResult {
   floor: bigint;
   targetShareBps: bigint;
   traders: { name: string; style: Style; address: string }[];
+}
+
+/** A payout bucket's level: what may be paid now, of its capacity (`capacity` 2^128 - 1: no limit). */
+export interface BucketLevel {
+  available: bigint;
+  capacity: bigint;
 }
 
 /** Called with each day's row as soon as it is read (and awaited): the task prints a progress line. */

@@ -150,6 +150,8 @@ async function replay(connection: NetworkConnection, scenario: Scenario, run: Ru
         return send(a.t, () => fund.connect(guardian).pause(), "the pause");
       case "unpause":
         return send(a.t, () => fund.connect(guardian).unpause(), "the unpause");
+      case "processPendingClaim":
+        return send(a.t, () => fund.connect(keepers[0]).processPendingClaim(a.market), "a pending claim");
       case "sweep":
         return send(a.t, () => fund.connect(keepers[0]).sweepSurplus(), "a sweep");
     }
@@ -162,15 +164,17 @@ async function replay(connection: NetworkConnection, scenario: Scenario, run: Ru
     for (; next < snapshot.after; next++) await apply(run.actions[next]);
     if (next === before && tick !== run.snapshots.length - 1) continue;
     const where = `after tick ${tick} (transaction ${transactions})`;
-    const [balance, accrued, badDebt] = await Promise.all([
+    const [balance, accrued, badDebt, pending] = await Promise.all([
       fund.fundBalance(),
       fund.treasuryAccrued(),
       fund.totalBadDebt(),
+      fund.totalPending(),
     ]);
     const pairs: [string, bigint, bigint][] = [
       ["the fund's balance", snapshot.fundBalance, balance],
       ["the treasury's accrual", snapshot.treasuryAccrued, accrued],
       ["the total bad debt", snapshot.totalBadDebt, badDebt],
+      ["the total pending", snapshot.totalPending, pending],
     ];
     for (const [i, m] of scenario.markets.entries()) {
       const info = await fund.market(m.id);
@@ -178,6 +182,7 @@ async function replay(connection: NetworkConnection, scenario: Scenario, run: Ru
       pairs.push([`${m.name}'s insurance paid`, s.insurancePaid, info.insurancePaid]);
       pairs.push([`${m.name}'s loss index`, s.lossIndex, info.lossIndex]);
       pairs.push([`${m.name}'s bad debt`, s.badDebt, info.badDebt]);
+      pairs.push([`${m.name}'s pending claim`, s.pending, await fund.pendingClaim(m.id)]);
     }
     for (const [field, model, chain] of pairs) if (model !== chain) throw mismatch(where, field, model, chain);
     values += pairs.length;

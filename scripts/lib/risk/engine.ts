@@ -3,12 +3,14 @@
 // milliseconds, so a sweep runs thousands. The chain replays the same actions (chain.ts) and must agree to the
 // unit after every tick.
 //
-// Mechanisms modelled (everything on main): the fee split (Spin's bands or Spark's shares), bad-debt repayment
-// from fees, the 7-day average open interest and the target (floor, share), the waterfall (reward caps, the
-// market's insurance limit, the fund's balance), socialization through the loss index, bad debt when no base is
-// open, surplus sweeps, deposits, governance's limit raises, reward caps, target changes and the pause (which
-// stops bankrupt liquidations). Not modelled, because they are not on main yet: payout rate limits and pending
-// claims, the queueing pause, the backstop, the deferred fee pull, market retirement (NOT_MODELLED).
+// Mechanisms modelled: the fee split (Spin's bands or Spark's shares), bad-debt repayment from the whole fee before
+// the split, the 7-day average open interest and the target (floor, share), the waterfall (reward caps, the
+// market's insurance limit, the fund's balance; keepers paid their whole capped reward by the exchange, the
+// reward's and the shortfall's unpaid rest socialized together), socialization through the loss index, bad debt
+// when no base is open, surplus sweeps (above target + bad debt), deposits, governance's limit raises, reward
+// caps, target changes and the pause, which queues: bankrupt liquidations go on, the fund's part waits as the
+// market's pending claim, processed when payouts resume. Not modelled (NOT_MODELLED): the payout buckets, the
+// backstop, the deferred fee pull, market retirement.
 import * as ex from "../../../lib/model/exchange.js";
 import { fixedShareModel, targetBandsModel } from "../../../lib/model/feePolicies.js";
 import { OpenInterestHistory } from "../../../lib/model/openInterestWindow.js";
@@ -19,8 +21,7 @@ import { type MarketSpec, type Population, type Scenario, toUsdc } from "./scena
 
 /** Mechanisms planned but not on main: the model and the schema leave room for them. */
 export const NOT_MODELLED = [
-  "payout rate limits and pending claims",
-  "the queueing pause",
+  "payout rate limits (the buckets: the scenarios run with them disabled)",
   "the staked backstop",
   "the deferred fee pull",
   "market retirement",
@@ -100,6 +101,7 @@ export type Action =
   | { kind: "raiseLimit"; t: bigint; market: bigint; value: bigint }
   | { kind: "rewardCaps"; t: bigint; market: bigint; rewardCap: bigint; rewardCapBps: bigint }
   | { kind: "target"; t: bigint; floor: bigint; targetShareBps: bigint }
+  | { kind: "processPendingClaim"; t: bigint; market: bigint }
   | { kind: "pause" | "unpause" | "sweep"; t: bigint };
 
 /** The fund's books after a tick: the chain must show the same. */
@@ -108,7 +110,8 @@ export interface Snapshot {
   fundBalance: bigint;
   treasuryAccrued: bigint;
   totalBadDebt: bigint;
-  markets: { insurancePaid: bigint; lossIndex: bigint; badDebt: bigint }[];
+  totalPending: bigint;
+  markets: { insurancePaid: bigint; lossIndex: bigint; badDebt: bigint; pending: bigint }[];
 }
 
 /** One tick of the report's table and chart (seconds from the path's start; negative in the warm-up). */
@@ -142,8 +145,10 @@ export interface PathMetrics {
   refilled: boolean;
   liquidations: number;
   bankruptcies: number;
-  /** Bankrupt liquidations the pause held back (tick-liquidation attempts). */
-  heldByPause: number;
+  /** What keepers were paid by the exchange: out of penalties, and the whole capped reward of bankrupt accounts. */
+  keeperRewards: bigint;
+  /** Bankrupt liquidations that went through while paused: the fund's part waited as a pending claim. */
+  queuedByPause: number;
 }
 
 export interface RunResult {
@@ -236,9 +241,9 @@ export function runModel(
     paidOut: 0n,
     liquidations: 0,
     bankruptcies: 0,
-    heldByPause: 0,
+    keeperRewards: 0n,
+    queuedByPause: 0,
   };
-  let paused = false;
   let keeperTurn = 0;
   let inPath = false;
 
@@ -361,16 +366,6 @@ export function runModel(
       let liquidated = 0;
       for (const trader of traders) {
         if (!liquidatable(trader)) continue;
-        const market = book.market(trader.market.id);
-        if (paused) {
-          const account = book.account(trader.id, trader.market.id);
-          const collateral = account.position.collateral - book.pendingLoss(trader.id, trader.market.id);
-          const l = ex.liquidate({ ...account.position, collateral }, market.price, market.params, book.q);
-          if (l.bankrupt && (l.shortfall !== 0n || l.claimedReward !== 0n)) {
-            if (inPath) m.heldByPause++;
-            continue;
-          }
-        }
         keeperTurn = (keeperTurn + 1) % KEEPERS;
         const t = slot(at);
         const step = book.liquidate(trader.id, trader.market.id, keepers[keeperTurn], t);
@@ -379,10 +374,13 @@ export function runModel(
         if (inPath) {
           m.liquidations++;
           if (step.liquidation.bankrupt) m.bankruptcies++;
+          m.keeperRewards += step.keeperPaid;
           if (step.cover) {
             m.socialized += step.cover.socialized;
             m.badDebt += step.cover.badDebt;
-            m.paidOut += step.cover.rewardPaid + step.cover.shortfallPaid;
+            // What the fund bore, paid now or pending: it left the balance either way.
+            m.paidOut += step.cover.fundReward + step.cover.fundShortfall;
+            if (book.paused && step.cover.pending !== 0n) m.queuedByPause++;
           }
         }
       }
@@ -397,9 +395,16 @@ export function runModel(
   let unpauseAt: bigint | undefined;
   const runEvents = (pathStart: bigint, at: bigint) => {
     if (unpauseAt !== undefined && at >= unpauseAt) {
-      paused = false;
+      book.setPaused(false);
       unpauseAt = undefined;
       act({ kind: "unpause", t: slot(at) });
+      // A keeper has every market's pending claim paid as soon as payouts resume.
+      for (const market of scenario.markets) {
+        if (book.market(market.id).pending === 0n) continue;
+        const t = slot(at);
+        book.processPendingClaim(market.id);
+        act({ kind: "processPendingClaim", t, market: market.id });
+      }
     }
     while (nextEvent < events.length && pathStart + BigInt(Math.round(events[nextEvent].atHours * 3600)) <= at) {
       const e = events[nextEvent++];
@@ -442,8 +447,8 @@ export function runModel(
           break;
         }
         case "pause": {
-          if (!paused) {
-            paused = true;
+          if (!book.paused) {
+            book.setPaused(true);
             act({ kind: "pause", t });
           }
           unpauseAt = at + BigInt(Math.round(e.hours * 3600));
@@ -475,10 +480,10 @@ export function runModel(
     if (day !== lastDay) {
       lastDay = day;
       const now = clock > at ? clock : at;
-      if (!paused && book.fundBalance > book.target(now)) {
+      if (!book.paused && book.fundBalance > book.target(now) + book.totalBadDebt) {
         // The keeper's transaction comes a slot later: the average (and the target) may have moved past the balance.
         const t = slot(at);
-        if (book.fundBalance > book.target(t)) {
+        if (book.fundBalance > book.target(t) + book.totalBadDebt) {
           const amount = book.sweepSurplus(t);
           if (inPath) swept += amount;
           act({ kind: "sweep", t });
@@ -506,9 +511,10 @@ export function runModel(
         fundBalance: balance,
         treasuryAccrued: book.treasuryAccrued,
         totalBadDebt: book.totalBadDebt,
+        totalPending: book.totalPending,
         markets: scenario.markets.map((x) => {
           const bm = book.market(x.id);
-          return { insurancePaid: bm.insurancePaid, lossIndex: bm.lossIndex, badDebt: bm.badDebt };
+          return { insurancePaid: bm.insurancePaid, lossIndex: bm.lossIndex, badDebt: bm.badDebt, pending: bm.pending };
         }),
       });
       let openInterest = 0n;

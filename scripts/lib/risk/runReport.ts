@@ -116,7 +116,7 @@ export function runMarkdown(input: RunReportInput, svgFile: string): string {
     "## What happened to the fund",
     "",
     `- Liquidations after the warm-up: ${m.liquidations}, of which ${m.bankruptcies} bankrupt.`,
-    `- Paid by the fund: ${usd(m.paidOut)} USDC; socialized: ${usd(m.socialized)} USDC; bad debt: ${usd(m.badDebt)} USDC.`,
+    `- Borne by the fund: ${usd(m.paidOut)} USDC; socialized: ${usd(m.socialized)} USDC; bad debt: ${usd(m.badDebt)} USDC.`,
     `- The fund went from ${usd(firstInPath?.fundBalance ?? 0n)} to ${usd(last.fundBalance)} USDC (target at the end ` +
       `${usd(last.target)}); deepest drawdown ${usd(m.drawdown)} USDC (${(m.drawdownBps / 100).toFixed(2)} % of its peak).`,
     `- ${
@@ -126,7 +126,12 @@ export function runMarkdown(input: RunReportInput, svgFile: string): string {
           ? `After a payout it was below its target, and back at it ${hours(m.refillSeconds!)} hours later.`
           : "After a payout it was below its target, and had not refilled to it when the path ended."
     }`,
-    ...(m.heldByPause > 0 ? [`- The pause held back ${m.heldByPause} bankrupt liquidation attempts.`] : []),
+    `- Keepers were paid ${usd(m.keeperRewards)} USDC by the exchange (every bankrupt account's whole capped reward included).`,
+    ...(m.queuedByPause > 0
+      ? [
+          `- ${m.queuedByPause} bankrupt liquidations went through while paused; the fund's part waited as pending claims.`,
+        ]
+      : []),
     "",
     `![the fund through the path](${svgFile})`,
     "",

@@ -14,12 +14,9 @@ export const FEATURE_ABI = [
   "function pendingClaim(uint256 marketId) view returns (uint256)",
   "function totalPending() view returns (uint256)",
   "function processPendingClaim(uint256 marketId) returns (uint256 paid)",
-  // payout buckets: what may be paid now, per market (in its ledger) and fund-wide
+  // payout buckets: what may be paid now, per market and fund-wide
   "function fundBucket() view returns (tuple(uint256 available, uint256 capacity, uint256 refillPerSecond))",
-  "function marketLedger(uint256 marketId) view returns (tuple(uint256 insuranceLimit, uint256 limitUsed, " +
-    "uint256 pending, uint256 payableNow, uint256 badDebt, " +
-    "tuple(uint256 available, uint256 capacity, uint256 refillPerSecond) marketBucket, " +
-    "tuple(uint256 available, uint256 capacity, uint256 refillPerSecond) fundBucket, bool retired))",
+  "function marketBucket(uint256 marketId) view returns (tuple(uint256 available, uint256 capacity, uint256 refillPerSecond))",
   // the staked backstop behind the fund
   "function backstop() view returns (address)",
   // fees an exchange owes the fund and the fund pulls

@@ -319,7 +319,7 @@ export class InsuranceFundClient {
       Promise.all(
         marketIds.map(async (marketId) => ({
           marketId,
-          bucket: bucket(((await this.optional.marketLedger(marketId)) as { marketBucket: Bucket }).marketBucket),
+          bucket: bucket((await this.optional.marketBucket(marketId)) as Bucket),
         })),
       ),
     ]);

@@ -56,12 +56,14 @@ export async function deployFund(ethers: Ethers, options: FundOptions = {}) {
   await manager.setGrantDelay(GOVERNOR_ROLE, governanceDelay);
   await manager.setTargetAdminDelay(fundAddress, governanceDelay);
   await manager.grantRole(ADMIN_ROLE, admin.address, governanceDelay);
+  const lens = await ethers.deployContract("InsuranceFundLens", [fundAddress]);
   return {
     usdc: usdcToken,
     manager,
     policy,
     fund,
     fundAddress,
+    lens,
     admin,
     governor,
     guardian,

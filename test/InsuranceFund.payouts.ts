@@ -7,7 +7,7 @@ import { network } from "hardhat";
 import { deployFund, FLOOR, MARKET_ID, registerMarket, seed, type FundSuite } from "../lib/fundFixture.js";
 import { FeeKind } from "../lib/model/feePolicies.js";
 import { DISABLED, PayoutBucketModel } from "../lib/model/payoutBucket.js";
-import { type Claim, type Cover, coverOf, coverTuple, waterfall } from "../lib/model/waterfall.js";
+import { type Claim, type BankruptcyCover, coverOf, coverTuple, waterfall , coverFromResult} from "../lib/model/waterfall.js";
 import { DAY, MAX_UINT128, MAX_UINT256, usdc, wad } from "../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -39,18 +39,18 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
   }
 
   /** Runs one claim and checks its cover against the model, given the model's view of the state. */
-  async function coverAs(suite: FundSuite, claim: ReturnType<typeof claimOf>, expected: Cover) {
-    const preview = await suite.fund.previewCover(MARKET_ID, claim);
-    expect(coverOf(preview), "previewCover").to.deep.equal(expected);
+  async function coverAs(suite: FundSuite, claim: ReturnType<typeof claimOf>, expected: BankruptcyCover) {
+    const preview = await suite.lens.previewCover(MARKET_ID, claim);
+    expect(coverFromResult(preview), "previewCover").to.deep.equal(expected);
     expect(
-      coverOf(await suite.fund.connect(suite.exchange).coverBankruptcy.staticCall(MARKET_ID, claim)),
+      coverFromResult(await suite.fund.connect(suite.exchange).coverBankruptcy.staticCall(MARKET_ID, claim)),
     ).to.deep.equal(expected);
     await suite.fund.connect(suite.exchange).coverBankruptcy(MARKET_ID, claim);
   }
 
   describe("governance of the buckets", () => {
     it("test_setPayoutLimits_validatedAndGoverned", async () => {
-      const { fund, governor, alice } = await networkHelpers.loadFixture(fundWithMarket);
+      const { fund, lens, governor, alice } = await networkHelpers.loadFixture(fundWithMarket);
       await expect(fund.connect(alice).setMarketPayoutLimit(MARKET_ID, 1n, 1n)).to.be.revertedWithCustomError(
         fund,
         "AccessManagedUnauthorized",
@@ -70,7 +70,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
         .to.be.revertedWithCustomError(fund, "PayoutBucketRefillAboveCapacity")
         .withArgs(10n, 11n);
       // Registered and deployed with no limit.
-      const before = await fund.marketLedger(MARKET_ID);
+      const before = await lens.marketLedger(MARKET_ID);
       expect(before.marketBucket.capacity).to.equal(DISABLED);
       expect(before.marketBucket.available).to.equal(MAX_UINT256);
       expect((await fund.fundBucket()).capacity).to.equal(DISABLED);
@@ -80,7 +80,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       await expect(fund.connect(governor).setFundPayoutLimit(usdc(300_000), PER_DAY_100K))
         .to.emit(fund, "InsuranceFundFundPayoutLimitSet")
         .withArgs(usdc(300_000), PER_DAY_100K);
-      const after = await fund.marketLedger(MARKET_ID);
+      const after = await lens.marketLedger(MARKET_ID);
       // A disabled bucket that is enabled starts full.
       expect([
         after.marketBucket.available,
@@ -92,7 +92,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
 
     it("test_setMarketPayoutLimit_refillsThenClampsNeverResets", async () => {
       const suite = await networkHelpers.loadFixture(fundWithMarket);
-      const { fund, governor } = suite;
+      const { fund, lens, governor } = suite;
       const model = new PayoutBucketModel();
       model.configure(0n, DISABLED, 0n);
       await fund.connect(governor).setMarketPayoutLimit(MARKET_ID, usdc(100_000), PER_DAY_100K);
@@ -104,19 +104,19 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       // A larger capacity does not refill the bucket: it keeps what half a day refilled.
       await fund.connect(governor).setMarketPayoutLimit(MARKET_ID, usdc(500_000), PER_DAY_100K);
       model.configure(await now(), usdc(500_000), PER_DAY_100K);
-      expect((await fund.marketLedger(MARKET_ID)).marketBucket.available).to.equal(model.available(await now()));
+      expect((await lens.marketLedger(MARKET_ID)).marketBucket.available).to.equal(model.available(await now()));
       // Half a day (and the few seconds between the blocks) of refill: about 50,000.
       expect(model.available(await now())).to.be.lessThan(usdc(50_010));
       // A smaller one clamps.
       await fund.connect(governor).setMarketPayoutLimit(MARKET_ID, usdc(10_000), 1n);
-      expect((await fund.marketLedger(MARKET_ID)).marketBucket.available).to.equal(usdc(10_000));
+      expect((await lens.marketLedger(MARKET_ID)).marketBucket.available).to.equal(usdc(10_000));
     });
   });
 
   describe("pending claims", () => {
     it("test_coverBankruptcy_paysWithinBucketsAndQueuesTheRestInOrder", async () => {
       const suite = await networkHelpers.loadFixture(fundWithMarket);
-      const { fund, governor, exchange, usdc: token, alice } = suite;
+      const { fund, lens, governor, exchange, usdc: token, alice } = suite;
       await fund.connect(governor).setMarketPayoutLimit(MARKET_ID, usdc(1_000), usdc(1));
       await fund.connect(governor).setFundPayoutLimit(usdc(600), usdc(1));
       const state = {
@@ -163,7 +163,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       expect(await token.balanceOf(exchange.address)).to.equal(usdc(700));
       // Anyone pays the rest as the buckets refill.
       await networkHelpers.time.increase(DAY);
-      const ledger = await fund.marketLedger(MARKET_ID);
+      const ledger = await lens.marketLedger(MARKET_ID);
       expect(ledger.payableNow).to.equal(usdc(150));
       await expect(fund.connect(alice).processPendingClaim(MARKET_ID))
         .to.emit(fund, "InsuranceFundPendingClaimPaid")
@@ -195,7 +195,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       const suite = await deployFund(ethers);
       await registerMarket(suite, usdc(1_000_000));
       await seed(suite, FLOOR + usdc(300));
-      const { fund, governor, guardian, exchange, alice } = suite;
+      const { fund, lens, governor, guardian, exchange, alice } = suite;
       await fund.connect(guardian).pause();
       await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(300) }));
       await fund.connect(guardian).unpause();
@@ -208,13 +208,13 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
         .withArgs(FLOOR, FLOOR);
       // The next claim sees the balance only.
       const claim = claimOf(suite, { shortfall: FLOOR + usdc(1) });
-      const cover = await fund.previewCover(MARKET_ID, claim);
+      const cover = await lens.previewCover(MARKET_ID, claim);
       expect([cover.fundShortfall, cover.socialized]).to.deep.equal([FLOOR, usdc(1)]);
     });
 
     it("test_rejectPendingClaim_onlyForARetiredMarket", async () => {
       const suite = await networkHelpers.loadFixture(fundWithMarket);
-      const { fund, governor, guardian, exchange, alice } = suite;
+      const { fund, lens, governor, guardian, exchange, alice } = suite;
       await fund.connect(guardian).pause();
       await fund
         .connect(exchange)
@@ -234,7 +234,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       expect(await fund.fundBalance()).to.equal(balance + usdc(505));
       expect(await fund.totalPending()).to.equal(0n);
       // The limit it was charged stays charged.
-      expect((await fund.marketLedger(MARKET_ID)).limitUsed).to.equal(usdc(505));
+      expect((await lens.marketLedger(MARKET_ID)).limitUsed).to.equal(usdc(505));
       await expect(fund.connect(governor).rejectPendingClaim(MARKET_ID))
         .to.be.revertedWithCustomError(fund, "InsuranceFundNoPendingClaim")
         .withArgs(MARKET_ID);
@@ -312,15 +312,15 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
     it("test_coverBankruptcy_whilePausedAllocatesAsUnpaused", async () => {
       // The same claim paused and not: the same allocation and remainder; only the timing differs.
       const suite = await networkHelpers.loadFixture(fundWithMarket);
-      const { fund, guardian } = suite;
+      const { fund, lens, guardian } = suite;
       const claim = claimOf(suite, { shortfall: usdc(1_500_000), reward: usdc(30) });
-      const free = coverOf(await fund.previewCover(MARKET_ID, claim));
+      const free = coverFromResult(await lens.previewCover(MARKET_ID, claim));
       await fund.connect(guardian).pause();
-      const paused = coverOf(await fund.previewCover(MARKET_ID, claim));
+      const paused = coverFromResult(await lens.previewCover(MARKET_ID, claim));
       expect({ ...paused, paidNow: 0n, pending: 0n }).to.deep.equal({ ...free, paidNow: 0n, pending: 0n });
       expect([paused.paidNow, paused.pending]).to.deep.equal([0n, free.paidNow]);
       await coverAs(suite, claim, paused);
-      expect((await fund.marketLedger(MARKET_ID)).payableNow).to.equal(0n);
+      expect((await lens.marketLedger(MARKET_ID)).payableNow).to.equal(0n);
     });
   });
 
@@ -365,11 +365,11 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
   describe("views", () => {
     it("test_marketLedger_showsLimitPendingBadDebtAndBuckets", async () => {
       const suite = await networkHelpers.loadFixture(fundWithMarket);
-      const { fund, governor, guardian, exchange } = suite;
+      const { fund, lens, governor, guardian, exchange } = suite;
       await fund.connect(governor).setMarketPayoutLimit(MARKET_ID, usdc(100), 1n);
       await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(150) }));
       await fund.connect(guardian).pause();
-      const v = await fund.marketLedger(MARKET_ID);
+      const v = await lens.marketLedger(MARKET_ID);
       expect([v.insuranceLimit, v.limitUsed, v.pending, v.payableNow, v.badDebt, v.retired]).to.deep.equal([
         usdc(1_000_000),
         usdc(150),
@@ -382,24 +382,24 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       expect(v.fundBucket.capacity).to.equal(DISABLED);
       await fund.connect(guardian).unpause();
       // Refilled at 1 unit a second since the claim emptied the bucket: a few seconds' worth.
-      const payable = (await fund.marketLedger(MARKET_ID)).payableNow;
+      const payable = (await lens.marketLedger(MARKET_ID)).payableNow;
       expect(payable > 0n && payable < 60n).to.equal(true);
       expect((await fund.health()).pending).to.equal(usdc(50));
-      await expect(fund.marketLedger(2n)).to.be.revertedWithCustomError(fund, "InsuranceFundUnknownMarket");
+      await expect(lens.marketLedger(2n)).to.be.revertedWithCustomError(fund, "InsuranceFundUnknownMarket");
     });
 
     it("test_previewCover_checksLikeCoverAndRefusesRetiredMarkets", async () => {
       const suite = await networkHelpers.loadFixture(fundWithMarket);
-      const { fund, governor } = suite;
-      await expect(fund.previewCover(MARKET_ID, claimOf(suite, { shortfall: 0n }))).to.be.revertedWithCustomError(
+      const { fund, lens, governor } = suite;
+      await expect(lens.previewCover(MARKET_ID, claimOf(suite, { shortfall: 0n }))).to.be.revertedWithCustomError(
         fund,
         "InsuranceFundZeroAmount",
       );
-      await expect(fund.previewCover(MARKET_ID, claimOf(suite, { shortfall: MAX_UINT128 + 1n })))
+      await expect(lens.previewCover(MARKET_ID, claimOf(suite, { shortfall: MAX_UINT128 + 1n })))
         .to.be.revertedWithCustomError(fund, "InsuranceFundAmountTooLarge")
         .withArgs(MAX_UINT128 + 1n);
       await fund.connect(governor).retireMarket(MARKET_ID);
-      await expect(fund.previewCover(MARKET_ID, claimOf(suite, { shortfall: 1n })))
+      await expect(lens.previewCover(MARKET_ID, claimOf(suite, { shortfall: 1n })))
         .to.be.revertedWithCustomError(fund, "InsuranceFundMarketIsRetired")
         .withArgs(MARKET_ID);
     });

@@ -11,7 +11,7 @@ import {
   TARGET_SHARE_BPS,
 } from "../lib/fundFixture.js";
 import { SCALE as LOSS_INDEX_SCALE } from "../lib/model/lossIndex.js";
-import { type Claim, coverOf, coverTuple, NO_COVER, waterfall } from "../lib/model/waterfall.js";
+import { type Claim, coverOf, coverTuple, NO_COVER, waterfall , coverFromResult} from "../lib/model/waterfall.js";
 import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, usdc, wad, WEEK } from "../lib/units.js";
 import { FeeKind } from "../lib/model/feePolicies.js";
 
@@ -238,7 +238,7 @@ describe("InsuranceFund", () => {
         fundShortfall: usdc(200),
         paidNow: usdc(210),
       };
-      expect(coverOf(cover)).to.deep.equal(expected);
+      expect(coverFromResult(cover)).to.deep.equal(expected);
       await expect(fund.connect(exchange).coverBankruptcy(MARKET_ID, claim))
         .to.emit(fund, "InsuranceFundBankruptcyCovered")
         .withArgs(MARKET_ID, claim.account, bob.address, coverTuple(expected))
@@ -278,7 +278,7 @@ describe("InsuranceFund", () => {
         socialized: usdc(60),
       });
       const cover = await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, claim);
-      expect(coverOf(cover)).to.deep.equal(expected);
+      expect(coverFromResult(cover)).to.deep.equal(expected);
       const index = ceilDiv(usdc(60) * LOSS_INDEX_SCALE, openBase);
       await expect(fund.connect(exchange).coverBankruptcy(MARKET_ID, claim))
         .to.emit(fund, "InsuranceFundLossSocialized")
@@ -291,7 +291,7 @@ describe("InsuranceFund", () => {
       expect((await fund.positionLoss(MARKET_ID, wad(100), index)).loss).to.equal(0n);
       // The limit is used up: the next bankruptcy is socialized whole, the reward with the shortfall.
       const next = await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, claim);
-      expect(coverOf(next)).to.deep.equal({ ...NO_COVER, reward: usdc(10), socialized: usdc(210) });
+      expect(coverFromResult(next)).to.deep.equal({ ...NO_COVER, reward: usdc(10), socialized: usdc(210) });
       expect((await fund.market(MARKET_ID)).insurancePaid).to.equal(usdc(150));
     });
 
@@ -301,7 +301,7 @@ describe("InsuranceFund", () => {
       const claim = claimOf(suite, { shortfall: usdc(500), reward: usdc(10) });
       const cover = await suite.fund.connect(suite.exchange).coverBankruptcy.staticCall(MARKET_ID, claim);
       // The reward nobody covers is socialized with the shortfall: the exchange, which paid its keeper, is owed it.
-      expect(coverOf(cover)).to.deep.equal({ ...NO_COVER, reward: usdc(10), socialized: usdc(510) });
+      expect(coverFromResult(cover)).to.deep.equal({ ...NO_COVER, reward: usdc(10), socialized: usdc(510) });
       await suite.fund.connect(suite.exchange).coverBankruptcy(MARKET_ID, claim);
       expect(await suite.usdc.balanceOf(suite.bob.address)).to.equal(0n);
       expect(await suite.usdc.balanceOf(suite.exchange.address)).to.equal(0n);
@@ -360,7 +360,7 @@ describe("InsuranceFund", () => {
           claim,
         );
         const cover = await suite.fund.connect(suite.exchange).coverBankruptcy.staticCall(MARKET_ID, claim);
-        expect(coverOf(cover)).to.deep.equal(expected);
+        expect(coverFromResult(cover)).to.deep.equal(expected);
         await suite.fund.connect(suite.exchange).coverBankruptcy(MARKET_ID, claim);
         paid += expected.fundReward + expected.fundShortfall;
       }
@@ -409,7 +409,7 @@ describe("InsuranceFund", () => {
       const cover = await suite.fund
         .connect(suite.exchange)
         .coverBankruptcy.staticCall(MARKET_ID, claimOf(suite, { shortfall: usdc(200), reward: usdc(10) }));
-      expect(coverOf(cover)).to.deep.equal({
+      expect(coverFromResult(cover)).to.deep.equal({
         ...NO_COVER,
         reward: usdc(10),
         fundReward: usdc(10),
@@ -462,7 +462,7 @@ describe("InsuranceFund", () => {
         fundShortfall: usdc(200),
         pending: usdc(210),
       };
-      expect(coverOf(await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, claim))).to.deep.equal(
+      expect(coverFromResult(await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, claim))).to.deep.equal(
         expected,
       );
       await fund.connect(exchange).coverBankruptcy(MARKET_ID, claim);

@@ -10,7 +10,7 @@ import * as ex from "./exchange.js";
 import { FeeKind, type FeePolicyModel, type FundState } from "./feePolicies.js";
 import * as lossIndex from "./lossIndex.js";
 import { OpenInterestHistory } from "./openInterestWindow.js";
-import { type BankruptcyCover, bankruptcyCover } from "./bankruptcyCover.js";
+import { type BankruptcyCover, waterfall } from "./waterfall.js";
 import { MAX_BPS, MAX_UINT128 } from "../units.js";
 
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
@@ -388,7 +388,7 @@ export class ScenarioBook {
     let cover: BankruptcyCover | undefined;
     let keeperPaid = liquidation.liquidatorReward;
     if (liquidation.shortfall !== 0n || liquidation.claimedReward !== 0n) {
-      cover = bankruptcyCover(
+      cover = waterfall(
         {
           balance: this.fundBalance,
           insuranceLimit: m.insuranceLimit,

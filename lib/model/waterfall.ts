@@ -22,8 +22,8 @@ export interface Claim {
   openBase: bigint;
 }
 
-/** What `coverBankruptcy` answers (no backstop). */
-export interface Cover {
+/** The fund's `BankruptcyCover`, field for field (no backstop in this model: its parts are 0). */
+export interface BankruptcyCover {
   /** R: the capped reward, which the exchange pays its liquidator. */
   reward: bigint;
   fundReward: bigint;
@@ -49,18 +49,23 @@ export const COVER_FIELDS = [
   "earlierPendingPaid",
   "socialized",
   "badDebt",
-] as const satisfies readonly (keyof Cover)[];
+] as const satisfies readonly (keyof BankruptcyCover)[];
 
 /** A cover of nothing, to spread expected values over. */
-export const NO_COVER: Cover = Object.fromEntries(COVER_FIELDS.map((f) => [f, 0n])) as unknown as Cover;
+export const NO_COVER: BankruptcyCover = Object.fromEntries(
+  COVER_FIELDS.map((f) => [f, 0n]),
+) as unknown as BankruptcyCover;
+
+/** A cover with the fields given and every other field 0 (for expectations). */
+export const coverOf = (fields: Partial<BankruptcyCover>): BankruptcyCover => ({ ...NO_COVER, ...fields });
 
 /** A `BankruptcyCover` as ethers returns it (a struct result), as the model's plain object. */
-export function coverOf(result: Readonly<Record<(typeof COVER_FIELDS)[number], bigint>>): Cover {
-  return Object.fromEntries(COVER_FIELDS.map((f) => [f, result[f]])) as unknown as Cover;
+export function coverFromResult(result: Readonly<Record<(typeof COVER_FIELDS)[number], bigint>>): BankruptcyCover {
+  return Object.fromEntries(COVER_FIELDS.map((f) => [f, result[f]])) as unknown as BankruptcyCover;
 }
 
 /** A cover as the event's tuple argument (`withArgs`). */
-export function coverTuple(cover: Cover): bigint[] {
+export function coverTuple(cover: BankruptcyCover): bigint[] {
   return COVER_FIELDS.map((f) => cover[f]);
 }
 
@@ -72,7 +77,7 @@ const min = (...xs: bigint[]): bigint => xs.reduce((a, b) => (a < b ? a : b));
  * allocation, are paid within what the buckets let through; the rest of the reward and of the shortfall is
  * socialized over the open base, or bad debt without one.
  */
-export function waterfall(state: WaterfallState, claim: Claim): Cover {
+export function waterfall(state: WaterfallState, claim: Claim): BankruptcyCover {
   const reward = min(claim.reward, state.rewardCap, (claim.liquidatedNotional * state.rewardCapBps) / 10_000n);
   const steps = waterfallSteps({
     shortfall: claim.shortfall,

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { deployExchange, MARKET_ID } from "../../lib/exchangeFixture.js";
-import { bankruptcyCover, coverOf, coverTuple } from "../../lib/model/bankruptcyCover.js";
+import { coverOf, coverTuple, waterfall } from "../../lib/model/waterfall.js";
 import { FeeKind } from "../../lib/model/feePolicies.js";
 import * as model from "../../lib/model/exchange.js";
 import { MAX_UINT128, usdc, wad } from "../../lib/units.js";
@@ -129,7 +129,7 @@ describe("ReferenceExchange", () => {
       await openPosition(s, s.bob, usdc(2_000), -wad(3));
       await s.setPrice(1_700);
       const claim = model.liquidate(await positionOf(s, s.alice), wad(1_700), P, Q);
-      const cover = bankruptcyCover(
+      const cover = waterfall(
         {
           balance: await s.fund.fundBalance(),
           insuranceLimit: usdc(100),

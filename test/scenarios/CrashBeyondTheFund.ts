@@ -19,7 +19,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { deployExchange, MARKET_ID } from "../../lib/exchangeFixture.js";
-import { coverOf, coverTuple } from "../../lib/model/bankruptcyCover.js";
+import { coverOf, coverTuple } from "../../lib/model/waterfall.js";
 import { fixedShareModel, SPARK_SHARES } from "../../lib/model/feePolicies.js";
 import {
   LossMarket,

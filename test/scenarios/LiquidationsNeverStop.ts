@@ -15,7 +15,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { deployExchange, MARKET_ID } from "../../lib/exchangeFixture.js";
-import { coverOf, coverTuple } from "../../lib/model/bankruptcyCover.js";
+import { coverOf, coverTuple } from "../../lib/model/waterfall.js";
 import { fixedShareModel, SPARK_SHARES } from "../../lib/model/feePolicies.js";
 import { usdc, wad } from "../../lib/units.js";
 import { scenarioDriver } from "../helpers/scenario.js";

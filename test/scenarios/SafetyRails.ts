@@ -15,7 +15,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { deployExchange, MARKET_ID } from "../../lib/exchangeFixture.js";
-import { coverOf } from "../../lib/model/bankruptcyCover.js";
+import { coverOf } from "../../lib/model/waterfall.js";
 import * as model from "../../lib/model/exchange.js";
 import { FeeKind, fixedShareModel, SPARK_SHARES } from "../../lib/model/feePolicies.js";
 import { scenarioDriver } from "../helpers/scenario.js";

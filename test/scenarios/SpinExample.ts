@@ -10,7 +10,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { deployExchange, MARKET_ID } from "../../lib/exchangeFixture.js";
-import { coverOf, coverTuple } from "../../lib/model/bankruptcyCover.js";
+import { coverOf, coverTuple } from "../../lib/model/waterfall.js";
 import * as model from "../../lib/model/exchange.js";
 import { usdc, wad } from "../../lib/units.js";
 

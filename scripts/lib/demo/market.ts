@@ -211,10 +211,12 @@ export class DemoMarket {
       step,
     );
 
-    const [health, market, ledger, treasuryHeld, priceWad] = await Promise.all([
+    const [health, market, pending, marketBucket, fundBucket, treasuryHeld, priceWad] = await Promise.all([
       this.c.fund.health(),
       this.c.fund.market(this.marketId),
-      this.c.fund.marketLedger(this.marketId),
+      this.c.fund.pendingClaim(this.marketId),
+      this.c.fund.marketBucket(this.marketId),
+      this.c.fund.fundBucket(),
       this.c.usdc.balanceOf(this.treasury),
       this.c.exchange.price(this.marketId),
     ]);
@@ -243,10 +245,10 @@ export class DemoMarket {
       paidToExchange: l.paidToExchange,
       keeperRewards: l.keeperRewards,
       bankruptKeeperRewards: l.bankruptKeeperRewards,
-      pending: ledger.pending,
+      pending,
       pendingAdded: l.pendingAdded,
-      marketBucket: { available: ledger.marketBucket.available, capacity: ledger.marketBucket.capacity },
-      fundBucket: { available: ledger.fundBucket.available, capacity: ledger.fundBucket.capacity },
+      marketBucket: { available: marketBucket.available, capacity: marketBucket.capacity },
+      fundBucket: { available: fundBucket.available, capacity: fundBucket.capacity },
       socialized: l.socialized,
       badDebt: l.badDebt,
       swept: l.swept,

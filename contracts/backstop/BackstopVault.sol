@@ -75,6 +75,7 @@ contract BackstopVault is IBackstopVault, ERC4626, AccessManaged {
         string memory symbol_,
         BackstopTerms memory initialTerms
     ) ERC20(name_, symbol_) ERC4626(asset_) AccessManaged(authority) {
+        if (fund_ == address(0)) revert BackstopVaultZeroFund();
         _fund = fund_;
         _checkExitTerms(initialTerms.cooldown, initialTerms.window, initialTerms.exitCapBps);
         _checkStreamPeriod(initialTerms.streamPeriod);

@@ -42,6 +42,8 @@ interface IBackstopVault is IERC4626 {
 
     /// @notice `caller` is not the fund.
     error BackstopVaultNotFund(address caller);
+    /// @notice The fund is the zero address.
+    error BackstopVaultZeroFund();
     /// @notice A redeem request of zero shares.
     error BackstopVaultZeroShares();
     /// @notice A redeem request for the zero address as controller.

@@ -214,4 +214,362 @@ describe("BackstopVault", function () {
       });
     }
   });
+
+  describe("EIP-4626 and EIP-7540 properties over random amounts (a16z suite style)", function () {
+    /** A vault with two stakers, vested income and a loss behind it: a share is worth neither 0 nor 1e-6 exactly. */
+    async function settled(seed: string) {
+      const world = await withModel();
+      const random = new Prng(seed);
+      await deposit(world, 0, random.between(usdc(1_000), usdc(5_000_000)));
+      await deposit(world, 1, random.between(1n, usdc(1_000_000)));
+      await notifyIncome(world, random.between(1n, usdc(200_000)));
+      await world.clock.advance(BACKSTOP_TERMS.streamPeriod);
+      await cover(world, random.between(1n, usdc(300_000)));
+      return { world, random };
+    }
+
+    const CASES = 6;
+    for (let c = 0; c < CASES; c++) {
+      it(`previews equal the deposit and the mint, conversions are monotone and round toward the vault: case ${c}`, async function () {
+        const { world, random } = await settled(`backstop-properties-${c}`);
+        const { suite, model, clock } = world;
+        const vault = suite.vault;
+        const staker = suite.stakers[2];
+        for (let i = 0; i < 5; i++) {
+          const a = random.between(1n, usdc(10_000_000));
+          const b = a + random.below(usdc(1_000));
+          // Monotone, and the two conversions agree with the model.
+          expect(await vault.convertToShares(a)).to.equal(model.convertToShares(clock.now, a));
+          expect(await vault.convertToShares(b)).to.be.gte(await vault.convertToShares(a));
+          expect(await vault.convertToAssets(b)).to.be.gte(await vault.convertToAssets(a));
+          // Round trips never profit: shares for a deposit are worth at most it, a mint costs at least the shares.
+          const shares = await vault.previewDeposit(a);
+          expect(await vault.convertToAssets(shares)).to.be.lte(a);
+          expect(await vault.previewMint(shares)).to.be.lte(a);
+          expect(await vault.previewMint(a)).to.be.gte(await vault.convertToAssets(a));
+          expect(await vault.convertToShares(await vault.previewMint(a))).to.be.gte(a);
+          // preview == actual (no income streams, so the price does not move between the two blocks).
+          const receipt = await clock.at(() => vault.connect(staker).deposit(a, staker.address));
+          expect(eventOf(suite, receipt, "Deposit").shares).to.equal(shares);
+          model.deposit(clock.now, staker.address, a);
+          const cost = await vault.previewMint(a);
+          const minted = await clock.at(() => vault.connect(staker).mint(a, staker.address));
+          expect(eventOf(suite, minted, "Deposit").assets).to.equal(cost);
+          model.mint(clock.now, staker.address, a);
+        }
+        expect(await vault.maxDeposit(staker.address)).to.equal(MAX_UINT256);
+        expect(await vault.maxMint(staker.address)).to.equal(MAX_UINT256);
+      });
+
+      it(`deposit, request and claim never returns more than went in; max* are claimable exactly: case ${c}`, async function () {
+        const { world, random } = await settled(`backstop-round-trip-${c}`);
+        const { suite, model, clock } = world;
+        const vault = suite.vault;
+        const staker = suite.stakers[2];
+        const assets = random.between(1n, usdc(2_000_000));
+        const before = await suite.usdc.balanceOf(staker.address);
+        await deposit(world, 2, assets);
+        await requestAll(world, 2);
+        if (random.chance(1, 2)) await notifyIncome(world, random.between(1n, usdc(100_000)));
+        await clock.advance(BACKSTOP_TERMS.cooldown + random.below(DAY));
+        // Claim in up to three days, each within its day's cap.
+        for (let day = 0; day < 3 && model.requests.get(staker.address)!.shares > 0n; day++) {
+          const maxShares = await vault.maxRedeem(staker.address);
+          if (maxShares > 0n) {
+            await expect(
+              vault.connect(staker).redeem.staticCall(maxShares + 1n, staker.address, staker.address),
+            ).to.be.revertedWithCustomError(vault, "ERC4626ExceededMaxRedeem");
+            if (random.chance(1, 2)) {
+              await redeemMax(world, 2);
+            } else {
+              const maxAssets = await vault.maxWithdraw(staker.address);
+              await clock.at(() => vault.connect(staker).withdraw(maxAssets, staker.address, staker.address));
+              model.withdraw(clock.now, staker.address, maxAssets);
+            }
+          }
+          await clock.advance(DAY / 2n);
+        }
+        const out = (await suite.usdc.balanceOf(staker.address)) - (before - assets);
+        expect(out).to.be.lte(assets);
+        await expectMatches(world, [staker.address]);
+      });
+    }
+
+    it("previewRedeem and previewWithdraw revert: redemption is asynchronous", async function () {
+      const { suite } = await withModel();
+      await expect(suite.vault.previewRedeem(1n)).to.be.revertedWithCustomError(suite.vault, "BackstopVaultAsyncRedeem");
+      await expect(suite.vault.previewWithdraw(1n)).to.be.revertedWithCustomError(
+        suite.vault,
+        "BackstopVaultAsyncRedeem",
+      );
+    });
+  });
+
+  describe("leaving", function () {
+    it("test_requestRedeem_locksTheShares: they leave the owner, cannot be sent back to the vault, and wait", async function () {
+      const world = await withModel();
+      const { suite, clock } = world;
+      const [alice, bob] = suite.stakers;
+      const shares = await deposit(world, 0, usdc(1_000));
+      const receipt = await clock.at(() => suite.vault.connect(alice).requestRedeem(shares / 2n, alice.address, alice.address));
+      const event = eventOf(suite, receipt, "RedeemRequest");
+      expect(event.controller).to.equal(alice.address);
+      expect(event.shares).to.equal(shares / 2n);
+      const id = event.requestId;
+      expect(await suite.vault.balanceOf(alice.address)).to.equal(shares - shares / 2n);
+      expect(await suite.vault.pendingRedeemRequest(id, alice.address)).to.equal(shares / 2n);
+      expect(await suite.vault.pendingRedeemRequest(id + 1n, alice.address)).to.equal(0n);
+      expect(await suite.vault.claimableRedeemRequest(id, alice.address)).to.equal(0n);
+      expect(await suite.vault.maxRedeem(alice.address)).to.equal(0n);
+      await expect(suite.vault.connect(alice).transfer(suite.vaultAddress, 1n)).to.be.revertedWithCustomError(
+        suite.vault,
+        "BackstopVaultSharesToVault",
+      );
+      await expect(
+        suite.vault.connect(alice).transferFrom(alice.address, suite.vaultAddress, 1n),
+      ).to.be.revertedWithCustomError(suite.vault, "BackstopVaultSharesToVault");
+      await expect(suite.vault.connect(bob).deposit(1n, suite.vaultAddress)).to.be.revertedWithCustomError(
+        suite.vault,
+        "BackstopVaultSharesToVault",
+      );
+      await expect(
+        suite.vault.connect(alice).redeem(1n, alice.address, alice.address),
+      ).to.be.revertedWithCustomError(suite.vault, "ERC4626ExceededMaxRedeem");
+      await expect(
+        suite.vault.connect(alice).withdraw(1n, alice.address, alice.address),
+      ).to.be.revertedWithCustomError(suite.vault, "ERC4626ExceededMaxWithdraw");
+      // Zero is always claimable, and pays nothing.
+      await suite.vault.connect(alice).redeem(0n, alice.address, alice.address);
+      await suite.vault.connect(alice).withdraw(0n, alice.address, alice.address);
+      expect(await suite.vault.supportsInterface("0x620ee8e4")).to.equal(true);
+      expect(await suite.vault.supportsInterface("0xe3bc4e65")).to.equal(true);
+      expect(await suite.vault.supportsInterface("0x01ffc9a7")).to.equal(true);
+      expect(await suite.vault.supportsInterface("0xffffffff")).to.equal(false);
+      expect(await suite.vault.decimals()).to.equal(12n);
+    });
+
+    it("test_requestRedeem_checksItsCaller: owner, operator or allowance; controllers claim", async function () {
+      const world = await withModel();
+      const { suite } = world;
+      const [alice, bob, carol] = suite.stakers;
+      const shares = await deposit(world, 0, usdc(1_000));
+      await expect(suite.vault.connect(alice).requestRedeem(0n, alice.address, alice.address)).to.be.revertedWithCustomError(
+        suite.vault,
+        "BackstopVaultZeroShares",
+      );
+      await expect(
+        suite.vault.connect(alice).requestRedeem(1n, ethers.ZeroAddress, alice.address),
+      ).to.be.revertedWithCustomError(suite.vault, "BackstopVaultZeroController");
+      await expect(suite.vault.connect(bob).requestRedeem(1n, bob.address, alice.address)).to.be.revertedWithCustomError(
+        suite.vault,
+        "ERC20InsufficientAllowance",
+      );
+      await suite.vault.connect(alice).approve(bob.address, 10n);
+      await suite.vault.connect(bob).requestRedeem(10n, bob.address, alice.address);
+      expect(await suite.vault.allowance(alice.address, bob.address)).to.equal(0n);
+      await expect(suite.vault.connect(alice).setOperator(alice.address, true)).to.be.revertedWithCustomError(
+        suite.vault,
+        "BackstopVaultSelfOperator",
+      );
+      await expect(suite.vault.connect(alice).setOperator(carol.address, true))
+        .to.emit(suite.vault, "OperatorSet")
+        .withArgs(alice.address, carol.address, true);
+      expect(await suite.vault.isOperator(alice.address, carol.address)).to.equal(true);
+      await suite.vault.connect(carol).requestRedeem(shares - 10n, alice.address, alice.address);
+      await networkHelpers.time.increase(BACKSTOP_TERMS.cooldown);
+      await expect(
+        suite.vault.connect(bob).redeem(1n, bob.address, alice.address),
+      ).to.be.revertedWithCustomError(suite.vault, "BackstopVaultNotController");
+      await suite.vault.connect(carol).redeem(1n, carol.address, alice.address);
+      await suite.vault.connect(bob).redeem(1n, bob.address, bob.address);
+    });
+
+    it("test_request_lapsesAfterItsWindow: the shares come back, to the controller, by anyone or by a new request", async function () {
+      const world = await withModel();
+      const { suite, model, clock } = world;
+      const [alice, bob] = suite.stakers;
+      await deposit(world, 0, usdc(1_000));
+      await requestAll(world, 0);
+      await expect(suite.vault.reclaimLapsed(alice.address)).to.be.revertedWithCustomError(
+        suite.vault,
+        "BackstopVaultNoLapsedRequest",
+      );
+      await clock.advance(BACKSTOP_TERMS.cooldown + BACKSTOP_TERMS.window);
+      expect(await suite.vault.maxRedeem(alice.address)).to.equal(0n);
+      const shares = model.requests.get(alice.address)!.shares;
+      const receipt = await clock.at(() => suite.vault.connect(bob).reclaimLapsed(alice.address));
+      expect(eventOf(suite, receipt, "RedeemRequestLapsed").shares).to.equal(shares);
+      model.reclaimLapsed(clock.now, alice.address);
+      // A new request after a lapse starts a fresh id.
+      await requestAll(world, 0);
+      await clock.advance(BACKSTOP_TERMS.cooldown + BACKSTOP_TERMS.window);
+      const again = await clock.at(() => suite.vault.connect(alice).requestRedeem(1n, alice.address, alice.address));
+      expect(eventOf(suite, again, "RedeemRequestLapsed").shares).to.equal(shares);
+      model.requestRedeem(clock.now, alice.address, alice.address, 1n);
+      await expectMatches(world, [alice.address]);
+    });
+
+    it("test_claim_paysTheSmallerValue: a loss during the cooldown is borne, income after the request is not earned", async function () {
+      const world = await withModel();
+      const { suite, model, clock } = world;
+      const [alice] = suite.stakers;
+      await deposit(world, 0, usdc(100_000));
+      await deposit(world, 1, usdc(100_000));
+      // Alice asks to leave, then a loss of a quarter: she bears her part.
+      await requestAll(world, 0);
+      const valueAtRequest = model.requests.get(alice.address)!.assets;
+      await cover(world, usdc(50_000));
+      await clock.advance(BACKSTOP_TERMS.cooldown);
+      const paidAfterLoss = await redeemMax(world, 0);
+      expect(paidAfterLoss).to.be.lessThan((valueAtRequest * 8n) / 10n);
+      // Bob asks to leave, then income doubles the vault: he gets only his value at the request.
+      await clock.advance(DAY);
+      await requestAll(world, 1);
+      const bobAtRequest = model.requests.get(suite.stakers[1].address)!.assets;
+      await notifyIncome(world, usdc(500_000));
+      await clock.advance(BACKSTOP_TERMS.cooldown);
+      let bobPaid = 0n;
+      for (let day = 0; day < 2; day++) {
+        bobPaid += await redeemMax(world, 1);
+        await clock.advance(DAY / 2n);
+      }
+      expect(bobPaid).to.be.lte(bobAtRequest);
+      await expectMatches(world, [alice.address, suite.stakers[1].address]);
+    });
+
+    it("test_claims_areCappedPerDay", async function () {
+      const world = await withModel();
+      const { suite, model, clock } = world;
+      await deposit(world, 0, usdc(100_000));
+      await deposit(world, 1, usdc(100_000));
+      await requestAll(world, 0);
+      await clock.advance(BACKSTOP_TERMS.cooldown);
+      const cap = (model.totalAssets(clock.now + 1n) * BACKSTOP_TERMS.exitCapBps) / 10_000n;
+      const paid = await redeemMax(world, 0);
+      expect(paid).to.be.lte(cap);
+      expect(cap - paid).to.be.lessThan(10n);
+      expect(await suite.vault.maxRedeem(suite.stakers[0].address)).to.equal(0n);
+      await clock.advance(DAY);
+      expect(await suite.vault.maxRedeem(suite.stakers[0].address)).to.be.greaterThan(0n);
+      await expectMatches(world, [suite.stakers[0].address]);
+    });
+  });
+
+  describe("the fund's side", function () {
+    it("test_cover_paysWithinTheLimitAndAboveTheMinimum_neverReverts", async function () {
+      const world = await withModel();
+      const { suite, clock } = world;
+      await expect(suite.vault.connect(suite.stranger).cover(MARKET, 1n))
+        .to.be.revertedWithCustomError(suite.vault, "BackstopVaultNotFund")
+        .withArgs(suite.stranger.address);
+      expect(await cover(world, usdc(1))).to.equal(0n); // empty vault: 0, no revert
+      await deposit(world, 0, usdc(5_000));
+      const before = await suite.usdc.balanceOf(suite.fund.address);
+      expect(await cover(world, usdc(1_000))).to.equal(usdc(1_000));
+      expect(await cover(world, MAX_UINT256)).to.equal(usdc(3_000)); // down to the 1,000 minimum
+      expect(await cover(world, 1n)).to.equal(0n);
+      expect((await suite.usdc.balanceOf(suite.fund.address)) - before).to.equal(usdc(4_000));
+      expect(await suite.vault.marketLimit(MARKET)).to.deep.equal([usdc(1_000_000), usdc(4_000)]);
+      // The market's limit binds too, and cannot go below what was paid.
+      await expect(suite.vault.connect(suite.governor).setMarketLimit(MARKET, usdc(3_999)))
+        .to.be.revertedWithCustomError(suite.vault, "BackstopVaultLimitBelowPaid")
+        .withArgs(MARKET, usdc(3_999), usdc(4_000));
+      await clock.at(() => suite.vault.connect(suite.governor).setMarketLimit(MARKET, usdc(4_500)));
+      world.model.setLimit(MARKET, usdc(4_500));
+      await deposit(world, 0, usdc(5_000));
+      expect(await cover(world, MAX_UINT256)).to.equal(usdc(500));
+      expect(await suite.vault.coverable(MARKET + 1n)).to.equal(0n); // no limit set: nothing
+      await expectMatches(world, []);
+    });
+
+    it("test_notifyIncome_streamsLinearly_andChecksTheTokens", async function () {
+      const world = await withModel();
+      const { suite, model, clock } = world;
+      await deposit(world, 0, usdc(10_000));
+      await expect(suite.vault.connect(suite.stranger).notifyIncome(1n)).to.be.revertedWithCustomError(
+        suite.vault,
+        "BackstopVaultNotFund",
+      );
+      await expect(suite.vault.connect(suite.fund).notifyIncome(1n)).to.be.revertedWithCustomError(
+        suite.vault,
+        "BackstopVaultIncomeNotReceived",
+      );
+      await notifyIncome(world, usdc(7_000));
+      await clock.advance(BACKSTOP_TERMS.streamPeriod / 7n);
+      expect(await suite.vault.totalAssets()).to.equal(usdc(11_000));
+      // A second payment joins what is left, all of it over a new period.
+      await notifyIncome(world, usdc(1_000));
+      expect(model.streamEnd).to.equal(clock.now + BACKSTOP_TERMS.streamPeriod);
+      await clock.advance(BACKSTOP_TERMS.streamPeriod);
+      expect(await suite.vault.totalAssets()).to.equal(usdc(18_000));
+      expect(await suite.vault.unvestedIncome()).to.equal(0n);
+      await expectMatches(world, []);
+    });
+
+    it("test_donation_changesNoPrice_andIsSweptToTheFund", async function () {
+      const world = await withModel();
+      const { suite, model, clock } = world;
+      await deposit(world, 0, usdc(10_000));
+      await notifyIncome(world, usdc(1_000));
+      const price = await suite.vault.convertToAssets(10n ** 12n);
+      await clock.at(() => suite.usdc.mint(suite.vaultAddress, usdc(50_000)));
+      model.donate(usdc(50_000));
+      expect(await suite.vault.convertToAssets(10n ** 12n)).to.be.lte(price + 1n); // only the stream moves it
+      const before = await suite.usdc.balanceOf(suite.fund.address);
+      await clock.at(() => suite.vault.sweepDonations());
+      expect(model.sweep()).to.equal(usdc(50_000));
+      expect((await suite.usdc.balanceOf(suite.fund.address)) - before).to.equal(usdc(50_000));
+      await clock.at(() => suite.vault.sweepDonations()); // nothing left: no transfer, no revert
+      await expectMatches(world, []);
+    });
+  });
+
+  describe("governance", function () {
+    it("test_setters_areRestricted_andBounded", async function () {
+      const { suite } = await withModel();
+      const { vault, governor, stranger } = suite;
+      for (const call of [
+        () => vault.connect(stranger).setMarketLimit(MARKET, 1n),
+        () => vault.connect(stranger).setMinimumAssets(1n),
+        () => vault.connect(stranger).setExitTerms(1n, 1n, 1n),
+        () => vault.connect(stranger).setStreamPeriod(1n),
+      ]) {
+        await expect(call()).to.be.revertedWithCustomError(vault, "AccessManagedUnauthorized");
+      }
+      await expect(vault.connect(governor).setMinimumAssets(usdc(5))).to.emit(vault, "MinimumAssetsSet").withArgs(usdc(5));
+      await expect(vault.connect(governor).setExitTerms(DAY, DAY, 500n))
+        .to.emit(vault, "ExitTermsSet")
+        .withArgs(DAY, DAY, 500n);
+      await expect(vault.connect(governor).setStreamPeriod(DAY)).to.emit(vault, "StreamPeriodSet").withArgs(DAY);
+      expect(await vault.terms()).to.deep.equal([DAY, DAY, DAY, 500n, usdc(5)]);
+      const year = 365n * DAY;
+      for (const [cooldown, window, cap] of [
+        [0n, 0n, 1n],
+        [0n, year + 1n, 1n],
+        [year + 1n, 1n, 1n],
+        [0n, 1n, 0n],
+        [0n, 1n, 10_001n],
+      ]) {
+        await expect(vault.connect(governor).setExitTerms(cooldown, window, cap))
+          .to.be.revertedWithCustomError(vault, "BackstopVaultInvalidExitTerms")
+          .withArgs(cooldown, window, cap);
+      }
+      for (const period of [0n, year + 1n]) {
+        await expect(vault.connect(governor).setStreamPeriod(period))
+          .to.be.revertedWithCustomError(vault, "BackstopVaultInvalidStreamPeriod")
+          .withArgs(period);
+      }
+      await expect(
+        ethers.deployContract("BackstopVault", [
+          await suite.usdc.getAddress(),
+          await suite.manager.getAddress(),
+          ethers.ZeroAddress,
+          "b",
+          "b",
+          BACKSTOP_TERMS,
+        ]),
+      ).to.be.revertedWithCustomError(vault, "BackstopVaultZeroFund");
+      expect(await vault.fund()).to.equal(suite.fund.address);
+    });
+  });
 });

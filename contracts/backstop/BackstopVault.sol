@@ -410,7 +410,9 @@ contract BackstopVault is IBackstopVault, ERC4626, AccessManaged {
         }
         _exitedAssets += assets;
         uint256 requestAssets = request.assets;
-        request.assets = requestAssets - Math.min(requestAssets, Math.mulDiv(shares, requestAssets, request.shares, Math.Rounding.Ceil));
+        request.assets =
+            requestAssets -
+            Math.min(requestAssets, Math.mulDiv(shares, requestAssets, request.shares, Math.Rounding.Ceil));
         // shares <= maxRedeem <= request.shares.
         request.shares -= uint128(shares);
         _lockedShares -= shares;

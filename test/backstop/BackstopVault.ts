@@ -162,7 +162,9 @@ describe("BackstopVault", function () {
               const receipt = await clock.at(() =>
                 suite.vault.connect(staker).redeem(shares, staker.address, staker.address),
               );
-              expect(eventOf(suite, receipt, "Withdraw").assets).to.equal(model.redeem(clock.now, staker.address, shares));
+              expect(eventOf(suite, receipt, "Withdraw").assets).to.equal(
+                model.redeem(clock.now, staker.address, shares),
+              );
             } else {
               const maxAssets = model.maxWithdraw(clock.now + 1n, staker.address);
               const assets = random.chance(1, 2) ? maxAssets : random.between(0n, maxAssets);
@@ -297,7 +299,10 @@ describe("BackstopVault", function () {
 
     it("previewRedeem and previewWithdraw revert: redemption is asynchronous", async function () {
       const { suite } = await withModel();
-      await expect(suite.vault.previewRedeem(1n)).to.be.revertedWithCustomError(suite.vault, "BackstopVaultAsyncRedeem");
+      await expect(suite.vault.previewRedeem(1n)).to.be.revertedWithCustomError(
+        suite.vault,
+        "BackstopVaultAsyncRedeem",
+      );
       await expect(suite.vault.previewWithdraw(1n)).to.be.revertedWithCustomError(
         suite.vault,
         "BackstopVaultAsyncRedeem",
@@ -311,7 +316,9 @@ describe("BackstopVault", function () {
       const { suite, clock } = world;
       const [alice, bob] = suite.stakers;
       const shares = await deposit(world, 0, usdc(1_000));
-      const receipt = await clock.at(() => suite.vault.connect(alice).requestRedeem(shares / 2n, alice.address, alice.address));
+      const receipt = await clock.at(() =>
+        suite.vault.connect(alice).requestRedeem(shares / 2n, alice.address, alice.address),
+      );
       const event = eventOf(suite, receipt, "RedeemRequest");
       expect(event.controller).to.equal(alice.address);
       expect(event.shares).to.equal(shares / 2n);
@@ -332,12 +339,14 @@ describe("BackstopVault", function () {
         suite.vault,
         "BackstopVaultSharesToVault",
       );
-      await expect(
-        suite.vault.connect(alice).redeem(1n, alice.address, alice.address),
-      ).to.be.revertedWithCustomError(suite.vault, "ERC4626ExceededMaxRedeem");
-      await expect(
-        suite.vault.connect(alice).withdraw(1n, alice.address, alice.address),
-      ).to.be.revertedWithCustomError(suite.vault, "ERC4626ExceededMaxWithdraw");
+      await expect(suite.vault.connect(alice).redeem(1n, alice.address, alice.address)).to.be.revertedWithCustomError(
+        suite.vault,
+        "ERC4626ExceededMaxRedeem",
+      );
+      await expect(suite.vault.connect(alice).withdraw(1n, alice.address, alice.address)).to.be.revertedWithCustomError(
+        suite.vault,
+        "ERC4626ExceededMaxWithdraw",
+      );
       // Zero is always claimable, and pays nothing.
       await suite.vault.connect(alice).redeem(0n, alice.address, alice.address);
       await suite.vault.connect(alice).withdraw(0n, alice.address, alice.address);
@@ -353,17 +362,15 @@ describe("BackstopVault", function () {
       const { suite } = world;
       const [alice, bob, carol] = suite.stakers;
       const shares = await deposit(world, 0, usdc(1_000));
-      await expect(suite.vault.connect(alice).requestRedeem(0n, alice.address, alice.address)).to.be.revertedWithCustomError(
-        suite.vault,
-        "BackstopVaultZeroShares",
-      );
+      await expect(
+        suite.vault.connect(alice).requestRedeem(0n, alice.address, alice.address),
+      ).to.be.revertedWithCustomError(suite.vault, "BackstopVaultZeroShares");
       await expect(
         suite.vault.connect(alice).requestRedeem(1n, ethers.ZeroAddress, alice.address),
       ).to.be.revertedWithCustomError(suite.vault, "BackstopVaultZeroController");
-      await expect(suite.vault.connect(bob).requestRedeem(1n, bob.address, alice.address)).to.be.revertedWithCustomError(
-        suite.vault,
-        "ERC20InsufficientAllowance",
-      );
+      await expect(
+        suite.vault.connect(bob).requestRedeem(1n, bob.address, alice.address),
+      ).to.be.revertedWithCustomError(suite.vault, "ERC20InsufficientAllowance");
       await suite.vault.connect(alice).approve(bob.address, 10n);
       await suite.vault.connect(bob).requestRedeem(10n, bob.address, alice.address);
       expect(await suite.vault.allowance(alice.address, bob.address)).to.equal(0n);
@@ -377,9 +384,10 @@ describe("BackstopVault", function () {
       expect(await suite.vault.isOperator(alice.address, carol.address)).to.equal(true);
       await suite.vault.connect(carol).requestRedeem(shares - 10n, alice.address, alice.address);
       await networkHelpers.time.increase(BACKSTOP_TERMS.cooldown);
-      await expect(
-        suite.vault.connect(bob).redeem(1n, bob.address, alice.address),
-      ).to.be.revertedWithCustomError(suite.vault, "BackstopVaultNotController");
+      await expect(suite.vault.connect(bob).redeem(1n, bob.address, alice.address)).to.be.revertedWithCustomError(
+        suite.vault,
+        "BackstopVaultNotController",
+      );
       await suite.vault.connect(carol).redeem(1n, carol.address, alice.address);
       await suite.vault.connect(bob).redeem(1n, bob.address, bob.address);
     });
@@ -536,7 +544,9 @@ describe("BackstopVault", function () {
       ]) {
         await expect(call()).to.be.revertedWithCustomError(vault, "AccessManagedUnauthorized");
       }
-      await expect(vault.connect(governor).setMinimumAssets(usdc(5))).to.emit(vault, "MinimumAssetsSet").withArgs(usdc(5));
+      await expect(vault.connect(governor).setMinimumAssets(usdc(5)))
+        .to.emit(vault, "MinimumAssetsSet")
+        .withArgs(usdc(5));
       await expect(vault.connect(governor).setExitTerms(DAY, DAY, 500n))
         .to.emit(vault, "ExitTermsSet")
         .withArgs(DAY, DAY, 500n);

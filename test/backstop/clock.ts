@@ -12,14 +12,22 @@ export class Clock {
     public now: bigint,
   ) {}
 
+  /** Catches up with blocks mined without the clock. */
+  private async sync(): Promise<void> {
+    const latest = BigInt(await this.helpers.time.latest());
+    if (latest > this.now) this.now = latest;
+  }
+
   /** Mines an empty block at `now + seconds`, so that views read that second. */
   async advance(seconds: bigint): Promise<void> {
+    await this.sync();
     this.now += seconds;
     await this.helpers.time.increaseTo(this.now);
   }
 
   /** Sends `send()` in a block one second later (views then read that second). */
   async at(send: () => Promise<ContractTransactionResponse>) {
+    await this.sync();
     this.now += 1n;
     await this.helpers.time.setNextBlockTimestamp(this.now);
     const response = await send();

@@ -22,6 +22,17 @@ contract NaiveBackstopVault is ERC4626 {
         fund = fund_;
     }
 
+    /// @dev Shares at the pro-rata price, the first deposit 1:1: no virtual shares or assets.
+    function _convertToShares(uint256 assets, Math.Rounding rounding) internal view override returns (uint256) {
+        uint256 supply = totalSupply();
+        return supply == 0 ? assets : Math.mulDiv(assets, supply, totalAssets(), rounding);
+    }
+
+    function _convertToAssets(uint256 shares, Math.Rounding rounding) internal view override returns (uint256) {
+        uint256 supply = totalSupply();
+        return supply == 0 ? shares : Math.mulDiv(shares, totalAssets(), supply, rounding);
+    }
+
     /// @notice Pays the fund up to `amount` at once.
     function cover(uint256 amount) external returns (uint256 paid) {
         if (msg.sender != fund) revert NaiveBackstopVaultNotFund(msg.sender);

@@ -323,6 +323,9 @@ describe("BackstopVault", function () {
       expect(event.controller).to.equal(alice.address);
       expect(event.shares).to.equal(shares / 2n);
       const id = event.requestId;
+      const request = await suite.vault.redeemRequest(alice.address);
+      expect([request.id, request.shares, request.requestedAt]).to.deep.equal([id, shares / 2n, clock.now]);
+      expect(request.assets).to.equal(usdc(1_000) / 2n);
       expect(await suite.vault.balanceOf(alice.address)).to.equal(shares - shares / 2n);
       expect(await suite.vault.pendingRedeemRequest(id, alice.address)).to.equal(shares / 2n);
       expect(await suite.vault.pendingRedeemRequest(id + 1n, alice.address)).to.equal(0n);
@@ -335,6 +338,9 @@ describe("BackstopVault", function () {
       await expect(
         suite.vault.connect(alice).transferFrom(alice.address, suite.vaultAddress, 1n),
       ).to.be.revertedWithCustomError(suite.vault, "BackstopVaultSharesToVault");
+      await suite.vault.connect(alice).approve(bob.address, 1n);
+      await suite.vault.connect(bob).transferFrom(alice.address, bob.address, 1n);
+      expect(await suite.vault.balanceOf(bob.address)).to.equal(1n);
       await expect(suite.vault.connect(bob).deposit(1n, suite.vaultAddress)).to.be.revertedWithCustomError(
         suite.vault,
         "BackstopVaultSharesToVault",

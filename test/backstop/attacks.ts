@@ -49,13 +49,13 @@ describe("BackstopVault: attacks that succeed on a naive ERC-4626", function () 
 
     // Here the best Mallory can do is ask to leave; the loss lands during her cooldown.
     const before = await token.balanceOf(mallory.address);
-    await clock.at(() =>
-      vault.connect(mallory).requestRedeem(vault.balanceOf(mallory.address), mallory.address, mallory.address),
+    await clock.at(async () =>
+      vault.connect(mallory).requestRedeem(await vault.balanceOf(mallory.address), mallory.address, mallory.address),
     );
     await clock.at(() => vault.connect(fund).cover(MARKET, usdc(100_000)));
     await clock.advance(BACKSTOP_TERMS.cooldown);
-    await clock.at(() =>
-      vault.connect(mallory).redeem(vault.maxRedeem(mallory.address), mallory.address, mallory.address),
+    await clock.at(async () =>
+      vault.connect(mallory).redeem(await vault.maxRedeem(mallory.address), mallory.address, mallory.address),
     );
     const out = (await token.balanceOf(mallory.address)) - before;
     expect(out).to.be.lte(usdc(50_000)); // her half of the loss
@@ -96,12 +96,14 @@ describe("BackstopVault: attacks that succeed on a naive ERC-4626", function () 
     const fundBefore = await token.balanceOf(fund.address);
     await clock.at(() => vault.sweepDonations());
     expect((await token.balanceOf(fund.address)) - fundBefore).to.equal(donation);
-    await clock.at(() =>
-      vault.connect(attacker).requestRedeem(vault.balanceOf(attacker.address), attacker.address, attacker.address),
+    await clock.at(async () =>
+      vault
+        .connect(attacker)
+        .requestRedeem(await vault.balanceOf(attacker.address), attacker.address, attacker.address),
     );
     await clock.advance(BACKSTOP_TERMS.cooldown);
-    await clock.at(() =>
-      vault.connect(attacker).redeem(vault.maxRedeem(attacker.address), attacker.address, attacker.address),
+    await clock.at(async () =>
+      vault.connect(attacker).redeem(await vault.maxRedeem(attacker.address), attacker.address, attacker.address),
     );
     // The attack's cost: the whole donation (10,000,000,000 units; its 1 unit came back), for no gain.
     expect(start - (await token.balanceOf(attacker.address))).to.equal(donation);
@@ -155,12 +157,12 @@ describe("BackstopVault: attacks that succeed on a naive ERC-4626", function () 
     await clock.at(() => vault.connect(mallory).deposit(usdc(900_000), mallory.address));
     await clock.at(() => token.connect(fund).transfer(vaultAddress, income));
     await clock.at(() => vault.connect(fund).notifyIncome(income));
-    await clock.at(() =>
-      vault.connect(mallory).requestRedeem(vault.balanceOf(mallory.address), mallory.address, mallory.address),
+    await clock.at(async () =>
+      vault.connect(mallory).requestRedeem(await vault.balanceOf(mallory.address), mallory.address, mallory.address),
     );
     await clock.advance(BACKSTOP_TERMS.cooldown);
-    await clock.at(() =>
-      vault.connect(mallory).redeem(vault.maxRedeem(mallory.address), mallory.address, mallory.address),
+    await clock.at(async () =>
+      vault.connect(mallory).redeem(await vault.maxRedeem(mallory.address), mallory.address, mallory.address),
     );
     const gain = (await token.balanceOf(mallory.address)) - start;
     // One second of a 7-day stream, 90 % of it: 14,880 units (0.015 USDC) at most.
@@ -194,12 +196,14 @@ describe("BackstopVault: attacks that succeed on a naive ERC-4626", function () 
     await clock.at(() => vault.connect(newcomer).deposit(usdc(50_000), newcomer.address));
     await clock.at(() => token.connect(fund).transfer(vaultAddress, usdc(50_000)));
     await clock.at(() => vault.connect(fund).notifyIncome(usdc(50_000)));
-    await clock.at(() =>
-      vault.connect(newcomer).requestRedeem(vault.balanceOf(newcomer.address), newcomer.address, newcomer.address),
+    await clock.at(async () =>
+      vault
+        .connect(newcomer)
+        .requestRedeem(await vault.balanceOf(newcomer.address), newcomer.address, newcomer.address),
     );
     await clock.advance(BACKSTOP_TERMS.cooldown);
-    await clock.at(() =>
-      vault.connect(newcomer).redeem(vault.maxRedeem(newcomer.address), newcomer.address, newcomer.address),
+    await clock.at(async () =>
+      vault.connect(newcomer).redeem(await vault.maxRedeem(newcomer.address), newcomer.address, newcomer.address),
     );
     // One second of the recovery's stream, half of it (its half of the stake): 0.04 USDC.
     expect((await token.balanceOf(newcomer.address)) - start).to.be.lte(

@@ -25,3 +25,11 @@ export const GOVERNOR_FUNCTIONS = [
 ] as const;
 
 export const GUARDIAN_FUNCTIONS = ["pause()", "unpause()"] as const;
+
+/** The backstop vault's functions the governor calls (the same AccessManager as the fund's). */
+export const BACKSTOP_GOVERNOR_FUNCTIONS = [
+  "setMarketLimit(uint256,uint128)",
+  "setMinimumAssets(uint128)",
+  "setExitTerms(uint64,uint64,uint16)",
+  "setStreamPeriod(uint64)",
+] as const;

@@ -130,4 +130,23 @@ abstract contract InvariantsSpec {
     string internal constant OI_02 =
         "OI-02: the average open interest lies within the smallest and largest total open interest recorded (zero"
         " before the first record)";
+
+    // ---------------------------------------------------------------- the backstop vault (contracts/test/backstop/)
+
+    /// @dev Internal accounting: `totalAssets` is a count, never `balanceOf`, so this is the check that it is honest.
+    string internal constant BST_01 =
+        "BST-01: the backstop's tokens >= its totalAssets + its unvested income (donations are the only excess)";
+
+    /// @dev Shares under request are locked in the vault, and no other shares are.
+    string internal constant BST_02 =
+        "BST-02: the stakers' shares + the shares under request == the supply, and the vault holds exactly the"
+        " shares under request";
+
+    string internal constant BST_03 =
+        "BST-03: a cover never takes the backstop's assets below its minimum (nor lower than they were, when they"
+        " already were below), nor pays a market beyond its backstop limit";
+
+    /// @dev Drift's rule: a leaver cannot run from a loss that landed during its cooldown, nor keep later gains.
+    string internal constant BST_04 =
+        "BST-04: a claim never pays more than the smaller of the shares' value at the request (pro rata) and now";
 }

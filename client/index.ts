@@ -7,7 +7,14 @@
 //   await (await client.connectSigner(keeper)).sweepSurplus();
 //
 // The status command (scripts/status.ts) and the dashboard (dashboard/) read the fund only through it.
-import { type ContractRunner, type ContractTransactionResponse, type Provider, type Signer, Contract } from "ethers";
+import {
+  type ContractRunner,
+  type ContractTransactionResponse,
+  type Provider,
+  type Signer,
+  Contract,
+  ZeroAddress,
+} from "ethers";
 
 // The generated types by file, not through typechain's index: the package ships the shipped contracts' types only.
 import type { AccessManager } from "../typechain-types/@openzeppelin/contracts/access/manager/AccessManager.js";
@@ -329,7 +336,8 @@ export class InsuranceFundClient {
   /** The backstop's address; undefined when the fund has none. */
   async backstop(): Promise<string | undefined> {
     if (!(await this.features()).backstop) return undefined;
-    return (await this.optional.backstop()) as string;
+    const address = (await this.optional.backstop()) as string;
+    return address === ZeroAddress ? undefined : address;
   }
 
   /** Fees each market's exchange owes the fund; undefined when the fund pulls none. */

@@ -200,9 +200,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         _treasuryAccrued = 0;
         IBackstopVault backstop_ = _backstop;
         // The backstop's share rounds down: the unit goes to the treasury.
-        uint256 toBackstop = address(backstop_) == address(0)
-            ? 0
-            : BasisPoints.mulBpsDown(amount, _backstopShareBps);
+        uint256 toBackstop = address(backstop_) == address(0) ? 0 : BasisPoints.mulBpsDown(amount, _backstopShareBps);
         address treasury_ = _treasury;
         // Cannot underflow: `toBackstop <= amount`.
         unchecked {

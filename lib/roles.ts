@@ -22,6 +22,7 @@ export const GOVERNOR_FUNCTIONS = [
   "setMarketPayoutLimit(uint256,uint128,uint128)",
   "setFundPayoutLimit(uint128,uint128)",
   "rejectPendingClaim(uint256)",
+  "setBackstop(address,uint16)",
 ] as const;
 
 export const GUARDIAN_FUNCTIONS = ["pause()", "unpause()"] as const;

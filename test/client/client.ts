@@ -132,13 +132,13 @@ describe("client", function () {
     expect((await client.operations.operation(governor.address, data)).executableAt).to.equal(0n);
   });
 
-  it("test_client_pendingClaimsAndBucketsAreOnThisFundTheOtherOptionalPartsAreNot", async () => {
+  it("test_client_pendingClaimsBucketsAndTheBackstopHookAreOnThisFundDeferredFeesAreNot", async () => {
     const { fundAddress } = await networkHelpers.loadFixture(suiteInUse);
     const client = await InsuranceFundClient.connect(ethers.provider, fundAddress);
     expect(await client.features()).to.deep.equal({
       pendingClaims: true,
       buckets: true,
-      backstop: false,
+      backstop: true,
       deferredFees: false,
     });
     expect(await client.pendingClaims([ETH_PERP])).to.deep.equal({
@@ -157,6 +157,7 @@ describe("client", function () {
       client.connectSigner(keeper).processPendingClaim(ETH_PERP),
       /InsuranceFundNoPendingClaim|reverted/,
     );
+    // The fund can take a backstop; the suite sets none.
     expect(await client.backstop()).to.equal(undefined);
     expect(await client.deferredFees([ETH_PERP])).to.equal(undefined);
     const error = await client.pullDeferredFees(ETH_PERP).catch((e) => e);

@@ -571,8 +571,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
 
     /// @inheritdoc IFundBackstop
     function pendingFromBackstop(uint256 marketId) external view returns (uint256) {
-        MarketLedger.State storage m = _knownMarket(marketId);
-        return m.backstopPending ? m.pendingFromBackstop : 0;
+        return _knownMarket(marketId).pendingFromBackstop;
     }
 
     /// @inheritdoc IPayoutLimits

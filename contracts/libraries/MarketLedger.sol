@@ -31,8 +31,8 @@ library MarketLedger {
     /// @param pending What the fund allocated and has not paid yet: owed to the market's exchange, reserved.
     /// @param backstopPending Whether `pendingFromBackstop` is non-zero: a bankruptcy or payment reads that slot only
     /// then.
-    /// @param pendingFromBackstop The part of `pending` the backstop paid in: the fund's part of a pending claim is
-    /// paid out first, so this is what a rejection returns to the backstop.
+    /// @param pendingFromBackstop The part of `pending` the backstop paid in (0 whenever `backstopPending` is false):
+    /// the fund's part of a pending claim is paid out first, so this is what a rejection returns to the backstop.
     struct State {
         address exchange;
         uint16 rewardCapBps;

@@ -4,6 +4,8 @@
 import { MARKET_ID } from "../../../lib/exchangeFixture.js";
 import { deployFund, type FundSuite, registerMarket, seed } from "../../../lib/fundFixture.js";
 import { SPIN_BANDS } from "../../../lib/model/feePolicies.js";
+import { BACKSTOP_TERMS } from "../../../lib/backstopFixture.js";
+import { BACKSTOP_GOVERNOR_FUNCTIONS, GOVERNOR_ROLE } from "../../../lib/roles.js";
 import { MAX_UINT128, usdc, wad } from "../../../lib/units.js";
 import { Clock, createChain, type Ethers, gasOf, T0 } from "../chain.js";
 import { FeeKind } from "../../../lib/model/feePolicies.js";
@@ -124,6 +126,37 @@ export async function benchFundCalls(results: BenchResults): Promise<void> {
     results.gas["fund.processPendingClaim"] = await gasOf(
       suite.fund.connect(suite.alice).processPendingClaim(MARKET_ID),
     );
+    // The backstop behind the fund: a bankruptcy the fund covers up to its limit and the backstop after it (the
+    // vault's first cover of the market), then one where the fund's limit is used up and the backstop bears it all.
+    const vault = await ethers.deployContract("BackstopVault", [
+      await suite.usdc.getAddress(),
+      await suite.manager.getAddress(),
+      suite.fundAddress,
+      "Backstop USDC",
+      "bsUSDC",
+      BACKSTOP_TERMS,
+    ]);
+    const vaultAddress = await vault.getAddress();
+    await suite.manager.setTargetFunctionRole(
+      vaultAddress,
+      BACKSTOP_GOVERNOR_FUNCTIONS.map((signature) => ethers.id(signature).slice(0, 10)),
+      GOVERNOR_ROLE,
+    );
+    await vault.connect(suite.governor).setMarketLimit(MARKET_ID, usdc(100_000));
+    await suite.usdc.mint(suite.carol.address, usdc(50_000));
+    await suite.usdc.connect(suite.carol).approve(vaultAddress, usdc(50_000));
+    await vault.connect(suite.carol).deposit(usdc(50_000), suite.carol.address);
+    await suite.fund.connect(suite.governor).setBackstop(vaultAddress, 2_000);
+    const limitLeft = (await suite.fund.market(MARKET_ID)).insuranceLimit - (await suite.fund.market(MARKET_ID)).insurancePaid;
+    clock.advance(HOUR);
+    results.gas["fund.coverBankruptcy.fundThenBackstop"] = await gasOf(
+      fund.coverBankruptcy(MARKET_ID, claim(suite, limitLeft + usdc(300), usdc(20), wad(10))),
+    );
+    clock.advance(HOUR);
+    results.gas["fund.coverBankruptcy.backstopOnly"] = await gasOf(
+      fund.coverBankruptcy(MARKET_ID, claim(suite, usdc(300), usdc(20), wad(10))),
+    );
+    await suite.fund.connect(suite.governor).setBackstop(ethers.ZeroAddress, 0);
     results.gas["fund.positionLoss.estimateGas"] = Number(
       await suite.fund.positionLoss.estimateGas(MARKET_ID, wad(1), 0n),
     );
@@ -141,6 +174,11 @@ export async function benchFundCalls(results: BenchResults): Promise<void> {
         results.gas["fund.coverBankruptcy.pausedQueued"],
       ],
       ["processPendingClaim (anyone; the whole claim paid, buckets on)", results.gas["fund.processPendingClaim"]],
+      [
+        "coverBankruptcy, the fund's limit reached, the backstop bears the rest (its first cover of the market)",
+        results.gas["fund.coverBankruptcy.fundThenBackstop"],
+      ],
+      ["coverBankruptcy, the fund's limit used up, the backstop bears all of it", results.gas["fund.coverBankruptcy.backstopOnly"]],
       [
         "coverBankruptcy, partly covered (limit reached, rest socialized)",
         results.gas["fund.coverBankruptcy.partlyCovered"],

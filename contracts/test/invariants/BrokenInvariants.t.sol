@@ -238,7 +238,9 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
     /// @dev And a liquidatable account the exchange refuses (its vault not short) is caught.
     function test_LIQ_01_catchesRefusedLiquidation() external {
         _expectViolation(LIQ_01);
-        this.checkLiq01(LiquidationAttempt({liquidatable: true, bankrupt: true, exchangeShort: false, succeeded: false}));
+        this.checkLiq01(
+            LiquidationAttempt({liquidatable: true, bankrupt: true, exchangeShort: false, succeeded: false})
+        );
     }
 
     // ================================================================ payout limits, pending claims, liveness
@@ -564,7 +566,11 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         BrokenFund f = _toyFund(bug, halfAndHalf, 0, 0);
         f.recordBadDebt(badDebt);
         s.badDebtBefore = badDebt;
-        (s.policyFundPart, s.policyTreasuryPart) = halfAndHalf.split(FeeKind.TradingFee, amount - badDebt, _toyState(f));
+        (s.policyFundPart, s.policyTreasuryPart) = halfAndHalf.split(
+            FeeKind.TradingFee,
+            amount - badDebt,
+            _toyState(f)
+        );
         s.policyAnswered = true;
         s.amount = amount;
         VM.prank(EXCHANGE);

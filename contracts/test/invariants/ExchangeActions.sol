@@ -231,9 +231,7 @@ abstract contract ExchangeActions is GhostLedger {
         b.limitLeft = info.insuranceLimit > info.insurancePaid ? info.insuranceLimit - info.insurancePaid : 0;
         MarketLedgerView memory ledger = _fund.marketLedger(marketId);
         b.earlierPending = ledger.pending;
-        b.payoutAvailable = _fund.paused()
-            ? 0
-            : Math.min(ledger.marketBucket.available, ledger.fundBucket.available);
+        b.payoutAvailable = _fund.paused() ? 0 : Math.min(ledger.marketBucket.available, ledger.fundBucket.available);
         uint256 penalty = Math.mulDiv(h.notional, p.liquidationPenaltyBps, MAX_BPS, Math.Rounding.Ceil);
         uint256 penaltyPaid = h.equity > 0 ? Math.min(penalty, uint256(h.equity)) : 0;
         uint256 share = Math.mulDiv(penalty, p.liquidatorShareBps, MAX_BPS);
@@ -276,10 +274,6 @@ abstract contract ExchangeActions is GhostLedger {
     }
 
     function _balances(address liquidator) internal view returns (Balances memory) {
-        return
-            Balances({
-                liquidator: _usdc.balanceOf(liquidator),
-                fund: _usdc.balanceOf(address(_fund))
-            });
+        return Balances({liquidator: _usdc.balanceOf(liquidator), fund: _usdc.balanceOf(address(_fund))});
     }
 }

@@ -110,12 +110,12 @@ abstract contract GhostLedger is HandlerBase {
         uint256 charge;
         uint256 socialized;
         uint256 badDebt;
-        bool fundCovered;
         BankruptcyCover cover;
-        bool covered;
         uint256 claimShortfall;
         uint256 penaltyShare;
         uint256 feesPulled;
+        bool fundCovered;
+        bool covered;
     }
 
     /// @dev A position about to be settled: its exact share of the losses since it last settled (LOSS-03).
@@ -334,10 +334,7 @@ abstract contract GhostLedger is HandlerBase {
         mg.shortfallsAllocated += cover.fundShortfall;
         _g.rewardsAllocated += cover.fundReward;
         _g.shortfallsAllocated += cover.fundShortfall;
-        _flag(
-            _payoutInOrder(PendingPayout(mg.pending, cover.earlierPendingPaid, cover.paidNow)),
-            PEND_01
-        );
+        _flag(_payoutInOrder(PendingPayout(mg.pending, cover.earlierPendingPaid, cover.paidNow)), PEND_01);
         // An earlier payout above the claim is PEND-01's (caught by the per-market check); the ghost saturates.
         mg.pending = mg.pending - Math.min(cover.earlierPendingPaid, mg.pending) + cover.pending;
         if (cover.pending != 0) ++_metrics.pendingCreated;

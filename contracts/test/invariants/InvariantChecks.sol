@@ -375,7 +375,9 @@ abstract contract InvariantChecks is InvariantsSpec {
         uint256 rest = f.amount - f.badDebtRepaid;
         if (rest == 0) return f.fundPart == 0 && f.treasuryPart == 0;
         bool valid = f.policyAnswered && f.policyFundPart <= rest && f.policyTreasuryPart == rest - f.policyFundPart;
-        (uint256 fundPart, uint256 treasuryPart) = valid ? (f.policyFundPart, f.policyTreasuryPart) : (rest, uint256(0));
+        (uint256 fundPart, uint256 treasuryPart) = valid
+            ? (f.policyFundPart, f.policyTreasuryPart)
+            : (rest, uint256(0));
         return f.fundPart == fundPart && f.treasuryPart == treasuryPart;
     }
 

@@ -39,7 +39,11 @@ abstract contract PayoutActions is GhostLedger {
     }
 
     /// @notice Governance sets the fund-wide payout bucket (one time in five it lifts the limit).
-    function setFundPayoutLimit(uint256 modeSeed, uint256 capacitySeed, uint256 refillSeed) external action moneyNeutral {
+    function setFundPayoutLimit(
+        uint256 modeSeed,
+        uint256 capacitySeed,
+        uint256 refillSeed
+    ) external action moneyNeutral {
         (uint128 capacity, uint128 refill) = _bucketSettings(modeSeed, capacitySeed, refillSeed);
         VM.recordLogs();
         VM.prank(_governor);
@@ -54,9 +58,10 @@ abstract contract PayoutActions is GhostLedger {
     function processPendingClaim(uint256 callerSeed, uint256 marketSeed) external action {
         uint256 marketId = _market(marketSeed);
         MarketLedgerView memory ledger = _fund.marketLedger(marketId);
-        uint256 payable_ = _fund.paused()
-            ? 0
-            : Math.min(ledger.pending, Math.min(ledger.marketBucket.available, ledger.fundBucket.available));
+        uint256 payable_ =
+            _fund.paused()
+                ? 0
+                : Math.min(ledger.pending, Math.min(ledger.marketBucket.available, ledger.fundBucket.available));
         uint256 exchangeBefore = _usdc.balanceOf(address(_exchange));
         uint256 fundBefore = _usdc.balanceOf(address(_fund));
         bool succeeded;

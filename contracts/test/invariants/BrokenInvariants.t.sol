@@ -266,19 +266,22 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         this.checkPend01Order(broken);
     }
 
-    /// @dev The books side of PEND-01: a pending claim above what the events left, or above the limit charged, and a
-    /// total that is not the markets' sum or that the fund's tokens do not hold.
+    /// @dev The books side of PEND-01: a pending claim above what the events left, or above the limit charged; a
+    /// total that is not the markets' sum or that the fund's tokens do not hold; an allocation that is neither paid,
+    /// pending nor rejected (80 allocated, 30 paid, 50 pending is honest).
     function test_PEND_01_catchesPendingBooksOff() external {
         this.checkPend01Market(MarketPending({pending: 50, expected: 50, limitUsed: 80}));
-        this.checkPend01Books(PendingBooks({totalPending: 50, marketsPending: 50, fundTokens: 50}));
+        this.checkPend01Books(_pendingBooks(50, 50, 50, 30));
         _expectViolation(PEND_01);
         this.checkPend01Market(MarketPending({pending: 50, expected: 40, limitUsed: 80}));
         _expectViolation(PEND_01);
         this.checkPend01Market(MarketPending({pending: 90, expected: 90, limitUsed: 80}));
         _expectViolation(PEND_01);
-        this.checkPend01Books(PendingBooks({totalPending: 60, marketsPending: 50, fundTokens: 100}));
+        this.checkPend01Books(_pendingBooks(60, 50, 100, 20));
         _expectViolation(PEND_01);
-        this.checkPend01Books(PendingBooks({totalPending: 50, marketsPending: 50, fundTokens: 49}));
+        this.checkPend01Books(_pendingBooks(50, 50, 49, 30));
+        _expectViolation(PEND_01);
+        this.checkPend01Books(_pendingBooks(50, 50, 50, 20));
     }
 
     /// @dev While paused, the honest fund takes the bankruptcy (its allocation waits as pending); the fund that
@@ -613,6 +616,16 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
             a.succeeded = true;
             pending = c.pending;
         } catch {}
+    }
+
+    /// @dev PEND-01's fund-wide books after 80 allocated, nothing rejected.
+    function _pendingBooks(
+        uint256 totalPending,
+        uint256 marketsPending,
+        uint256 fundTokens,
+        uint256 paid
+    ) internal pure returns (PendingBooks memory) {
+        return PendingBooks(totalPending, marketsPending, fundTokens, 80, paid, 0);
     }
 
     /// @dev A payout double with `balance` deposited by this contract (its exchange) and no insurance limit.

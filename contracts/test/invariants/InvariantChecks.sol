@@ -123,11 +123,15 @@ abstract contract InvariantChecks is InvariantsSpec {
         uint256 limitUsed;
     }
 
-    /// @notice PEND-01, fund-wide.
+    /// @notice PEND-01, fund-wide: the pending claims, and the ghosts of what bankruptcies allocated and what became
+    /// of it (paid to the exchanges now or later, or rejected).
     struct PendingBooks {
         uint256 totalPending;
         uint256 marketsPending;
         uint256 fundTokens;
+        uint256 allocated;
+        uint256 paidToExchanges;
+        uint256 rejected;
     }
 
     /// @notice SPLIT-01 and SPLIT-02: one fee as the fund reported it, and the policy's answer for the same state.
@@ -539,6 +543,7 @@ abstract contract InvariantChecks is InvariantsSpec {
 
     function _checkPend01Books(PendingBooks memory b) internal pure {
         _holds(b.totalPending == b.marketsPending && b.totalPending <= b.fundTokens, PEND_01);
+        _holds(b.allocated == b.paidToExchanges + b.totalPending + b.rejected, PEND_01);
     }
 
     /// @dev A bankrupt account always leaves the book; only the exchange's own empty vault may stop it.

@@ -353,11 +353,15 @@ abstract contract InvariantsTestBase is InvariantChecks {
             );
             sum += pending;
         }
+        InsuranceHandler.Ghosts memory g = handler.ghosts();
         _checkPend01Books(
             PendingBooks({
                 totalPending: fund.totalPending(),
                 marketsPending: sum,
-                fundTokens: usdc.balanceOf(address(fund))
+                fundTokens: usdc.balanceOf(address(fund)),
+                allocated: g.rewardsAllocated + g.shortfallsAllocated,
+                paidToExchanges: g.paidToExchanges,
+                rejected: g.pendingRejected
             })
         );
         _checkNoViolations(handler.violations(PEND_01), PEND_01);

@@ -553,10 +553,12 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
             40e6,
             1
         );
+        uint256 exchangeBefore = usdc.balanceOf(EXCHANGE);
         VM.prank(EXCHANGE);
         b.cover = f.cover(30e6, 40e6);
         // The exchange pays its keeper the capped reward (not the double's part).
         b.liquidatorReceived = b.cover.reward;
+        b.exchangeReceived = usdc.balanceOf(EXCHANGE) - exchangeBefore;
         b.fundSent = 50e6 - usdc.balanceOf(address(f));
     }
 

@@ -22,6 +22,7 @@ abstract contract ExchangeActions is GhostLedger {
     /// @dev Token balances around a liquidation.
     struct Balances {
         uint256 liquidator;
+        uint256 exchange;
         uint256 fund;
     }
 
@@ -255,6 +256,9 @@ abstract contract ExchangeActions is GhostLedger {
         b.liquidatorReceived = received - Math.min(received, e.penaltyShare);
         uint256 fundIn = before.fund + e.feesPulled;
         b.fundSent = fundIn >= afterwards.fund ? fundIn - afterwards.fund : type(uint256).max;
+        // What the exchange got from the fund: its change, plus what it paid the liquidator and the fee splitter.
+        uint256 exchangeOut = afterwards.exchange + received + e.feesPulled;
+        b.exchangeReceived = exchangeOut >= before.exchange ? exchangeOut - before.exchange : type(uint256).max;
         if (e.cover.fundReward + e.cover.fundShortfall < b.cappedReward + b.shortfall) ++_metrics.limitBound;
         // The claim the exchange made is the account's negative equity, as its health said before; the socialized
         // and bad-debt events say what the cover says.
@@ -274,6 +278,11 @@ abstract contract ExchangeActions is GhostLedger {
     }
 
     function _balances(address liquidator) internal view returns (Balances memory) {
-        return Balances({liquidator: _usdc.balanceOf(liquidator), fund: _usdc.balanceOf(address(_fund))});
+        return
+            Balances({
+                liquidator: _usdc.balanceOf(liquidator),
+                exchange: _usdc.balanceOf(address(_exchange)),
+                fund: _usdc.balanceOf(address(_fund))
+            });
     }
 }

@@ -47,7 +47,6 @@ abstract contract GhostLedger is HandlerBase {
         uint256 badDebtRecorded;
         uint256 badDebtRepaid;
         uint256 badDebtRecordedWithOpenBase;
-        uint256 feesPulled;
         bool hasOpenInterestHistory;
         uint256 minTotalOpenInterest;
         uint256 maxTotalOpenInterest;
@@ -156,8 +155,8 @@ abstract contract GhostLedger is HandlerBase {
 
     // ================================================================ modifiers
 
-    /// @dev Keeps time monotone, snapshots what the checks compare against, and after the action records the
-    /// total open interest for OI-02.
+    /// @dev Keeps time monotone (`_now` is the action's time, which the bucket ghosts use), snapshots what the checks
+    /// compare against, and after the action records the total open interest for OI-02.
     modifier action() {
         if (block.timestamp < _now) VM.warp(_now);
         else _now = block.timestamp;
@@ -321,7 +320,6 @@ abstract contract GhostLedger is HandlerBase {
         _g.treasuryParts += f.treasuryPart;
         _g.fundIncome += f.fundPart;
         _g.badDebtRepaid += f.badDebtRepaid;
-        _g.feesPulled += rest;
         e.feesPulled += rest;
         if (f.badDebtRepaid != 0) ++_metrics.badDebtRepayments;
     }

@@ -86,6 +86,7 @@ abstract contract InvariantChecks is InvariantsSpec {
     /// @param cappedReward min(the reward the exchange asks, the market's absolute cap, its notional cap).
     /// @param openBase The market's open |base| after the bankrupt position closed (summed over positions).
     /// @param liquidatorReceived What the liquidator received beyond its share of the account's own penalty.
+    /// @param exchangeReceived What the exchange received, net of what it paid the liquidator and the fee splitter.
     /// @param fundSent What left the fund's tokens, net of what the same liquidation's fees brought in.
     struct Bankruptcy {
         uint256 fundBalance;
@@ -97,6 +98,7 @@ abstract contract InvariantChecks is InvariantsSpec {
         uint256 openBase;
         BankruptcyCover cover;
         uint256 liquidatorReceived;
+        uint256 exchangeReceived;
         uint256 fundSent;
     }
 
@@ -340,7 +342,8 @@ abstract contract InvariantChecks is InvariantsSpec {
         bool identities =
             b.shortfall + c.reward == c.paidNow + c.pending + c.socialized + c.badDebt &&
                 c.fundReward + c.fundShortfall == c.paidNow + c.pending;
-        bool tokens = b.liquidatorReceived == c.reward && b.fundSent == c.earlierPendingPaid + c.paidNow;
+        uint256 paid = c.earlierPendingPaid + c.paidNow;
+        bool tokens = b.liquidatorReceived == c.reward && b.fundSent == paid && b.exchangeReceived == paid;
         return allocation && timing && identities && tokens;
     }
 

@@ -16,6 +16,7 @@ import {FixedSharePolicy} from "../../policies/FixedSharePolicy.sol";
 import {VM} from "../utils/Vm.sol";
 import {BrokenExchange} from "./doubles/BrokenExchange.sol";
 import {BrokenFund} from "./doubles/BrokenFund.sol";
+import {BrokenPayoutFund} from "./doubles/BrokenPayoutFund.sol";
 import {UnisolatedFund} from "./doubles/UnisolatedFund.sol";
 import {TrustBoundaryActions} from "./TrustBoundaryActions.sol";
 
@@ -27,6 +28,8 @@ import {TrustBoundaryActions} from "./TrustBoundaryActions.sol";
 contract BrokenInvariantsTest is TrustBoundaryActions {
     /// @dev OI-02's story starts here (1 January 2024).
     uint256 internal constant OI_02_START = 1_704_067_200;
+    /// @dev PEND-01's story starts here (1 February 2024).
+    uint256 internal constant PEND_01_START = 1_706_745_600;
 
     uint256 internal constant MARKET_ID = 1;
     address internal constant EXCHANGE = address(0xE1);
@@ -88,7 +91,7 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
 
     // ================================================================ the waterfall and the splitter
 
-    function test_WF_01_catchesShortfallPaidBeforeReward() external {
+    function test_WF_01_catchesShortfallAllocatedBeforeReward() external {
         this.checkWaterfall(_bankruptcy(BrokenFund.Bug.None));
         Bankruptcy memory broken = _bankruptcy(BrokenFund.Bug.ShortfallFirst);
         _expectViolation(WF_01);
@@ -102,11 +105,26 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         this.checkSplit01(real);
         this.checkSplit02(real);
         FeeSplit memory broken = _toySplit(BrokenFund.Bug.TrustsPolicy, policy, 100e6);
-        this.checkSplit01Totals(real.amount, real.fundPart, real.treasuryPart, 0);
+        this.checkSplit01Totals(real.amount, real.badDebtRepaid, real.fundPart, real.treasuryPart, 0);
         _expectViolation(SPLIT_01);
         this.checkSplit01(broken);
         _expectViolation(SPLIT_01);
-        this.checkSplit01Totals(broken.amount, broken.fundPart, broken.treasuryPart, 0);
+        this.checkSplit01Totals(broken.amount, broken.badDebtRepaid, broken.fundPart, broken.treasuryPart, 0);
+    }
+
+    /// @dev 30 USDC of bad debt, a 100 USDC fee split half and half: the whole fee repays 30 first and the policy
+    /// splits 70 (35 / 35); a fund that repays from its part after the split (50 / 50, 30 of the 50 kept by the
+    /// exchange) reports parts that add up to 130, and asked the policy about 100.
+    function test_SPLIT_01_catchesRepaymentFromTheFundPart() external {
+        FeeSplit memory honest = _toySplitWithBadDebt(BrokenFund.Bug.None, 30e6, 100e6);
+        assert(honest.badDebtRepaid == 30e6 && honest.fundPart == 35e6);
+        this.checkSplit01(honest);
+        this.checkSplit02(honest);
+        FeeSplit memory broken = _toySplitWithBadDebt(BrokenFund.Bug.RepaysFromFundPart, 30e6, 100e6);
+        _expectViolation(SPLIT_01);
+        this.checkSplit01(broken);
+        _expectViolation(SPLIT_02);
+        this.checkSplit02(broken);
     }
 
     /// @dev Swapped parts still add up (SPLIT-01 holds) but are not the policy's answer.
@@ -217,18 +235,65 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         this.checkLiq01(broken);
     }
 
-    /// @dev And a liquidatable account the exchange refuses (not paused, vault not short) is caught.
+    /// @dev And a liquidatable account the exchange refuses (its vault not short) is caught.
     function test_LIQ_01_catchesRefusedLiquidation() external {
         _expectViolation(LIQ_01);
         this.checkLiq01(
-            LiquidationAttempt({
-                liquidatable: true,
-                bankrupt: true,
-                paused: false,
-                exchangeShort: false,
-                succeeded: false
-            })
+            LiquidationAttempt({liquidatable: true, bankrupt: true, exchangeShort: false, succeeded: false})
         );
+    }
+
+    // ================================================================ payout limits, pending claims, liveness
+
+    /// @dev A bucket of 100 USDC refilling 1 a second, 1,000 in the fund, two shortfalls of 80 in the same second:
+    /// the honest fund pays 80 then 20 (60 wait); one that pays beyond the bucket pays 160 in zero seconds.
+    function test_PAY_01_catchesPayoutBeyondTheBucket() external {
+        this.checkPay01(_twoPayoutsAtOnce(BrokenPayoutFund.Bug.None));
+        PayoutWindow memory broken = _twoPayoutsAtOnce(BrokenPayoutFund.Bug.PaysBeyondBucket);
+        assert(broken.paid == 160e6);
+        _expectViolation(PAY_01);
+        this.checkPay01(broken);
+    }
+
+    /// @dev A bucket of 100 USDC refilling 1 a second: a shortfall of 150 leaves 50 pending; 60 seconds later a
+    /// shortfall of 30 finds 60 in the bucket: the honest fund pays the 50 first, then 10 of the 30; one that pays
+    /// the newer claim first pays 30 of it and 30 of the 50.
+    function test_PEND_01_catchesNewerClaimPaidFirst() external {
+        this.checkPend01Order(_payoutAfterPending(BrokenPayoutFund.Bug.None));
+        PendingPayout memory broken = _payoutAfterPending(BrokenPayoutFund.Bug.PaysNewerFirst);
+        assert(broken.earlierPaid == 30e6 && broken.newerPaid == 30e6);
+        _expectViolation(PEND_01);
+        this.checkPend01Order(broken);
+    }
+
+    /// @dev The books side of PEND-01: a pending claim above what the events left, or above the limit charged; a
+    /// total that is not the markets' sum or that the fund's tokens do not hold; an allocation that is neither paid,
+    /// pending nor rejected (80 allocated, 30 paid, 50 pending is honest).
+    function test_PEND_01_catchesPendingBooksOff() external {
+        this.checkPend01Market(MarketPending({pending: 50, expected: 50, limitUsed: 80}));
+        this.checkPend01Books(_pendingBooks(50, 50, 50, 30));
+        _expectViolation(PEND_01);
+        this.checkPend01Market(MarketPending({pending: 50, expected: 40, limitUsed: 80}));
+        _expectViolation(PEND_01);
+        this.checkPend01Market(MarketPending({pending: 90, expected: 90, limitUsed: 80}));
+        _expectViolation(PEND_01);
+        this.checkPend01Books(_pendingBooks(60, 50, 100, 20));
+        _expectViolation(PEND_01);
+        this.checkPend01Books(_pendingBooks(50, 50, 49, 30));
+        _expectViolation(PEND_01);
+        this.checkPend01Books(_pendingBooks(50, 50, 50, 20));
+    }
+
+    /// @dev While paused, the honest fund takes the bankruptcy (its allocation waits as pending); the fund that
+    /// reverts while paused leaves the bankrupt account on the book.
+    function test_LIVE_01_catchesBankruptcyRevertingWhilePaused() external {
+        (LiquidationAttempt memory honest, uint256 honestPending) = _pausedBankruptcy(BrokenPayoutFund.Bug.None);
+        assert(honest.succeeded && honestPending == 70e6);
+        this.checkLive01(honest);
+        (LiquidationAttempt memory broken, ) = _pausedBankruptcy(BrokenPayoutFund.Bug.RevertsWhilePaused);
+        assert(!broken.succeeded);
+        _expectViolation(LIVE_01);
+        this.checkLive01(broken);
     }
 
     // ================================================================ open interest
@@ -327,11 +392,12 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
 
     function checkSplit01Totals(
         uint256 amounts,
+        uint256 repaid,
         uint256 fundParts,
         uint256 treasuryParts,
         uint256 violations
     ) external pure {
-        _checkSplit01Totals(amounts, fundParts, treasuryParts, violations);
+        _checkSplit01Totals(amounts, repaid, fundParts, treasuryParts, violations);
     }
 
     function checkSplit02(FeeSplit calldata f) external pure {
@@ -376,6 +442,26 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         _checkLiq01(a);
     }
 
+    function checkPay01(PayoutWindow calldata w) external pure {
+        _checkPay01(w);
+    }
+
+    function checkPend01Order(PendingPayout calldata p) external pure {
+        _checkPend01Order(p);
+    }
+
+    function checkPend01Market(MarketPending calldata m) external pure {
+        _checkPend01Market(m);
+    }
+
+    function checkPend01Books(PendingBooks calldata b) external pure {
+        _checkPend01Books(b);
+    }
+
+    function checkLive01(LiquidationAttempt calldata a) external pure {
+        _checkLive01(a);
+    }
+
     function checkOi01(uint256 reported, uint256 expected) external pure {
         _checkOi01(reported, expected);
     }
@@ -411,7 +497,7 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         BrokenFund f = _toyFund(bug, halfAndHalf, type(uint128).max, 0);
         f.deposit(100e6);
         VM.prank(EXCHANGE);
-        f.cover(30e6, 0, LIQUIDATOR);
+        f.cover(30e6, 0);
         t.tokenBalance = usdc.balanceOf(address(f));
         t.balance = f.fundBalance();
         t.treasuryAccrued = f.treasuryAccrued();
@@ -422,7 +508,7 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         BrokenFund f = _toyFund(bug, halfAndHalf, 50e6, 0);
         f.deposit(100e6);
         VM.prank(EXCHANGE);
-        (, shortfalls) = f.cover(0, 80e6, LIQUIDATOR);
+        shortfalls = f.cover(0, 80e6).fundShortfall;
         return (f.insuranceLimit(), f.insurancePaid(), shortfalls);
     }
 
@@ -454,26 +540,102 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         s.treasuryReceived = usdc.balanceOf(f.treasury());
     }
 
-    /// @dev WF-01: 50 USDC in the fund, a reward of 30 USDC asked and a shortfall of 40 USDC (the rest is spread
-    /// over open positions).
+    /// @dev WF-01: 50 USDC in the fund, a capped reward of 30 USDC and a shortfall of 40 USDC; no buckets, so all
+    /// of F is paid now (the rest is spread over open positions). The honest fund allocates 30 + 20.
     function _bankruptcy(BrokenFund.Bug bug) internal returns (Bankruptcy memory b) {
         BrokenFund f = _toyFund(bug, halfAndHalf, type(uint128).max, 0);
         f.deposit(50e6);
-        (b.fundBalance, b.limitLeft, b.cappedReward, b.shortfall, b.openBase) = (
+        (b.fundBalance, b.limitLeft, b.payoutAvailable, b.cappedReward, b.shortfall, b.openBase) = (
             50e6,
             type(uint128).max,
+            type(uint256).max,
             30e6,
             40e6,
             1
         );
-        uint256 liquidatorBefore = usdc.balanceOf(LIQUIDATOR);
         uint256 exchangeBefore = usdc.balanceOf(EXCHANGE);
         VM.prank(EXCHANGE);
-        (b.rewardPaid, b.shortfallPaid) = f.cover(30e6, 40e6, LIQUIDATOR);
-        b.socialized = b.shortfall - b.shortfallPaid;
-        b.liquidatorReceived = usdc.balanceOf(LIQUIDATOR) - liquidatorBefore;
+        b.cover = f.cover(30e6, 40e6);
+        // The exchange pays its keeper the capped reward (not the double's part).
+        b.liquidatorReceived = b.cover.reward;
         b.exchangeReceived = usdc.balanceOf(EXCHANGE) - exchangeBefore;
         b.fundSent = 50e6 - usdc.balanceOf(address(f));
+    }
+
+    /// @dev SPLIT: one fee of `amount` handed in to the fund double, which holds `badDebt` of bad debt.
+    function _toySplitWithBadDebt(
+        BrokenFund.Bug bug,
+        uint256 badDebt,
+        uint256 amount
+    ) internal returns (FeeSplit memory s) {
+        BrokenFund f = _toyFund(bug, halfAndHalf, 0, 0);
+        f.recordBadDebt(badDebt);
+        s.badDebtBefore = badDebt;
+        (s.policyFundPart, s.policyTreasuryPart) = halfAndHalf.split(
+            FeeKind.TradingFee,
+            amount - badDebt,
+            _toyState(f)
+        );
+        s.policyAnswered = true;
+        s.amount = amount;
+        VM.prank(EXCHANGE);
+        (s.fundPart, s.treasuryPart, s.badDebtRepaid) = f.collectFee(MARKET_ID, FeeKind.TradingFee, amount);
+    }
+
+    // ================================================================ scenarios on the payout double
+
+    /// @dev PAY-01: a bucket of 100 USDC refilling 1 a second, then two shortfalls of 80 in the same second; the
+    /// window is that second.
+    function _twoPayoutsAtOnce(BrokenPayoutFund.Bug bug) internal returns (PayoutWindow memory w) {
+        BrokenPayoutFund f = _payoutFund(bug, 1_000e6);
+        f.setPayoutLimit(100e6, 1e6);
+        (w.capacity, w.refillPerSecond) = (100e6, 1e6);
+        BankruptcyCover memory first = f.cover(0, 80e6);
+        BankruptcyCover memory second = f.cover(0, 80e6);
+        w.paid = first.earlierPendingPaid + first.paidNow + second.earlierPendingPaid + second.paidNow;
+    }
+
+    /// @dev PEND-01: 150 of which 100 is paid at once, then 30 sixty seconds later (absolute times: see OI-02).
+    function _payoutAfterPending(BrokenPayoutFund.Bug bug) internal returns (PendingPayout memory p) {
+        VM.warp(PEND_01_START);
+        BrokenPayoutFund f = _payoutFund(bug, 1_000e6);
+        f.setPayoutLimit(100e6, 1e6);
+        f.cover(0, 150e6);
+        p.earlierPending = f.pending();
+        VM.warp(PEND_01_START + 60);
+        BankruptcyCover memory c = f.cover(0, 30e6);
+        (p.earlierPaid, p.newerPaid) = (c.earlierPendingPaid, c.paidNow);
+    }
+
+    /// @dev LIVE-01: a liquidatable bankrupt account's claim of 20 (reward) + 50 (shortfall) while paused.
+    function _pausedBankruptcy(
+        BrokenPayoutFund.Bug bug
+    ) internal returns (LiquidationAttempt memory a, uint256 pending) {
+        BrokenPayoutFund f = _payoutFund(bug, 1_000e6);
+        f.setPaused(true);
+        (a.liquidatable, a.bankrupt) = (true, true);
+        try f.cover(20e6, 50e6) returns (BankruptcyCover memory c) {
+            a.succeeded = true;
+            pending = c.pending;
+        } catch {}
+    }
+
+    /// @dev PEND-01's fund-wide books after 80 allocated, nothing rejected.
+    function _pendingBooks(
+        uint256 totalPending,
+        uint256 marketsPending,
+        uint256 fundTokens,
+        uint256 paid
+    ) internal pure returns (PendingBooks memory) {
+        return PendingBooks(totalPending, marketsPending, fundTokens, 80, paid, 0);
+    }
+
+    /// @dev A payout double with `balance` deposited by this contract (its exchange) and no insurance limit.
+    function _payoutFund(BrokenPayoutFund.Bug bug, uint256 balance) internal returns (BrokenPayoutFund f) {
+        f = new BrokenPayoutFund(bug, IERC20(address(usdc)), type(uint128).max);
+        usdc.mint(address(this), balance);
+        usdc.approve(address(f), balance);
+        f.deposit(balance);
     }
 
     /// @dev SPLIT: one fee of `amount` handed in to the fund double.
@@ -605,10 +767,9 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
 
     /// @dev LIQ-01: A holds 1 base on zero collateral, which the toy exchange deems healthy.
     function _liquidateHealthy(BrokenExchange.Bug bug) internal returns (LiquidationAttempt memory a) {
-        (BrokenExchange ex, IInsuranceFund fund) = _realExchange(bug);
+        (BrokenExchange ex, ) = _realExchange(bug);
         ex.setPosition(TRADER_A, 1e18);
         a.liquidatable = ex.liquidatable(TRADER_A);
-        a.paused = fund.paused();
         try ex.liquidate(TRADER_A) {
             a.succeeded = true;
         } catch {}

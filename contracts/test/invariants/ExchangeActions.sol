@@ -6,6 +6,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 
 import {MarketInfo} from "../../interfaces/IInsuranceVault.sol";
+import {MarketLedgerView} from "../../interfaces/IPayoutLimits.sol";
 import {AccountHealth, MarketParams} from "../../interfaces/IReferenceExchange.sol";
 import {MockPriceFeed} from "../../mocks/MockPriceFeed.sol";
 import {VM, Vm} from "../utils/Vm.sol";
@@ -13,7 +14,7 @@ import {GhostLedger} from "./GhostLedger.sol";
 
 /// @title ExchangeActions
 /// @notice The invariant handler's exchange actions: traders deposit, withdraw and trade, keepers settle and
-/// liquidate, the oracle moves prices. A liquidation is checked against the account's health (LIQ-01) and a
+/// liquidate, the oracle moves prices. A liquidation is checked against the account's health (LIQ-01, LIVE-01) and a
 /// bankruptcy against the waterfall predicted from the state before (WF-01).
 abstract contract ExchangeActions is GhostLedger {
     // ================================================================ types
@@ -87,8 +88,9 @@ abstract contract ExchangeActions is GhostLedger {
     }
 
     /// @notice A liquidator liquidates a liquidatable account (or, one time in four, whichever account the seed
-    /// names, healthy or not), and the outcome is checked against the account's health (LIQ-01) and, for a bankrupt
-    /// account, against the waterfall predicted from the state before (WF-01).
+    /// names, healthy or not), and the outcome is checked against the account's health (LIQ-01; a bankrupt account's
+    /// revert is a LIVE-01 violation, not swallowed) and, for a bankrupt account, against the waterfall predicted
+    /// from the state before (WF-01).
     function liquidate(uint256 liquidatorSeed, uint256 targetSeed) external action {
         address liquidator = _liquidators[liquidatorSeed % LIQUIDATORS];
         (address account, uint256 marketId) = _pickTarget(targetSeed);
@@ -96,10 +98,10 @@ abstract contract ExchangeActions is GhostLedger {
         LiquidationAttempt memory a = LiquidationAttempt({
             liquidatable: h.liquidatable,
             bankrupt: h.bankrupt,
-            paused: _fund.paused(),
             exchangeShort: false,
             succeeded: false
         });
+        bool paused = _fund.paused();
         Bankruptcy memory b = _predictBankruptcy(marketId, h);
         Balances memory before = _balances(liquidator);
         Touch memory t = _beginTouch(account, marketId);
@@ -113,8 +115,9 @@ abstract contract ExchangeActions is GhostLedger {
         }
         Vm.Log[] memory logs = VM.getRecordedLogs();
         _flag(_liquidationHolds(a), LIQ_01);
-        if (a.liquidatable && a.bankrupt && a.paused) ++_metrics.pausedLiquidations;
+        _flag(_livenessHolds(a), LIVE_01);
         if (!a.succeeded) return;
+        if (a.bankrupt && paused) ++_metrics.pausedLiquidations;
 
         ++_metrics.liquidations;
         Effects memory e = _process(logs);
@@ -124,7 +127,7 @@ abstract contract ExchangeActions is GhostLedger {
             _checkBankruptcy(b, e, before, liquidator, marketId);
         } else {
             // A solvent liquidation never reaches the waterfall.
-            _flag(!e.covered && e.rewardPaid + e.shortfallPaid + e.socialized + e.badDebt == 0, WF_01);
+            _flag(!e.covered && !e.fundCovered && e.socialized + e.badDebt == 0, WF_01);
         }
     }
 
@@ -218,15 +221,22 @@ abstract contract ExchangeActions is GhostLedger {
         return (_traders[j / MARKETS], _marketIds[j % MARKETS]);
     }
 
-    /// @dev WF-01's prediction from the state before the liquidation.
+    /// @dev WF-01's prediction from the state before the liquidation: the allocation's inputs (balance, limit left)
+    /// and the timing's (the market's pending claim, both buckets' levels, the pause). The reward asked of the fund is
+    /// the liquidator's share of the penalty less what the account's own equity paid of it.
     function _predictBankruptcy(uint256 marketId, AccountHealth memory h) internal view returns (Bankruptcy memory b) {
         MarketInfo memory info = _fund.market(marketId);
         MarketParams memory p = _exchange.market(marketId).params;
         b.fundBalance = _fund.fundBalance();
         // Saturating: a market paid above its limit is FUND-03's to report, not a reason for the handler to revert.
         b.limitLeft = info.insuranceLimit > info.insurancePaid ? info.insuranceLimit - info.insurancePaid : 0;
+        MarketLedgerView memory ledger = _fund.marketLedger(marketId);
+        b.earlierPending = ledger.pending;
+        b.payoutAvailable = _fund.paused() ? 0 : Math.min(ledger.marketBucket.available, ledger.fundBucket.available);
         uint256 penalty = Math.mulDiv(h.notional, p.liquidationPenaltyBps, MAX_BPS, Math.Rounding.Ceil);
-        uint256 ask = Math.mulDiv(penalty, p.liquidatorShareBps, MAX_BPS);
+        uint256 penaltyPaid = h.equity > 0 ? Math.min(penalty, uint256(h.equity)) : 0;
+        uint256 share = Math.mulDiv(penalty, p.liquidatorShareBps, MAX_BPS);
+        uint256 ask = share - Math.min(share, penaltyPaid);
         b.cappedReward = Math.min(ask, Math.min(info.rewardCap, (h.notional * info.rewardCapBps) / MAX_BPS));
         b.shortfall = h.equity < 0 ? uint256(-h.equity) : 0;
     }
@@ -241,16 +251,19 @@ abstract contract ExchangeActions is GhostLedger {
         ++_metrics.bankruptcies;
         Balances memory afterwards = _balances(liquidator);
         b.openBase = absBaseSum(marketId);
-        b.rewardPaid = e.rewardPaid;
-        b.shortfallPaid = e.shortfallPaid;
-        b.socialized = e.socialized;
-        b.badDebt = e.badDebt;
-        b.liquidatorReceived = afterwards.liquidator - before.liquidator;
-        b.exchangeReceived = afterwards.exchange >= before.exchange ? afterwards.exchange - before.exchange : 0;
-        b.fundSent = before.fund >= afterwards.fund ? before.fund - afterwards.fund : type(uint256).max;
-        if (b.rewardPaid + b.shortfallPaid < b.cappedReward + b.shortfall) ++_metrics.limitBound;
-        // The claim the exchange made is the account's negative equity, as its health said before.
-        _flag(e.covered && e.claimShortfall == b.shortfall, WF_01);
+        b.cover = e.cover;
+        uint256 received = afterwards.liquidator - before.liquidator;
+        b.liquidatorReceived = received - Math.min(received, e.penaltyShare);
+        uint256 fundIn = before.fund + e.feesPulled;
+        b.fundSent = fundIn >= afterwards.fund ? fundIn - afterwards.fund : type(uint256).max;
+        // What the exchange got from the fund: its change, plus what it paid the liquidator and the fee splitter.
+        uint256 exchangeOut = afterwards.exchange + received + e.feesPulled;
+        b.exchangeReceived = exchangeOut >= before.exchange ? exchangeOut - before.exchange : type(uint256).max;
+        if (e.cover.fundReward + e.cover.fundShortfall < b.cappedReward + b.shortfall) ++_metrics.limitBound;
+        // The claim the exchange made is the account's negative equity, as its health said before; the socialized
+        // and bad-debt events say what the cover says.
+        _flag(e.covered && e.fundCovered && e.claimShortfall == b.shortfall, WF_01);
+        _flag(e.socialized == e.cover.socialized && e.badDebt == e.cover.badDebt, WF_01);
         _flag(_waterfallHolds(b), WF_01);
     }
 

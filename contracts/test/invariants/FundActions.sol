@@ -6,7 +6,8 @@ import {GhostLedger} from "./GhostLedger.sol";
 
 /// @title FundActions
 /// @notice The invariant handler's fund actions: keepers sweep the surplus (FUND-05) and flush the treasury's
-/// accrual (FUND-04), the funder deposits (DEBT-01), the donor sends tokens without a deposit, time passes.
+/// accrual (FUND-04), the funder deposits (DEBT-01), the donor sends tokens without a deposit, time passes (buckets
+/// refill).
 abstract contract FundActions is GhostLedger {
     // ================================================================ actions: keepers
 
@@ -16,8 +17,9 @@ abstract contract FundActions is GhostLedger {
         s.paused = _fund.paused();
         s.balanceBefore = _fund.fundBalance();
         s.target = _fund.targetSize();
+        s.badDebt = _fund.totalBadDebt();
         uint256 held = _usdc.balanceOf(address(_fund));
-        uint256 accounted = s.balanceBefore + _fund.treasuryAccrued();
+        uint256 accounted = s.balanceBefore + _fund.totalPending() + _fund.treasuryAccrued();
         s.strayBefore = held > accounted ? held - accounted : 0;
         uint256 treasuryBefore = _usdc.balanceOf(_treasury);
 
@@ -81,9 +83,10 @@ abstract contract FundActions is GhostLedger {
 
     // ================================================================ actions: time
 
-    /// @notice Time passes: up to three days.
+    /// @notice Time passes: up to three days (from the handler's clock: under viaIR a `block.timestamp` read before
+    /// the modifier's warp may be reused).
     function warp(uint256 secondsSeed) external action moneyNeutral {
-        _now = block.timestamp + _bound(secondsSeed, 1, 3 days);
+        _now += _bound(secondsSeed, 1, 3 days);
         VM.warp(_now);
     }
 }

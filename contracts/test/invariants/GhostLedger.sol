@@ -7,6 +7,7 @@ import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {FeeKind, FundState} from "../../interfaces/IFeePolicy.sol";
 import {IFeeSplitter} from "../../interfaces/IFeeSplitter.sol";
 import {BankruptcyCover, IInsuranceVault} from "../../interfaces/IInsuranceVault.sol";
+import {IPayoutLimits} from "../../interfaces/IPayoutLimits.sol";
 import {IReferenceExchange} from "../../interfaces/IReferenceExchange.sol";
 import {VM, Vm} from "../utils/Vm.sol";
 import {HandlerBase} from "./HandlerBase.sol";
@@ -14,8 +15,16 @@ import {HandlerBase} from "./HandlerBase.sol";
 /// @title GhostLedger
 /// @notice The invariant handler's books: the ghosts (running sums over the run and per market), the metrics, and
 /// the per-event properties counted in `violations(id)`. It reads the fund's and the exchange's events for what
-/// they decided and rebuilds the socialized losses a position owes; the actions call it, never the other way round.
+/// they decided and rebuilds the socialized losses a position owes, each market's pending claim and each payout
+/// bucket's windows; the actions call it, never the other way round.
 abstract contract GhostLedger is HandlerBase {
+    // ================================================================ constants
+
+    /// @dev The fund-wide bucket's key among the buckets' ghosts (market ids are small).
+    uint256 internal constant FUND_BUCKET = type(uint256).max;
+    /// @dev `PayoutBucket.DISABLED`: a bucket with this capacity lets everything through.
+    uint256 internal constant BUCKET_DISABLED = type(uint128).max;
+
     // ================================================================ types
 
     /// @notice Running sums over the whole run.
@@ -24,8 +33,11 @@ abstract contract GhostLedger is HandlerBase {
         uint256 deposits;
         uint256 donations;
         uint256 fundIncome;
-        uint256 rewardsPaid;
-        uint256 shortfallsPaid;
+        uint256 rewardsAllocated;
+        uint256 shortfallsAllocated;
+        uint256 paidToExchanges;
+        uint256 pendingRejected;
+        uint256 houseDeposits;
         uint256 surplusSwept;
         uint256 unaccountedSwept;
         uint256 feeAmounts;
@@ -41,9 +53,13 @@ abstract contract GhostLedger is HandlerBase {
     }
 
     /// @notice Running sums per market.
+    /// @param pending The market's pending claim rebuilt from the events: allocated - paid - rejected.
+    /// @param badDebt The market's bad debt, read at each action's start and moved by its events (SPLIT-01).
     struct MarketGhosts {
-        uint256 rewardsPaid;
-        uint256 shortfallsPaid;
+        uint256 rewardsAllocated;
+        uint256 shortfallsAllocated;
+        uint256 pending;
+        uint256 badDebt;
         uint256 socialized;
         uint256 charged;
         uint256 nonzeroCharges;
@@ -67,18 +83,38 @@ abstract contract GhostLedger is HandlerBase {
         uint256 flushes;
         uint256 attacks;
         uint256 pausedLiquidations;
+        uint256 pendingCreated;
+        uint256 pendingPayments;
+        uint256 bucketConfigs;
+        uint256 bucketBound;
+    }
+
+    /// @notice One payout bucket since it was last configured (PAY-01): its settings and its payouts.
+    /// @param paidBefore For each payout, what the bucket had let through since the configure before it.
+    struct BucketGhost {
+        uint256 capacity;
+        uint256 refillPerSecond;
+        uint256 configuredAt;
+        uint256 paidSinceConfigure;
+        uint256[] times;
+        uint256[] paidBefore;
     }
 
     /// @dev What the events of one action said.
+    /// @param fundCovered The fund ran the waterfall (its event), `cover` its answer.
+    /// @param covered The exchange reported a bankruptcy, for `claimShortfall`.
+    /// @param penaltyShare What the exchange paid the liquidator out of the account's own penalty.
+    /// @param feesPulled What the fund pulled from the exchange for fees (amount - bad debt repaid).
     struct Effects {
         uint256 charge;
-        uint256 rewardPaid;
-        uint256 shortfallPaid;
         uint256 socialized;
         uint256 badDebt;
-        bool covered;
+        BankruptcyCover cover;
         uint256 claimShortfall;
-        uint256 keeperReward;
+        uint256 penaltyShare;
+        uint256 feesPulled;
+        bool fundCovered;
+        bool covered;
     }
 
     /// @dev A position about to be settled: its exact share of the losses since it last settled (LOSS-03).
@@ -106,6 +142,7 @@ abstract contract GhostLedger is HandlerBase {
     /// @dev The liquidator of the liquidation whose events are being read (its bankruptcy event follows).
     address internal _lastLiquidator;
     mapping(bytes32 invariant => uint256) internal _violations;
+    mapping(uint256 bucket => BucketGhost) internal _buckets;
 
     /// @dev The fund's state at the start of the current action: what a fee policy saw (SPLIT-02).
     FundState internal _stateBefore;
@@ -118,11 +155,16 @@ abstract contract GhostLedger is HandlerBase {
 
     // ================================================================ modifiers
 
-    /// @dev Keeps time monotone, snapshots what the checks compare against, and after the action records the
-    /// total open interest for OI-02.
+    /// @dev Keeps time monotone (`_now` is the action's time, which the bucket ghosts use), snapshots what the checks
+    /// compare against, and after the action records the total open interest for OI-02.
     modifier action() {
         if (block.timestamp < _now) VM.warp(_now);
-        for (uint256 i; i < MARKETS; ++i) _mg[_marketIds[i]].lossIndexAtStart = _fund.lossIndex(_marketIds[i]);
+        else _now = block.timestamp;
+        for (uint256 i; i < MARKETS; ++i) {
+            MarketGhosts storage mg = _mg[_marketIds[i]];
+            mg.lossIndexAtStart = _fund.lossIndex(_marketIds[i]);
+            mg.badDebt = _fund.market(_marketIds[i]).badDebt;
+        }
         _stateBefore = _fund.fundState();
         _;
         _recordOpenInterestHistory();
@@ -170,13 +212,14 @@ abstract contract GhostLedger is HandlerBase {
 
     /// @notice Every address the handler ever minted to or that can hold tokens: the CONS-01 holders.
     function holders() external view returns (address[] memory list) {
-        uint256 fixedHolders = TRADERS + LIQUIDATORS + 5;
+        uint256 fixedHolders = TRADERS + LIQUIDATORS + 6;
         list = new address[](fixedHolders + _strangers.length);
         uint256 n;
         for (uint256 i; i < TRADERS; ++i) list[n++] = _traders[i];
         for (uint256 i; i < LIQUIDATORS; ++i) list[n++] = _liquidators[i];
         list[n++] = _funder;
         list[n++] = _donor;
+        list[n++] = _exchangeOwner;
         list[n++] = address(_exchange);
         list[n++] = address(_fund);
         list[n++] = _treasury;
@@ -212,16 +255,25 @@ abstract contract GhostLedger is HandlerBase {
     function _processFundLog(Vm.Log memory log, Effects memory e) internal {
         bytes32 topic = log.topics[0];
         if (topic == IFeeSplitter.InsuranceFundFeeCollected.selector) {
-            _processFee(log);
+            _processFee(log, e);
         } else if (topic == IInsuranceVault.InsuranceFundBankruptcyCovered.selector) {
-            BankruptcyCover memory cover = abi.decode(log.data, (BankruptcyCover));
+            e.fundCovered = true;
+            e.cover = abi.decode(log.data, (BankruptcyCover));
+            _processCover(uint256(log.topics[1]), e.cover);
+        } else if (topic == IPayoutLimits.InsuranceFundPendingClaimPaid.selector) {
+            (uint256 amount, ) = abi.decode(log.data, (uint256, uint256));
+            _processPendingPaid(uint256(log.topics[1]), amount);
+        } else if (topic == IPayoutLimits.InsuranceFundPendingClaimRejected.selector) {
+            uint256 amount = abi.decode(log.data, (uint256));
             MarketGhosts storage mg = _mg[uint256(log.topics[1])];
-            mg.rewardsPaid += cover.fundReward;
-            mg.shortfallsPaid += cover.fundShortfall;
-            _g.rewardsPaid += cover.fundReward;
-            _g.shortfallsPaid += cover.fundShortfall;
-            e.rewardPaid += cover.fundReward;
-            e.shortfallPaid += cover.fundShortfall;
+            mg.pending -= Math.min(amount, mg.pending);
+            _g.pendingRejected += amount;
+        } else if (topic == IPayoutLimits.InsuranceFundMarketPayoutLimitSet.selector) {
+            (uint256 capacity, uint256 refill) = abi.decode(log.data, (uint256, uint256));
+            _configureBucket(uint256(log.topics[1]), capacity, refill);
+        } else if (topic == IPayoutLimits.InsuranceFundFundPayoutLimitSet.selector) {
+            (uint256 capacity, uint256 refill) = abi.decode(log.data, (uint256, uint256));
+            _configureBucket(FUND_BUCKET, capacity, refill);
         } else if (topic == IInsuranceVault.InsuranceFundLossSocialized.selector) {
             (uint256 amount, , ) = abi.decode(log.data, (uint256, uint256, uint256));
             _processSocialized(uint256(log.topics[1]), amount);
@@ -229,6 +281,7 @@ abstract contract GhostLedger is HandlerBase {
         } else if (topic == IInsuranceVault.InsuranceFundBadDebtRecorded.selector) {
             (uint256 amount, ) = abi.decode(log.data, (uint256, uint256));
             _g.badDebtRecorded += amount;
+            _mg[uint256(log.topics[1])].badDebt += amount;
             if (absBaseSum(uint256(log.topics[1])) != 0) ++_g.badDebtRecordedWithOpenBase;
             ++_metrics.badDebts;
             e.badDebt += amount;
@@ -241,25 +294,92 @@ abstract contract GhostLedger is HandlerBase {
         }
     }
 
-    function _processFee(Vm.Log memory log) internal {
+    /// @dev SPLIT-01 and SPLIT-02 against the market's bad debt just before the fee and the policy's answer for
+    /// what the repayment left.
+    function _processFee(Vm.Log memory log, Effects memory e) internal {
         FeeSplit memory f;
         (f.amount, f.fundPart, f.treasuryPart, f.badDebtRepaid) = abi.decode(
             log.data,
             (uint256, uint256, uint256, uint256)
         );
+        MarketGhosts storage mg = _mg[uint256(log.topics[1])];
+        f.badDebtBefore = mg.badDebt;
+        // A repayment above the amount or the bad debt is a SPLIT-01 violation (flagged below); the books saturate.
+        uint256 rest = f.amount - Math.min(f.badDebtRepaid, f.amount);
         FeeKind kind = FeeKind(uint8(uint256(log.topics[2])));
-        try _policy.split(kind, f.amount, _stateBefore) returns (uint256 fundPart, uint256 treasuryPart) {
-            (f.policyAnswered, f.policyFundPart, f.policyTreasuryPart) = (true, fundPart, treasuryPart);
-        } catch {}
+        if (rest != 0) {
+            try _policy.split(kind, rest, _stateBefore) returns (uint256 fundPart, uint256 treasuryPart) {
+                (f.policyAnswered, f.policyFundPart, f.policyTreasuryPart) = (true, fundPart, treasuryPart);
+            } catch {}
+        }
         _flag(_splitAddsUp(f), SPLIT_01);
         _flag(_splitFollowsPolicy(f), SPLIT_02);
+        mg.badDebt -= Math.min(f.badDebtRepaid, mg.badDebt);
         _g.feeAmounts += f.amount;
         _g.fundParts += f.fundPart;
         _g.treasuryParts += f.treasuryPart;
-        // A repayment above the fund part is a SPLIT-01 violation (flagged above); keep the books from underflowing.
-        _g.fundIncome += f.fundPart - Math.min(f.badDebtRepaid, f.fundPart);
+        _g.fundIncome += f.fundPart;
         _g.badDebtRepaid += f.badDebtRepaid;
+        e.feesPulled += rest;
         if (f.badDebtRepaid != 0) ++_metrics.badDebtRepayments;
+    }
+
+    /// @dev The waterfall's answer: the allocation leaves the balance and joins the market's books; what was paid
+    /// (the earlier claim first, PEND-01) goes through both buckets (PAY-01); the rest of F waits as pending.
+    function _processCover(uint256 marketId, BankruptcyCover memory cover) internal {
+        MarketGhosts storage mg = _mg[marketId];
+        mg.rewardsAllocated += cover.fundReward;
+        mg.shortfallsAllocated += cover.fundShortfall;
+        _g.rewardsAllocated += cover.fundReward;
+        _g.shortfallsAllocated += cover.fundShortfall;
+        _flag(_payoutInOrder(PendingPayout(mg.pending, cover.earlierPendingPaid, cover.paidNow)), PEND_01);
+        // An earlier payout above the claim is PEND-01's (caught by the per-market check); the ghost saturates.
+        mg.pending = mg.pending - Math.min(cover.earlierPendingPaid, mg.pending) + cover.pending;
+        if (cover.pending != 0) ++_metrics.pendingCreated;
+        _recordPayout(marketId, cover.earlierPendingPaid + cover.paidNow);
+    }
+
+    function _processPendingPaid(uint256 marketId, uint256 amount) internal {
+        MarketGhosts storage mg = _mg[marketId];
+        mg.pending -= Math.min(amount, mg.pending);
+        ++_metrics.pendingPayments;
+        _recordPayout(marketId, amount);
+    }
+
+    // ================================================================ internal: payout buckets (PAY-01)
+
+    function _configureBucket(uint256 key, uint256 capacity, uint256 refillPerSecond) internal {
+        BucketGhost storage b = _buckets[key];
+        (b.capacity, b.refillPerSecond, b.configuredAt, b.paidSinceConfigure) = (capacity, refillPerSecond, _now, 0);
+        delete b.times;
+        delete b.paidBefore;
+        ++_metrics.bucketConfigs;
+    }
+
+    /// @dev A payout to the market's exchange went through the market's bucket and the fund-wide one.
+    function _recordPayout(uint256 marketId, uint256 amount) internal {
+        if (amount == 0) return;
+        _g.paidToExchanges += amount;
+        _recordBucketPayout(_buckets[marketId], amount);
+        _recordBucketPayout(_buckets[FUND_BUCKET], amount);
+    }
+
+    /// @dev PAY-01 over the windows that end now and start at the bucket's last configure or at any payout since
+    /// (that payout included): at each of those moments the level was at most the capacity.
+    function _recordBucketPayout(BucketGhost storage b, uint256 amount) internal {
+        if (b.capacity == 0 || b.capacity == BUCKET_DISABLED) return;
+        b.times.push(_now);
+        b.paidBefore.push(b.paidSinceConfigure);
+        uint256 paid = b.paidSinceConfigure + amount;
+        b.paidSinceConfigure = paid;
+        uint256 capacity = b.capacity;
+        uint256 refill = b.refillPerSecond;
+        _flag(_windowHolds(PayoutWindow(capacity, refill, _now - b.configuredAt, paid)), PAY_01);
+        uint256 count = b.times.length;
+        for (uint256 j; j < count; ++j) {
+            _flag(_windowHolds(PayoutWindow(capacity, refill, _now - b.times[j], paid - b.paidBefore[j])), PAY_01);
+        }
+        if (paid == capacity + refill * (_now - b.configuredAt)) ++_metrics.bucketBound;
     }
 
     /// @dev LOSS-02's rebuilt index uses the open base summed over the positions, not the one the exchange sent.
@@ -292,13 +412,17 @@ abstract contract GhostLedger is HandlerBase {
             (, , , , uint256 liquidatorReward) = abi.decode(log.data, (int256, uint256, int256, uint256, uint256));
             _lastLiquidator = address(uint160(uint256(log.topics[3])));
             _rewardsTo[_lastLiquidator] += liquidatorReward;
+            e.penaltyShare += liquidatorReward;
         } else if (topic == IReferenceExchange.ReferenceExchangeBankruptcyCovered.selector) {
             e.covered = true;
             BankruptcyCover memory cover;
             (e.claimShortfall, cover) = abi.decode(log.data, (uint256, BankruptcyCover));
             // The exchange pays its liquidator the whole capped reward (the liquidation's event came first).
             _rewardsTo[_lastLiquidator] += cover.reward;
-            e.keeperReward = cover.reward;
+        } else if (topic == IReferenceExchange.ReferenceExchangeHouseCapitalDeposited.selector) {
+            _g.houseDeposits += abi.decode(log.data, (uint256));
+        } else if (topic == IReferenceExchange.ReferenceExchangeHouseCapitalWithdrawn.selector) {
+            _g.houseDeposits -= abi.decode(log.data, (uint256));
         }
     }
 

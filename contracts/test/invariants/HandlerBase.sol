@@ -120,7 +120,15 @@ abstract contract HandlerBase is InvariantChecks {
 
     /// @dev The fund's money: its books and its tokens.
     function _fundMoney() internal view returns (bytes32) {
-        return keccak256(abi.encode(_fund.fundBalance(), _fund.treasuryAccrued(), _usdc.balanceOf(address(_fund))));
+        return
+            keccak256(
+                abi.encode(
+                    _fund.fundBalance(),
+                    _fund.totalPending(),
+                    _fund.treasuryAccrued(),
+                    _usdc.balanceOf(address(_fund))
+                )
+            );
     }
 
     /// @dev Everything a stranger's call could change on the fund.
@@ -137,7 +145,10 @@ abstract contract HandlerBase is InvariantChecks {
                 _fund.totalBadDebt()
             )
         );
-        for (uint256 i; i < MARKETS; ++i) h = keccak256(abi.encode(h, _fund.market(_marketIds[i])));
+        h = keccak256(abi.encode(h, _fund.fundBucket()));
+        for (uint256 i; i < MARKETS; ++i) {
+            h = keccak256(abi.encode(h, _fund.market(_marketIds[i]), _fund.marketLedger(_marketIds[i])));
+        }
         // A market registered under the attack's id would show here.
         (bool registered, ) = address(_fund).staticcall(abi.encodeCall(IInsuranceVault.market, (ATTACK_MARKET_ID)));
         h = keccak256(abi.encode(h, registered));

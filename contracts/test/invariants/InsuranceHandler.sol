@@ -5,6 +5,7 @@ import {ExchangeActions} from "./ExchangeActions.sol";
 import {FundActions} from "./FundActions.sol";
 import {GovernanceActions} from "./GovernanceActions.sol";
 import {HandlerBase} from "./HandlerBase.sol";
+import {PayoutActions} from "./PayoutActions.sol";
 
 /// @title InsuranceHandler
 /// @notice Drives random sequences through the real `ReferenceExchange` and `InsuranceFund` for the invariant suite,
@@ -16,8 +17,9 @@ import {HandlerBase} from "./HandlerBase.sol";
 /// moved; per-event properties (the waterfall, the splits, each settlement, each sweep, each attack) are checked
 /// as they happen and counted in `violations(id)`.
 /// Built by actor: `HandlerBase` (deployment, actors, input helpers) <- `GhostLedger` (ghosts, metrics, event
-/// processing, per-event checks) <- `ExchangeActions`, `FundActions`, `GovernanceActions` <- this contract.
+/// processing, per-event checks) <- `ExchangeActions`, `FundActions`, `GovernanceActions`, `PayoutActions` <- this
+/// contract.
 /// The fuzzer calls the actions `Invariants.t.sol`'s `targetSelectors` lists.
-contract InsuranceHandler is ExchangeActions, FundActions, GovernanceActions {
+contract InsuranceHandler is ExchangeActions, FundActions, GovernanceActions, PayoutActions {
     constructor(Deployment memory d) HandlerBase(d) {}
 }

@@ -6,7 +6,8 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {FeeKind, IFeePolicy} from "../../interfaces/IFeePolicy.sol";
 import {IFeeSplitter} from "../../interfaces/IFeeSplitter.sol";
 import {IOpenInterestTracker} from "../../interfaces/IOpenInterestTracker.sol";
-import {BankruptcyClaim, IInsuranceVault, MarketConfig} from "../../interfaces/IInsuranceVault.sol";
+import {IPayoutLimits} from "../../interfaces/IPayoutLimits.sol";
+import {BankruptcyClaim, BankruptcyCover, IInsuranceVault, MarketConfig} from "../../interfaces/IInsuranceVault.sol";
 import {InvariantsSpec} from "./InvariantsSpec.sol";
 
 /// @title InvariantChecks
@@ -24,19 +25,22 @@ abstract contract InvariantChecks is InvariantsSpec {
     /// @dev The precision of the handler's exact shares: 18 decimals below a quote unit.
     uint256 internal constant SHARE_PRECISION = 1e18;
     /// @dev How many different attacks `_attackCalldata` builds.
-    uint256 internal constant ATTACKS = 12;
+    uint256 internal constant ATTACKS = 15;
     /// @dev The market id a stranger tries to register.
     uint256 internal constant ATTACK_MARKET_ID = 99;
 
     // ================================================================ observations
 
     /// @notice FUND-01: the fund's balance and the ghosts of what came in and went out.
+    /// @param rewardsAllocated The fund's parts of the capped rewards (paid now or pending: they left the balance).
+    /// @param pendingRejected Pending claims governance rejected: back in the balance.
     struct FundLedger {
         uint256 balance;
         uint256 deposits;
         uint256 fundIncome;
-        uint256 rewardsPaid;
-        uint256 shortfallsPaid;
+        uint256 rewardsAllocated;
+        uint256 shortfallsAllocated;
+        uint256 pendingRejected;
         uint256 surplusSwept;
     }
 
@@ -44,6 +48,7 @@ abstract contract InvariantChecks is InvariantsSpec {
     struct FundTokens {
         uint256 tokenBalance;
         uint256 balance;
+        uint256 pending;
         uint256 treasuryAccrued;
         uint256 donations;
         uint256 unaccountedSwept;
@@ -60,11 +65,13 @@ abstract contract InvariantChecks is InvariantsSpec {
     }
 
     /// @notice FUND-05: one sweep, with the fund's state just before it.
+    /// @param strayBefore The tokens beyond balance + pending claims + the treasury's accrual.
     struct Sweep {
         bool paused;
         bool succeeded;
         uint256 balanceBefore;
         uint256 target;
+        uint256 badDebt;
         uint256 strayBefore;
         uint256 surplus;
         uint256 unaccounted;
@@ -73,26 +80,67 @@ abstract contract InvariantChecks is InvariantsSpec {
     }
 
     /// @notice WF-01: one bankrupt liquidation: the state before it, the fund's answer, and the token moves.
+    /// @param fundBalance The fund's spendable balance before (pending claims have already left it).
+    /// @param earlierPending The market's pending claim before.
+    /// @param payoutAvailable What the market's and the fund-wide buckets held before (0 while paused).
     /// @param cappedReward min(the reward the exchange asks, the market's absolute cap, its notional cap).
     /// @param openBase The market's open |base| after the bankrupt position closed (summed over positions).
+    /// @param liquidatorReceived What the liquidator received beyond its share of the account's own penalty.
+    /// @param exchangeReceived What the exchange received, net of what it paid the liquidator and the fee splitter.
+    /// @param fundSent What left the fund's tokens, net of what the same liquidation's fees brought in.
     struct Bankruptcy {
         uint256 fundBalance;
         uint256 limitLeft;
+        uint256 earlierPending;
+        uint256 payoutAvailable;
         uint256 cappedReward;
         uint256 shortfall;
         uint256 openBase;
-        uint256 rewardPaid;
-        uint256 shortfallPaid;
-        uint256 socialized;
-        uint256 badDebt;
+        BankruptcyCover cover;
         uint256 liquidatorReceived;
         uint256 exchangeReceived;
         uint256 fundSent;
     }
 
+    /// @notice PAY-01: what one payout bucket let through over one window.
+    struct PayoutWindow {
+        uint256 capacity;
+        uint256 refillPerSecond;
+        uint256 elapsed;
+        uint256 paid;
+    }
+
+    /// @notice PEND-01, per payout: the market's pending claim before, and what the payout took of it and of the
+    /// newer allocation.
+    struct PendingPayout {
+        uint256 earlierPending;
+        uint256 earlierPaid;
+        uint256 newerPaid;
+    }
+
+    /// @notice PEND-01, per market: its pending claim at the fund and in the ghosts, and the limit it was charged.
+    struct MarketPending {
+        uint256 pending;
+        uint256 expected;
+        uint256 limitUsed;
+    }
+
+    /// @notice PEND-01, fund-wide: the pending claims, and the ghosts of what bankruptcies allocated and what became
+    /// of it (paid to the exchanges now or later, or rejected).
+    struct PendingBooks {
+        uint256 totalPending;
+        uint256 marketsPending;
+        uint256 fundTokens;
+        uint256 allocated;
+        uint256 paidToExchanges;
+        uint256 rejected;
+    }
+
     /// @notice SPLIT-01 and SPLIT-02: one fee as the fund reported it, and the policy's answer for the same state.
+    /// @param badDebtBefore The market's bad debt just before the fee.
     struct FeeSplit {
         uint256 amount;
+        uint256 badDebtBefore;
         uint256 fundPart;
         uint256 treasuryPart;
         uint256 badDebtRepaid;
@@ -139,13 +187,19 @@ abstract contract InvariantChecks is InvariantsSpec {
     }
 
     /// @notice EXCH-01: the exchange's solvency terms, and the same terms summed over positions and ghosts.
+    /// @param pendingRejected Pending claims of the exchange's markets that governance rejected (the exchange's loss).
     struct ExchangeBooks {
         uint256 tokenBalance;
         uint256 totalCollateral;
         uint256 totalDeficit;
         int256 counterpartyRealizedPnl;
+        uint256 houseCapital;
         int256 unsettledSocializedLoss;
         uint256 badDebtOutstanding;
+        uint256 pendingClaimsOwed;
+        uint256 pendingRejected;
+        uint256 houseDeposits;
+        uint256 marketsPendingSum;
         uint256 positiveCollateralSum;
         uint256 negativeCollateralSum;
         int256 marketsUnsettledSum;
@@ -161,11 +215,11 @@ abstract contract InvariantChecks is InvariantsSpec {
         uint256 charged;
     }
 
-    /// @notice LIQ-01: one liquidation attempt and the account's health just before it.
+    /// @notice LIQ-01 and LIVE-01: one liquidation attempt and the account's health just before it.
+    /// @param exchangeShort It reverted because the exchange's own vault could not pay the liquidator.
     struct LiquidationAttempt {
         bool liquidatable;
         bool bankrupt;
-        bool paused;
         bool exchangeShort;
         bool succeeded;
     }
@@ -206,14 +260,14 @@ abstract contract InvariantChecks is InvariantsSpec {
 
     function _checkFund01(FundLedger memory ledger) internal pure {
         _holds(
-            ledger.balance + ledger.rewardsPaid + ledger.shortfallsPaid + ledger.surplusSwept ==
-                ledger.deposits + ledger.fundIncome,
+            ledger.balance + ledger.rewardsAllocated + ledger.shortfallsAllocated + ledger.surplusSwept ==
+                ledger.deposits + ledger.fundIncome + ledger.pendingRejected,
             FUND_01
         );
     }
 
     function _checkFund02(FundTokens memory t) internal pure {
-        uint256 accounted = t.balance + t.treasuryAccrued;
+        uint256 accounted = t.balance + t.pending + t.treasuryAccrued;
         _holds(t.tokenBalance >= accounted, FUND_02);
         _holds(t.tokenBalance + t.unaccountedSwept == accounted + t.donations, FUND_02);
     }
@@ -246,7 +300,8 @@ abstract contract InvariantChecks is InvariantsSpec {
     }
 
     function _sweepHolds(Sweep memory s) internal pure returns (bool) {
-        uint256 expectedSurplus = s.balanceBefore > s.target ? s.balanceBefore - s.target : 0;
+        uint256 kept = s.target + s.badDebt;
+        uint256 expectedSurplus = s.balanceBefore > kept ? s.balanceBefore - kept : 0;
         if (!s.succeeded) return s.paused || (expectedSurplus == 0 && s.strayBefore == 0);
         return
             !s.paused &&
@@ -263,19 +318,33 @@ abstract contract InvariantChecks is InvariantsSpec {
 
     // ================================================================ the waterfall
 
+    /// @dev The allocation is predicted from the balance and the limit left only, as with no buckets and no pause;
+    /// the timing from the buckets' level before (0 while paused), the market's earlier claim first.
     function _waterfallHolds(Bankruptcy memory b) internal pure returns (bool) {
+        BankruptcyCover memory c = b.cover;
         uint256 available = Math.min(b.fundBalance, b.limitLeft);
-        uint256 reward = Math.min(b.cappedReward, available);
-        uint256 shortfallPaid = Math.min(b.shortfall, available - reward);
-        uint256 rest = b.shortfall - shortfallPaid;
-        return
-            b.rewardPaid == reward &&
-            b.shortfallPaid == shortfallPaid &&
-            b.socialized == (b.openBase != 0 ? rest : 0) &&
-            b.badDebt == (b.openBase != 0 ? 0 : rest) &&
-            b.liquidatorReceived == b.rewardPaid &&
-            b.exchangeReceived == b.shortfallPaid &&
-            b.fundSent == b.rewardPaid + b.shortfallPaid;
+        uint256 fundReward = Math.min(b.cappedReward, available);
+        uint256 fundShortfall = Math.min(b.shortfall, available - fundReward);
+        uint256 allocated = fundReward + fundShortfall;
+        uint256 rest = b.cappedReward + b.shortfall - allocated;
+        uint256 earlierPaid = Math.min(b.earlierPending, b.payoutAvailable);
+        uint256 paidNow = Math.min(allocated, b.payoutAvailable - earlierPaid);
+        bool allocation =
+            c.reward == b.cappedReward &&
+                c.fundReward == fundReward &&
+                c.fundShortfall == fundShortfall &&
+                c.backstopReward == 0 &&
+                c.backstopShortfall == 0 &&
+                c.socialized == (b.openBase != 0 ? rest : 0) &&
+                c.badDebt == (b.openBase != 0 ? 0 : rest);
+        bool timing = c.earlierPendingPaid == earlierPaid && c.paidNow == paidNow && c.pending == allocated - paidNow;
+        // SPEC 1a's identities, to the unit, on what the fund reported.
+        bool identities =
+            b.shortfall + c.reward == c.paidNow + c.pending + c.socialized + c.badDebt &&
+                c.fundReward + c.fundShortfall == c.paidNow + c.pending;
+        uint256 paid = c.earlierPendingPaid + c.paidNow;
+        bool tokens = b.liquidatorReceived == c.reward && b.fundSent == paid && b.exchangeReceived == paid;
+        return allocation && timing && identities && tokens;
     }
 
     function _checkWaterfall(Bankruptcy memory b) internal pure {
@@ -285,7 +354,9 @@ abstract contract InvariantChecks is InvariantsSpec {
     // ================================================================ the fee splitter
 
     function _splitAddsUp(FeeSplit memory f) internal pure returns (bool) {
-        return f.fundPart + f.treasuryPart == f.amount && f.badDebtRepaid <= f.fundPart;
+        return
+            f.badDebtRepaid + f.fundPart + f.treasuryPart == f.amount &&
+            f.badDebtRepaid == Math.min(f.amount, f.badDebtBefore);
     }
 
     /// @dev SPLIT-01 over one fee.
@@ -296,20 +367,24 @@ abstract contract InvariantChecks is InvariantsSpec {
     /// @dev SPLIT-01 over all fees: the sums add up too, and no fee broke it.
     function _checkSplit01Totals(
         uint256 amounts,
+        uint256 repaid,
         uint256 fundParts,
         uint256 treasuryParts,
         uint256 violations
     ) internal pure {
-        _holds(fundParts + treasuryParts == amounts, SPLIT_01);
+        _holds(repaid + fundParts + treasuryParts == amounts, SPLIT_01);
         _holds(violations == 0, SPLIT_01);
     }
 
+    /// @dev The policy's answer (`policyFundPart`, `policyTreasuryPart`) must be for `amount - badDebtRepaid`.
     function _splitFollowsPolicy(FeeSplit memory f) internal pure returns (bool) {
-        bool valid =
-            f.policyAnswered && f.policyFundPart <= f.amount && f.policyTreasuryPart == f.amount - f.policyFundPart;
+        if (f.badDebtRepaid > f.amount) return false;
+        uint256 rest = f.amount - f.badDebtRepaid;
+        if (rest == 0) return f.fundPart == 0 && f.treasuryPart == 0;
+        bool valid = f.policyAnswered && f.policyFundPart <= rest && f.policyTreasuryPart == rest - f.policyFundPart;
         (uint256 fundPart, uint256 treasuryPart) = valid
             ? (f.policyFundPart, f.policyTreasuryPart)
-            : (f.amount, uint256(0));
+            : (rest, uint256(0));
         return f.fundPart == fundPart && f.treasuryPart == treasuryPart;
     }
 
@@ -362,7 +437,7 @@ abstract contract InvariantChecks is InvariantsSpec {
         return !succeeded && fingerprintBefore == fingerprintAfter;
     }
 
-    /// @dev A stranger's call to one of the fund's exchange-only (0-3) or governance (4-11) functions, with arguments
+    /// @dev A stranger's call to one of the fund's exchange-only (0-3) or governance (4-14) functions, with arguments
     /// that would move money or take control if the call went through.
     function _attackCalldata(
         uint256 which,
@@ -387,7 +462,10 @@ abstract contract InvariantChecks is InvariantsSpec {
         if (which == 7) return abi.encodeCall(IInsuranceVault.setTarget, (1, 0));
         if (which == 8) return abi.encodeCall(IFeeSplitter.setFeePolicy, (IFeePolicy(policy)));
         if (which == 9) return abi.encodeCall(IFeeSplitter.setTreasury, (stranger));
-        if (which == 10) return abi.encodeCall(IInsuranceVault.pause, ());
+        if (which == 10) return abi.encodeCall(IPayoutLimits.setMarketPayoutLimit, (marketId, 1, 0));
+        if (which == 11) return abi.encodeCall(IPayoutLimits.setFundPayoutLimit, (1, 0));
+        if (which == 12) return abi.encodeCall(IPayoutLimits.rejectPendingClaim, (marketId));
+        if (which == 13) return abi.encodeCall(IInsuranceVault.pause, ());
         return abi.encodeCall(IInsuranceVault.unpause, ());
     }
 
@@ -416,10 +494,14 @@ abstract contract InvariantChecks is InvariantsSpec {
         int256 expected =
             int256(e.totalCollateral) -
                 int256(e.totalDeficit) +
-                e.counterpartyRealizedPnl -
+                e.counterpartyRealizedPnl +
+                int256(e.houseCapital) -
                 e.unsettledSocializedLoss -
-                int256(e.badDebtOutstanding);
-        _holds(int256(e.tokenBalance) == expected, EXCH_01);
+                int256(e.badDebtOutstanding) -
+                int256(e.pendingClaimsOwed);
+        _holds(int256(e.tokenBalance + e.pendingRejected) == expected, EXCH_01);
+        _holds(e.houseCapital == e.houseDeposits, EXCH_01);
+        _holds(e.pendingClaimsOwed == e.marketsPendingSum, EXCH_01);
         _holds(e.totalCollateral == e.positiveCollateralSum && e.totalDeficit == e.negativeCollateralSum, EXCH_01);
         _holds(e.unsettledSocializedLoss == e.marketsUnsettledSum, EXCH_01);
         _holds(e.badDebtOutstanding == e.marketsBadDebtSum, EXCH_01);
@@ -431,13 +513,49 @@ abstract contract InvariantChecks is InvariantsSpec {
     }
 
     function _liquidationHolds(LiquidationAttempt memory a) internal pure returns (bool) {
-        bool expected = a.liquidatable && !(a.bankrupt && a.paused);
-        if (a.succeeded) return expected;
-        return !expected || a.exchangeShort;
+        if (a.succeeded) return a.liquidatable;
+        return !a.liquidatable || a.exchangeShort;
     }
 
     function _checkLiq01(LiquidationAttempt memory a) internal pure {
         _holds(_liquidationHolds(a), LIQ_01);
+    }
+
+    // ================================================================ payout limits, pending claims, liveness
+
+    function _windowHolds(PayoutWindow memory w) internal pure returns (bool) {
+        return w.paid <= w.capacity + w.refillPerSecond * w.elapsed;
+    }
+
+    function _checkPay01(PayoutWindow memory w) internal pure {
+        _holds(_windowHolds(w), PAY_01);
+    }
+
+    /// @dev While an earlier claim waits, a payout takes all it can of it before any of the newer allocation.
+    function _payoutInOrder(PendingPayout memory p) internal pure returns (bool) {
+        return p.earlierPaid >= Math.min(p.earlierPending, p.earlierPaid + p.newerPaid);
+    }
+
+    function _checkPend01Order(PendingPayout memory p) internal pure {
+        _holds(_payoutInOrder(p), PEND_01);
+    }
+
+    function _checkPend01Market(MarketPending memory m) internal pure {
+        _holds(m.pending == m.expected && m.pending <= m.limitUsed, PEND_01);
+    }
+
+    function _checkPend01Books(PendingBooks memory b) internal pure {
+        _holds(b.totalPending == b.marketsPending && b.totalPending <= b.fundTokens, PEND_01);
+        _holds(b.allocated == b.paidToExchanges + b.totalPending + b.rejected, PEND_01);
+    }
+
+    /// @dev A bankrupt account always leaves the book; only the exchange's own empty vault may stop it.
+    function _livenessHolds(LiquidationAttempt memory a) internal pure returns (bool) {
+        return !(a.liquidatable && a.bankrupt) || a.succeeded || a.exchangeShort;
+    }
+
+    function _checkLive01(LiquidationAttempt memory a) internal pure {
+        _holds(_livenessHolds(a), LIVE_01);
     }
 
     // ================================================================ open interest

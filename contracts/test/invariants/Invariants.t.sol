@@ -23,7 +23,9 @@ import {InvariantChecks} from "./InvariantChecks.sol";
 /// @title InvariantsTestBase
 /// @notice The invariant suite of `InvariantsSpec` over the real `InsuranceFund` and `ReferenceExchange`, driven by
 /// `InsuranceHandler`: two markets (ETH-like at 2,000 and a 30-dollar coin), each with an insurance limit small
-/// enough that crashes use it up, a 7-day averaging window, a 2,000 USDC floor and an open book to start from.
+/// enough that crashes use it up, a 7-day averaging window, a 2,000 USDC floor, an open book to start from, market
+/// 1's payout bucket small enough to bind (the handler resets both markets' and the fund-wide bucket) and the
+/// exchange's house capital, from which it pays its keepers.
 /// Runs and depth come from `test.solidity.invariant` in hardhat.config.ts (`INVARIANT_RUNS`, `INVARIANT_DEPTH`);
 /// `failOnRevert` is on, so any revert the handler does not expect fails the run too.
 /// @dev The same suite runs once per fee policy (the concrete contracts below). To run this file alone, build
@@ -101,6 +103,9 @@ abstract contract InvariantsTestBase is InvariantChecks {
         handler.openPosition(0, 0, 5_000e6, 20e18);
         handler.openPosition(2, 1, 4_000e6, 2_000e18);
         handler.openPosition(3, 1, 2_000e6, -1_000e18);
+        // 400 USDC at once, then about 0.1 USDC a second (8,640 a day).
+        handler.setMarketPayoutLimit(0, 1, 400e6, 0.1e6);
+        handler.depositHouseCapital(50_000e6);
     }
 
     /// @dev The fee policy under test.
@@ -116,7 +121,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
         // Trades, price moves and liquidations are listed twice: the fuzzer draws from this list, so it calls them
         // twice as often.
-        bytes4[] memory selectors = new bytes4[](19);
+        bytes4[] memory selectors = new bytes4[](23);
         selectors[0] = handler.depositCollateral.selector;
         selectors[1] = handler.withdrawCollateral.selector;
         selectors[2] = handler.trade.selector;
@@ -136,6 +141,10 @@ abstract contract InvariantsTestBase is InvariantChecks {
         selectors[16] = handler.trade.selector;
         selectors[17] = handler.movePrice.selector;
         selectors[18] = handler.liquidate.selector;
+        selectors[19] = handler.setMarketPayoutLimit.selector;
+        selectors[20] = handler.setFundPayoutLimit.selector;
+        selectors[21] = handler.processPendingClaim.selector;
+        selectors[22] = handler.depositHouseCapital.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }
@@ -149,8 +158,9 @@ abstract contract InvariantsTestBase is InvariantChecks {
                 balance: fund.fundBalance(),
                 deposits: g.deposits,
                 fundIncome: g.fundIncome,
-                rewardsPaid: g.rewardsPaid,
-                shortfallsPaid: g.shortfallsPaid,
+                rewardsAllocated: g.rewardsAllocated,
+                shortfallsAllocated: g.shortfallsAllocated,
+                pendingRejected: g.pendingRejected,
                 surplusSwept: g.surplusSwept
             })
         );
@@ -162,6 +172,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
             FundTokens({
                 tokenBalance: usdc.balanceOf(address(fund)),
                 balance: fund.fundBalance(),
+                pending: fund.totalPending(),
                 treasuryAccrued: fund.treasuryAccrued(),
                 donations: g.donations,
                 unaccountedSwept: g.unaccountedSwept
@@ -173,7 +184,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
         for (uint256 i; i < marketIds.length; ++i) {
             MarketInfo memory info = fund.market(marketIds[i]);
             InsuranceHandler.MarketGhosts memory mg = handler.marketGhosts(marketIds[i]);
-            _checkFund03(info.insuranceLimit, info.insurancePaid, mg.rewardsPaid, mg.shortfallsPaid);
+            _checkFund03(info.insuranceLimit, info.insurancePaid, mg.rewardsAllocated, mg.shortfallsAllocated);
         }
     }
 
@@ -204,7 +215,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
 
     function invariant_SPLIT_01_partsAddUp() external view {
         InsuranceHandler.Ghosts memory g = handler.ghosts();
-        _checkSplit01Totals(g.feeAmounts, g.fundParts, g.treasuryParts, handler.violations(SPLIT_01));
+        _checkSplit01Totals(g.feeAmounts, g.badDebtRepaid, g.fundParts, g.treasuryParts, handler.violations(SPLIT_01));
     }
 
     function invariant_SPLIT_02_policyObeyed() external view {
@@ -288,8 +299,12 @@ abstract contract InvariantsTestBase is InvariantChecks {
         e.totalCollateral = exchange.totalCollateral();
         e.totalDeficit = exchange.totalDeficit();
         e.counterpartyRealizedPnl = exchange.counterpartyRealizedPnl();
+        e.houseCapital = exchange.houseCapital();
         e.unsettledSocializedLoss = exchange.unsettledSocializedLoss();
         e.badDebtOutstanding = exchange.badDebtOutstanding();
+        e.pendingClaimsOwed = exchange.pendingClaimsOwed();
+        InsuranceHandler.Ghosts memory g = handler.ghosts();
+        (e.pendingRejected, e.houseDeposits) = (g.pendingRejected, g.houseDeposits);
         address[] memory traders = handler.traders();
         for (uint256 i; i < marketIds.length; ++i) {
             for (uint256 t; t < traders.length; ++t) {
@@ -300,6 +315,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
             MarketState memory m = exchange.market(marketIds[i]);
             e.marketsUnsettledSum += m.unsettledSocializedLoss;
             e.marketsBadDebtSum += m.badDebtOutstanding;
+            e.marketsPendingSum += fund.pendingClaim(marketIds[i]);
             InsuranceHandler.MarketGhosts memory mg = handler.marketGhosts(marketIds[i]);
             _checkExch01Market(
                 ExchangeMarket({
@@ -316,6 +332,43 @@ abstract contract InvariantsTestBase is InvariantChecks {
 
     function invariant_LIQ_01_liquidations() external view {
         _checkNoViolations(handler.violations(LIQ_01), LIQ_01);
+    }
+
+    // ---------------------------------------------------------------- invariants: payout timing
+
+    function invariant_PAY_01_payoutWindows() external view {
+        _checkNoViolations(handler.violations(PAY_01), PAY_01);
+    }
+
+    function invariant_PEND_01_pendingClaims() external view {
+        uint256 sum;
+        for (uint256 i; i < marketIds.length; ++i) {
+            uint256 pending = fund.pendingClaim(marketIds[i]);
+            _checkPend01Market(
+                MarketPending({
+                    pending: pending,
+                    expected: handler.marketGhosts(marketIds[i]).pending,
+                    limitUsed: fund.market(marketIds[i]).insurancePaid
+                })
+            );
+            sum += pending;
+        }
+        InsuranceHandler.Ghosts memory g = handler.ghosts();
+        _checkPend01Books(
+            PendingBooks({
+                totalPending: fund.totalPending(),
+                marketsPending: sum,
+                fundTokens: usdc.balanceOf(address(fund)),
+                allocated: g.rewardsAllocated + g.shortfallsAllocated,
+                paidToExchanges: g.paidToExchanges,
+                rejected: g.pendingRejected
+            })
+        );
+        _checkNoViolations(handler.violations(PEND_01), PEND_01);
+    }
+
+    function invariant_LIVE_01_bankruptLiquidationsGoThrough() external view {
+        _checkNoViolations(handler.violations(LIVE_01), LIVE_01);
     }
 
     // ---------------------------------------------------------------- invariants: open interest

@@ -12,18 +12,18 @@ abstract contract InvariantsSpec {
 
     /// @dev The fund's books: `fundBalance()` is rebuilt exactly from the money that came in and went out.
     string internal constant FUND_01 =
-        "FUND-01: the fund's accounted balance == deposits + fund income (fund parts - bad debt repaid) - rewards paid"
-        " - shortfalls paid - surplus swept";
+        "FUND-01: the fund's accounted balance == deposits + fund parts of fees - what bankruptcies allocated (rewards"
+        " + shortfalls, paid or pending) + pending claims rejected - surplus swept";
 
     /// @dev Internal accounting never trusts `balanceOf`, and a donation only adds tokens (sweepable as surplus).
     string internal constant FUND_02 =
-        "FUND-02: the fund's token balance == its accounted balance + the treasury's accrual + donations not yet"
-        " swept, so it always covers both";
+        "FUND-02: the fund's token balance == its accounted balance + the pending claims it holds reserved + the"
+        " treasury's accrual + donations not yet swept, so it always covers all three";
 
     /// @dev Spark's per-market limit, and the per-market ledger of what was paid.
     string internal constant FUND_03 =
-        "FUND-03: no market is ever paid more than its insurance limit, and each market's insurancePaid == the"
-        " rewards + shortfalls the fund paid for it";
+        "FUND-03: no market is ever allocated more than its insurance limit, and each market's limit used == the"
+        " rewards + shortfalls the fund allocated to it (paid now or pending)";
 
     /// @dev The treasury's side of the fee splitter.
     string internal constant FUND_04 =
@@ -32,25 +32,28 @@ abstract contract InvariantsSpec {
 
     /// @dev Spin's surplus rule: the only way out besides the waterfall, and never below the target.
     string internal constant FUND_05 =
-        "FUND-05: a sweep takes exactly balance - target (never below the target) plus the stray tokens, and"
-        " reverts only while paused or with nothing to sweep";
+        "FUND-05: a sweep takes exactly max(0, balance - target - total bad debt) (never below the target) plus the"
+        " stray tokens beyond balance + pending + accrual, and reverts only while paused or with nothing to sweep";
 
     // ---------------------------------------------------------------- the waterfall
 
-    /// @dev The order of who pays, per bankruptcy, predicted from the state before the liquidation.
+    /// @dev SPEC 1a per claim, predicted from the state before the liquidation: the allocation as with no limits and
+    /// no pause (balance and limit left only), the timing from the buckets' levels and the pause.
     string internal constant WF_01 =
-        "WF-01: a bankruptcy pays the capped reward first, then the shortfall, each as far as min(fund balance,"
-        " limit left) allows; the rest is socialized if open base > 0, else bad debt; tokens move exactly so";
+        "WF-01: a bankruptcy allocates F = min(R + S, balance, limit left), capped reward R first, exactly as with no"
+        " payout limits and no pause; S + R == paid now + pending + socialized + bad debt and F == paid now + pending,"
+        " to the unit; the rest is socialized if open base > 0, else bad debt; tokens move exactly so";
 
     // ---------------------------------------------------------------- the fee splitter
 
     string internal constant SPLIT_01 =
-        "SPLIT-01: fund part + treasury part == the amount of every fee handed in, and bad debt repaid <= fund part";
+        "SPLIT-01: bad debt repaid + fund part + treasury part == the amount of every fee handed in, and bad debt"
+        " repaid == min(amount, the market's bad debt): the repayment comes first, from the whole fee";
 
     /// @dev The fund obeys a policy that answers a valid split, and falls back to 100 % fund otherwise.
     string internal constant SPLIT_02 =
-        "SPLIT-02: every fee is split as the policy answers for the fund's state at that moment (all to the fund"
-        " when the answer does not add up)";
+        "SPLIT-02: what is left of every fee after the bad-debt repayment is split as the policy answers for the"
+        " fund's state at that moment (all to the fund when the answer does not add up)";
 
     // ---------------------------------------------------------------- socialized losses
 
@@ -104,22 +107,42 @@ abstract contract InvariantsSpec {
     // ---------------------------------------------------------------- tokens
 
     string internal constant CONS_01 =
-        "CONS-01: the tokens held by traders, liquidators, funders, strangers, exchange, fund and treasury add up to"
-        " what was minted; each liquidator holds exactly the rewards paid to it";
+        "CONS-01: the tokens held by traders, liquidators, funders, strangers, the exchange's owner, exchange, fund"
+        " and treasury add up to what was minted; each liquidator holds exactly the rewards the exchange paid it";
 
     // ---------------------------------------------------------------- the reference exchange
 
     /// @dev `IReferenceExchange`'s exact solvency identity (no donations to the exchange), each term rebuilt from
-    /// the positions and the ghosts.
+    /// the positions and the ghosts; a rejected pending claim is the exchange's loss, so it stands beside the tokens.
     string internal constant EXCH_01 =
-        "EXCH-01: exchange tokens == totalCollateral - totalDeficit + counterpartyRealizedPnl - unsettledSocializedLoss"
-        " - badDebtOutstanding, each term equal to its sum over positions and ghosts";
+        "EXCH-01: exchange tokens + pending claims rejected == totalCollateral - totalDeficit + counterpartyRealizedPnl"
+        " + houseCapital - unsettledSocializedLoss - badDebtOutstanding - pendingClaimsOwed, each term equal to its"
+        " sum over positions, the fund's pending claims and the ghosts";
 
-    /// @dev The exchange's own vault may be short (it is the counterparty and holds no capital of its own): a
-    /// solvent liquidation that cannot pay its liquidator is not a fund failure and is allowed to revert.
+    /// @dev The exchange's own vault may be short (it is the counterparty): a liquidation that cannot pay its
+    /// liquidator is not a fund failure and is allowed to revert.
     string internal constant LIQ_01 =
-        "LIQ-01: a liquidation goes through exactly when the account is liquidatable, unless it is bankrupt while"
-        " payouts are paused or the exchange's vault lacks the tokens";
+        "LIQ-01: a liquidation goes through exactly when the account is liquidatable (paused payouts or not), unless"
+        " the exchange's vault lacks the tokens to pay its liquidator";
+
+    // ---------------------------------------------------------------- payout limits and pending claims
+
+    /// @dev Per bucket (each market's and the fund-wide one, while enabled), over the windows that start at its last
+    /// configure and at each payout since: the level is at most the capacity at each, and refills at the rate.
+    string internal constant PAY_01 =
+        "PAY-01: for every enabled payout bucket, what the fund paid in any window of t seconds since the bucket was"
+        " last configured <= capacity + refillPerSecond * t";
+
+    /// @dev A market's pending claim is one amount owed to its exchange, reserved outside the balance.
+    string internal constant PEND_01 =
+        "PEND-01: each market's pending claim is paid in order (no newer payout of the market while an earlier"
+        " claim waits), == what was allocated - paid - rejected, never above the limit charged or the fund's tokens;"
+        " totalPending == the markets' sum; a pending claim is never socialized nor repaid from fees";
+
+    /// @dev The point of the fund: bankrupt accounts leave the book at once, whatever the fund's state.
+    string internal constant LIVE_01 =
+        "LIVE-01: no liquidation of a liquidatable bankrupt account reverts because the fund is short, its limit"
+        " used up, a payout bucket empty or payouts paused (only the exchange's own empty vault may stop it)";
 
     // ---------------------------------------------------------------- open interest
 

@@ -5,10 +5,12 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {FeeKind, FundState, IFeePolicy} from "../../../interfaces/IFeePolicy.sol";
+import {BankruptcyCover} from "../../../interfaces/IInsuranceVault.sol";
 
 /// @title BrokenFund
-/// @notice A toy insurance fund with the real one's rules in a few lines (vault, limit, waterfall steps 2a-2b,
-/// fee split, treasury, surplus, open-interest average), and one deliberate bug chosen at deployment. Honest with
+/// @notice A toy insurance fund with the real one's rules in a few lines (vault, limit, the waterfall's allocation
+/// paid at once, bad debt repaid first from the whole fee, fee split, treasury, surplus, open-interest average), and
+/// one deliberate bug chosen at deployment. Honest with
 /// `Bug.None`. The broken-invariant tests run it and feed what it shows to the invariant checks, to prove that each
 /// check catches the bug it is about. For tests only.
 /// @dev Function names follow `IInsuranceFund` where they exist there, so the stranger attacks' calldata fits.
@@ -29,6 +31,8 @@ contract BrokenFund {
         ShortfallFirst,
         /// SPLIT-01: the policy's answer is used without checking that it adds up.
         TrustsPolicy,
+        /// SPLIT-01: bad debt is repaid from the fund's part after the split (the rule before issue 11).
+        RepaysFromFundPart,
         /// SPLIT-02: the fund part and the treasury part are swapped.
         SwapsParts,
         /// ACCESS-01: the exchange-only functions do not check their caller.
@@ -51,6 +55,7 @@ contract BrokenFund {
     uint256 public insuranceLimit;
     uint256 public insurancePaid;
     uint256 public targetSize;
+    uint256 public badDebt;
 
     uint256 public totalOpenInterest;
     uint256 private _cumulative;
@@ -85,42 +90,56 @@ contract BrokenFund {
         token.transferFrom(msg.sender, address(this), amount);
     }
 
-    /// @notice `IFeeSplitter.collectFee` without bad debt (the market id is ignored).
+    /// @notice A bad debt the toy's one market owes (the toy has no bankruptcy that leaves one).
+    function recordBadDebt(uint256 amount) external {
+        badDebt += amount;
+    }
+
+    /// @notice `IFeeSplitter.collectFee` (the market id is ignored): the whole fee repays the bad debt first, the
+    /// policy splits the rest.
     function collectFee(
         uint256,
         FeeKind kind,
         uint256 amount
-    ) external onlyExchange returns (uint256, uint256, uint256) {
-        (uint256 fundPart, uint256 treasuryPart) = policy.split(kind, amount, _state());
-        if (bug != Bug.TrustsPolicy && (fundPart > amount || treasuryPart != amount - fundPart)) {
-            (fundPart, treasuryPart) = (amount, 0);
+    ) external onlyExchange returns (uint256 fundPart, uint256 treasuryPart, uint256 repaid) {
+        if (bug != Bug.RepaysFromFundPart) repaid = Math.min(amount, badDebt);
+        uint256 rest = amount - repaid;
+        (fundPart, treasuryPart) = policy.split(kind, rest, _state());
+        if (bug != Bug.TrustsPolicy && (fundPart > rest || treasuryPart != rest - fundPart)) {
+            (fundPart, treasuryPart) = (rest, 0);
         }
         if (bug == Bug.SwapsParts) (fundPart, treasuryPart) = (treasuryPart, fundPart);
-        fundBalance += fundPart;
+        // The old rule: the repayment comes out of the fund's part, which still reports it.
+        uint256 keptByExchange;
+        if (bug == Bug.RepaysFromFundPart) {
+            repaid = Math.min(fundPart, badDebt);
+            keptByExchange = repaid;
+        }
+        badDebt -= repaid;
+        fundBalance += fundPart - keptByExchange;
         treasuryAccrued += treasuryPart;
-        token.transferFrom(msg.sender, address(this), amount);
-        return (fundPart, treasuryPart, 0);
+        token.transferFrom(msg.sender, address(this), amount - repaid);
     }
 
-    /// @notice Waterfall steps 2a and 2b: the reward, then the shortfall, within the balance and the limit left.
-    function cover(
-        uint256 reward,
-        uint256 shortfall,
-        address liquidator
-    ) external onlyExchange returns (uint256 rewardPaid, uint256 shortfallPaid) {
+    /// @notice The waterfall's allocation, all of it paid now to the exchange (the toy has no buckets): the capped
+    /// reward first, then the shortfall, within the balance and the limit left; the rest is socialized.
+    function cover(uint256 reward, uint256 shortfall) external onlyExchange returns (BankruptcyCover memory c) {
         uint256 available =
             bug == Bug.IgnoresLimit ? fundBalance : Math.min(fundBalance, insuranceLimit - insurancePaid);
         if (bug == Bug.ShortfallFirst) {
-            shortfallPaid = Math.min(shortfall, available);
-            rewardPaid = Math.min(reward, available - shortfallPaid);
+            c.fundShortfall = Math.min(shortfall, available);
+            c.fundReward = Math.min(reward, available - c.fundShortfall);
         } else {
-            rewardPaid = Math.min(reward, available);
-            shortfallPaid = Math.min(shortfall, available - rewardPaid);
+            c.fundReward = Math.min(reward, available);
+            c.fundShortfall = Math.min(shortfall, available - c.fundReward);
         }
-        if (bug != Bug.PaysWithoutDebit) fundBalance -= rewardPaid + shortfallPaid;
-        insurancePaid += rewardPaid + shortfallPaid;
-        token.transfer(liquidator, rewardPaid);
-        token.transfer(msg.sender, shortfallPaid);
+        uint256 allocated = c.fundReward + c.fundShortfall;
+        c.reward = reward;
+        c.paidNow = allocated;
+        c.socialized = reward + shortfall - allocated;
+        if (bug != Bug.PaysWithoutDebit) fundBalance -= allocated;
+        insurancePaid += allocated;
+        token.transfer(msg.sender, allocated);
     }
 
     function flushTreasury() external returns (uint256 amount) {

@@ -6,7 +6,6 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 
 import {MarketInfo} from "../../interfaces/IInsuranceVault.sol";
-import {MarketLedgerView} from "../../interfaces/IPayoutLimits.sol";
 import {AccountHealth, MarketParams} from "../../interfaces/IReferenceExchange.sol";
 import {MockPriceFeed} from "../../mocks/MockPriceFeed.sol";
 import {VM, Vm} from "../utils/Vm.sol";
@@ -230,9 +229,9 @@ abstract contract ExchangeActions is GhostLedger {
         b.fundBalance = _fund.fundBalance();
         // Saturating: a market paid above its limit is FUND-03's to report, not a reason for the handler to revert.
         b.limitLeft = info.insuranceLimit > info.insurancePaid ? info.insuranceLimit - info.insurancePaid : 0;
-        MarketLedgerView memory ledger = _fund.marketLedger(marketId);
-        b.earlierPending = ledger.pending;
-        b.payoutAvailable = _fund.paused() ? 0 : Math.min(ledger.marketBucket.available, ledger.fundBucket.available);
+        b.earlierPending = _fund.pendingClaim(marketId);
+        b.payoutAvailable =
+            _fund.paused() ? 0 : Math.min(_fund.marketBucket(marketId).available, _fund.fundBucket().available);
         uint256 penalty = Math.mulDiv(h.notional, p.liquidationPenaltyBps, MAX_BPS, Math.Rounding.Ceil);
         uint256 penaltyPaid = h.equity > 0 ? Math.min(penalty, uint256(h.equity)) : 0;
         uint256 share = Math.mulDiv(penalty, p.liquidatorShareBps, MAX_BPS);

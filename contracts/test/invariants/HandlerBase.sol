@@ -147,7 +147,8 @@ abstract contract HandlerBase is InvariantChecks {
         );
         h = keccak256(abi.encode(h, _fund.fundBucket()));
         for (uint256 i; i < MARKETS; ++i) {
-            h = keccak256(abi.encode(h, _fund.market(_marketIds[i]), _fund.marketLedger(_marketIds[i])));
+            uint256 id = _marketIds[i];
+            h = keccak256(abi.encode(h, _fund.market(id), _fund.pendingClaim(id), _fund.marketBucket(id)));
         }
         // A market registered under the attack's id would show here.
         (bool registered, ) = address(_fund).staticcall(abi.encodeCall(IInsuranceVault.market, (ATTACK_MARKET_ID)));

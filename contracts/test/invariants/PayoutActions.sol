@@ -3,7 +3,6 @@ pragma solidity ^0.8.24;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {MarketLedgerView} from "../../interfaces/IPayoutLimits.sol";
 import {VM, Vm} from "../utils/Vm.sol";
 import {GhostLedger} from "./GhostLedger.sol";
 
@@ -57,11 +56,13 @@ abstract contract PayoutActions is GhostLedger {
     /// exchange, and it reverts only while paused or when that is zero (PEND-01).
     function processPendingClaim(uint256 callerSeed, uint256 marketSeed) external action {
         uint256 marketId = _market(marketSeed);
-        MarketLedgerView memory ledger = _fund.marketLedger(marketId);
         uint256 payable_ =
             _fund.paused()
                 ? 0
-                : Math.min(ledger.pending, Math.min(ledger.marketBucket.available, ledger.fundBucket.available));
+                : Math.min(
+                    _fund.pendingClaim(marketId),
+                    Math.min(_fund.marketBucket(marketId).available, _fund.fundBucket().available)
+                );
         uint256 exchangeBefore = _usdc.balanceOf(address(_exchange));
         uint256 fundBefore = _usdc.balanceOf(address(_fund));
         bool succeeded;

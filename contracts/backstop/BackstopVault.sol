@@ -143,7 +143,14 @@ contract BackstopVault is IBackstopVault, ERC4626, AccessManaged {
         if (msg.sender != owner && !_operators[owner][msg.sender]) _spendAllowance(owner, msg.sender, shares);
 
         RedeemRequestState storage request = _requests[controller];
-        if (request.shares != 0 && _isLapsed(request)) _returnLapsed(controller, request);
+        if (request.shares != 0) {
+            if (_isLapsed(request)) {
+                _returnLapsed(controller, request);
+            } else if (msg.sender != controller && !_operators[controller][msg.sender]) {
+                // Adding restarts the cooldown: only the controller may, or anyone could hold its exit back.
+                revert BackstopVaultNotController(msg.sender, controller);
+            }
+        }
         uint256 assets = _convertToAssets(shares, Math.Rounding.Floor);
         if (request.shares == 0) {
             request.id = ++_lastRequestId;

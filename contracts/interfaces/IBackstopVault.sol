@@ -120,7 +120,8 @@ interface IBackstopVault is IERC4626 {
 
     /// @notice Locks `shares` of `owner` in the vault under `controller`'s request. The caller is `owner`, its
     /// operator, or spends its allowance. A lapsed request of `controller` is returned first; an open one is added
-    /// to and its cooldown restarts. The value at the request is the shares' value now (rounded down).
+    /// to and its cooldown restarts, only by `controller` or its operator. The value at the request is the shares'
+    /// value now (rounded down).
     /// @return requestId The request's id.
     function requestRedeem(uint256 shares, address controller, address owner) external returns (uint256 requestId);
 

@@ -137,12 +137,17 @@ describe("BackstopVault", function () {
             expect(eventOf(suite, receipt, "Deposit").assets).to.equal(model.mint(clock.now, staker.address, shares));
             totals.deposits++;
           } else if (kind === 3 || kind === 4) {
-            const lapsed = model.status(next, staker.address) === "lapsed";
-            const balance = model.sharesOf(staker.address) + (lapsed ? model.requests.get(staker.address)!.shares : 0n);
+            // Another controller only when it has no open request (adding to one is the controller's alone).
+            const other = addresses[(index + 1) % 4];
+            const otherFree = ["none", "lapsed"].includes(model.status(next, other));
+            const controller = otherFree && random.chance(1, 3) ? other : staker.address;
+            // A lapsed request of the controller comes back to it first: its own shares then count.
+            const lapsed = model.status(next, controller) === "lapsed";
+            const returned = lapsed && controller === staker.address ? model.requests.get(controller)!.shares : 0n;
+            const balance = model.sharesOf(staker.address) + returned;
             if (balance === 0n) continue;
             const shares = random.between(1n, balance);
-            const controller = random.chance(1, 4) ? addresses[(index + 1) % 4] : staker.address;
-            if (model.status(next, controller) === "lapsed") totals.lapses++;
+            if (lapsed) totals.lapses++;
             await clock.at(() => suite.vault.connect(staker).requestRedeem(shares, controller, staker.address));
             model.requestRedeem(clock.now, staker.address, controller, shares);
             totals.requests++;
@@ -388,7 +393,12 @@ describe("BackstopVault", function () {
         .to.emit(suite.vault, "OperatorSet")
         .withArgs(alice.address, carol.address, true);
       expect(await suite.vault.isOperator(alice.address, carol.address)).to.equal(true);
-      await suite.vault.connect(carol).requestRedeem(shares - 10n, alice.address, alice.address);
+      // Nobody but Alice or her operator may add to (and so restart) her open request.
+      await suite.vault.connect(alice).requestRedeem(10n, alice.address, alice.address);
+      await expect(suite.vault.connect(bob).requestRedeem(1n, alice.address, bob.address))
+        .to.be.revertedWithCustomError(suite.vault, "BackstopVaultNotController")
+        .withArgs(bob.address, alice.address);
+      await suite.vault.connect(carol).requestRedeem(shares - 20n, alice.address, alice.address);
       await networkHelpers.time.increase(BACKSTOP_TERMS.cooldown);
       await expect(suite.vault.connect(bob).redeem(1n, bob.address, alice.address)).to.be.revertedWithCustomError(
         suite.vault,

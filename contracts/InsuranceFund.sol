@@ -237,30 +237,15 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     // ================================================================ the exchange
 
     /// @inheritdoc IInsuranceVault
-    /// @dev The one call out before the state is written is to the backstop (set by governance, bound to this fund),
-    /// when the fund leaves part of the claim: it transfers its part B at once, and what arrived is what counts.
+    /// @dev The one call out before the state is written is to the backstop (`_runWaterfall`).
     function coverBankruptcy(
         uint256 marketId,
         BankruptcyClaim calldata claim
     ) external nonReentrant onlyExchange(marketId) returns (BankruptcyCover memory cover) {
         MarketLedger.State storage m = _markets[marketId];
-        Waterfall.Input memory input = _waterfallInput(m, claim);
-        Waterfall.Result memory w = Waterfall.run(input);
-        uint256 rest = w.remainder.reward + w.remainder.shortfall;
-        if (rest != 0) {
-            IBackstopVault backstop_ = _backstop;
-            if (address(backstop_) != address(0)) {
-                uint256 received = _takeFromBackstop(backstop_, marketId, rest);
-                if (received != 0) {
-                    input.backstopSpendable = received;
-                    input.backstopLimitLeft = received;
-                    input.payoutAvailable = _payoutAvailable(m);
-                    w = Waterfall.run(input);
-                    rest = w.remainder.reward + w.remainder.shortfall;
-                }
-            }
-        }
+        Waterfall.Result memory w = _runWaterfall(m, marketId, claim);
         cover = Waterfall.toCover(w);
+        uint256 rest = w.remainder.reward + w.remainder.shortfall;
 
         uint256 index;
         (cover.socialized, cover.badDebt, index) = m.absorb(rest, claim.openBase);
@@ -769,6 +754,29 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     /// @dev What may be paid now: what both buckets hold, 0 while paused.
     function _payoutAvailable(MarketLedger.State storage m) private view returns (uint256) {
         return _paused ? 0 : _bucketsAvailable(m);
+    }
+
+    /// @dev The waterfall for `claim`, the backstop's part included. The one call out before the state is written
+    /// is to the backstop (set by governance, bound to this fund), when the fund leaves part of the claim: it transfers
+    /// its part B at once, and what arrived is what counts; the timing is then read again, since the buckets were not
+    /// read when the fund alone could pay nothing.
+    function _runWaterfall(
+        MarketLedger.State storage m,
+        uint256 marketId,
+        BankruptcyClaim calldata claim
+    ) private returns (Waterfall.Result memory w) {
+        Waterfall.Input memory input = _waterfallInput(m, claim);
+        w = Waterfall.run(input);
+        uint256 rest = w.remainder.reward + w.remainder.shortfall;
+        if (rest == 0) return w;
+        IBackstopVault backstop_ = _backstop;
+        if (address(backstop_) == address(0)) return w;
+        uint256 received = _takeFromBackstop(backstop_, marketId, rest);
+        if (received == 0) return w;
+        input.backstopSpendable = received;
+        input.backstopLimitLeft = received;
+        input.payoutAvailable = _payoutAvailable(m);
+        w = Waterfall.run(input);
     }
 
     /// @dev Asks the backstop to cover up to `wanted` for `marketId` and returns what arrived, at most `wanted`. A

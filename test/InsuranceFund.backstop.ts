@@ -238,6 +238,24 @@ describe("InsuranceFund with a staked backstop", () => {
       expect(await token.balanceOf(suite.fundAddress)).to.equal(await fund.fundBalance());
     });
 
+    it("test_rejectPendingClaim_aRemovedBackstopsPartReturnsToTheFund", async () => {
+      const suite = await networkHelpers.loadFixture(fundWithBackstop);
+      const { fund, exchange, guardian, governor, usdc: token } = suite;
+      await fund.connect(guardian).pause();
+      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(300) }));
+      expect(await fund.pendingFromBackstop(MARKET_ID)).to.equal(usdc(150));
+      await fund.connect(governor).setBackstop(ethers.ZeroAddress, 0);
+      await fund.connect(governor).retireMarket(MARKET_ID);
+      const balance = await fund.fundBalance();
+      await expect(fund.connect(governor).rejectPendingClaim(MARKET_ID)).not.to.emit(
+        fund,
+        "InsuranceFundBackstopClaimReturned",
+      );
+      // No backstop to return it to: the whole claim returns to the fund's balance.
+      expect(await fund.fundBalance()).to.equal(balance + usdc(300));
+      expect(await token.balanceOf(suite.fundAddress)).to.equal(await fund.fundBalance());
+    });
+
     it("test_coverBankruptcy_whilePausedTheBackstopPartIsTakenAndWaits", async () => {
       const suite = await networkHelpers.loadFixture(fundWithBackstop);
       const { fund, exchange, guardian, vault, alice, usdc: token } = suite;

@@ -7,7 +7,14 @@ import { network } from "hardhat";
 import { deployFund, FLOOR, MARKET_ID, registerMarket, seed, type FundSuite } from "../lib/fundFixture.js";
 import { FeeKind } from "../lib/model/feePolicies.js";
 import { DISABLED, PayoutBucketModel } from "../lib/model/payoutBucket.js";
-import { type Claim, type BankruptcyCover, coverOf, coverTuple, waterfall , coverFromResult} from "../lib/model/waterfall.js";
+import {
+  type Claim,
+  type BankruptcyCover,
+  coverOf,
+  coverTuple,
+  waterfall,
+  coverFromResult,
+} from "../lib/model/waterfall.js";
 import { DAY, MAX_UINT128, MAX_UINT256, usdc, wad } from "../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -398,6 +405,17 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       await expect(lens.previewCover(MARKET_ID, claimOf(suite, { shortfall: MAX_UINT128 + 1n })))
         .to.be.revertedWithCustomError(fund, "InsuranceFundAmountTooLarge")
         .withArgs(MAX_UINT128 + 1n);
+      await expect(
+        lens.previewCover(MARKET_ID, {
+          ...claimOf(suite, { shortfall: 1n, reward: 1n }),
+          liquidator: ethers.ZeroAddress,
+        }),
+      ).to.be.revertedWithCustomError(fund, "InsuranceFundZeroAddress");
+      await expect(ethers.deployContract("InsuranceFundLens", [ethers.ZeroAddress])).to.be.revertedWithCustomError(
+        lens,
+        "InsuranceFundZeroAddress",
+      );
+      expect(await lens.fund()).to.equal(suite.fundAddress);
       await fund.connect(governor).retireMarket(MARKET_ID);
       await expect(lens.previewCover(MARKET_ID, claimOf(suite, { shortfall: 1n })))
         .to.be.revertedWithCustomError(fund, "InsuranceFundMarketIsRetired")

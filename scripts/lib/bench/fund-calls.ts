@@ -147,7 +147,8 @@ export async function benchFundCalls(results: BenchResults): Promise<void> {
     await suite.usdc.connect(suite.carol).approve(vaultAddress, usdc(50_000));
     await vault.connect(suite.carol).deposit(usdc(50_000), suite.carol.address);
     await suite.fund.connect(suite.governor).setBackstop(vaultAddress, 2_000);
-    const limitLeft = (await suite.fund.market(MARKET_ID)).insuranceLimit - (await suite.fund.market(MARKET_ID)).insurancePaid;
+    const limitLeft =
+      (await suite.fund.market(MARKET_ID)).insuranceLimit - (await suite.fund.market(MARKET_ID)).insurancePaid;
     clock.advance(HOUR);
     results.gas["fund.coverBankruptcy.fundThenBackstop"] = await gasOf(
       fund.coverBankruptcy(MARKET_ID, claim(suite, limitLeft + usdc(300), usdc(20), wad(10))),
@@ -178,7 +179,10 @@ export async function benchFundCalls(results: BenchResults): Promise<void> {
         "coverBankruptcy, the fund's limit reached, the backstop bears the rest (its first cover of the market)",
         results.gas["fund.coverBankruptcy.fundThenBackstop"],
       ],
-      ["coverBankruptcy, the fund's limit used up, the backstop bears all of it", results.gas["fund.coverBankruptcy.backstopOnly"]],
+      [
+        "coverBankruptcy, the fund's limit used up, the backstop bears all of it",
+        results.gas["fund.coverBankruptcy.backstopOnly"],
+      ],
       [
         "coverBankruptcy, partly covered (limit reached, rest socialized)",
         results.gas["fund.coverBankruptcy.partlyCovered"],

@@ -25,6 +25,7 @@
 import type {
   AccountRuntimeValue,
   CallableContractFuture,
+  ContractDeploymentFuture,
   ContractFuture,
   IgnitionModuleBuilder,
   ModuleParameterRuntimeValue,
@@ -123,10 +124,22 @@ function accountParameter(
   return defaultValue === undefined ? m.getParameter<string>(name) : m.getParameter(name, defaultValue);
 }
 
+/** The suite's contracts: with `backstop` when the options ask for it (a static type, as Ignition wants). */
+export type SuiteContracts<B extends boolean> = {
+  manager: ContractDeploymentFuture;
+  policy: ContractDeploymentFuture;
+  fund: ContractDeploymentFuture;
+  lens: ContractDeploymentFuture;
+} & (B extends true ? { backstop: ContractDeploymentFuture } : unknown);
+
 /**
- * Step 1: deploys the AccessManager (the deployer its temporary admin), the fee policy and the InsuranceFund.
+ * Step 1: deploys the AccessManager (the deployer its temporary admin), the fee policy, the InsuranceFund, its lens
+ * and, when asked for, the backstop vault.
  */
-export function deploySuiteContracts(m: IgnitionModuleBuilder, options: Omit<SuiteOptions, "markets">) {
+export function deploySuiteContracts<B extends boolean = false>(
+  m: IgnitionModuleBuilder,
+  options: Omit<SuiteOptions, "markets" | "backstop"> & { backstop?: B },
+): SuiteContracts<B> {
   const deployer = m.getAccount(0);
   const treasury = accountParameter(m, "treasury", options.accountDefaults?.treasury);
   const quoteToken: Address | ModuleParameterRuntimeValue<string> =
@@ -157,7 +170,7 @@ export function deploySuiteContracts(m: IgnitionModuleBuilder, options: Omit<Sui
     treasury,
   ]);
   const lens = m.contract("InsuranceFundLens", deployedArtifact("InsuranceFundLens"), [fund]);
-  if (!options.backstop) return { manager, policy, fund, lens };
+  if (!options.backstop) return { manager, policy, fund, lens } as SuiteContracts<B>;
 
   const backstop = m.contract("BackstopVault", deployedArtifact("BackstopVault"), [
     quoteToken,
@@ -174,7 +187,7 @@ export function deploySuiteContracts(m: IgnitionModuleBuilder, options: Omit<Sui
       minimumAssets: m.getParameter<bigint>("backstopMinimumAssets"),
     },
   ]);
-  return { manager, policy, fund, lens, backstop };
+  return { manager, policy, fund, lens, backstop } as SuiteContracts<B>;
 }
 
 /**
@@ -333,7 +346,10 @@ export function registerMarketsAndWireRoles(
 }
 
 /** Steps 1 and 2: the whole suite, for a module to return (with `lens`, and `backstop` when asked for). */
-export function buildInsuranceSuite(m: IgnitionModuleBuilder, options: SuiteOptions) {
+export function buildInsuranceSuite<B extends boolean = false>(
+  m: IgnitionModuleBuilder,
+  options: Omit<SuiteOptions, "backstop"> & { backstop?: B },
+): SuiteContracts<B> {
   const contracts = deploySuiteContracts(m, options);
   registerMarketsAndWireRoles(m, contracts, options);
   return contracts;

@@ -7,7 +7,14 @@ import { network } from "hardhat";
 import { deployFund, FLOOR, MARKET_ID, registerMarket, seed, type FundSuite } from "../lib/fundFixture.js";
 import { FeeKind } from "../lib/model/feePolicies.js";
 import { DISABLED, PayoutBucketModel } from "../lib/model/payoutBucket.js";
-import { type Claim, type BankruptcyCover, coverOf, coverTuple, waterfall , coverFromResult} from "../lib/model/waterfall.js";
+import {
+  type Claim,
+  type BankruptcyCover,
+  coverOf,
+  coverTuple,
+  waterfall,
+  coverFromResult,
+} from "../lib/model/waterfall.js";
 import { DAY, MAX_UINT128, MAX_UINT256, usdc, wad } from "../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();

@@ -11,7 +11,7 @@ import {
   TARGET_SHARE_BPS,
 } from "../lib/fundFixture.js";
 import { SCALE as LOSS_INDEX_SCALE } from "../lib/model/lossIndex.js";
-import { type Claim, coverOf, coverTuple, NO_COVER, waterfall , coverFromResult} from "../lib/model/waterfall.js";
+import { type Claim, coverOf, coverTuple, NO_COVER, waterfall, coverFromResult } from "../lib/model/waterfall.js";
 import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, usdc, wad, WEEK } from "../lib/units.js";
 import { FeeKind } from "../lib/model/feePolicies.js";
 

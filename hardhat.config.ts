@@ -34,6 +34,7 @@ const demoTask = task("demo", "Play a market crash through the reference exchang
     defaultValue: 40_000n,
   })
   .addOption({ name: "out", description: "The report's directory", defaultValue: "reports" })
+  .addFlag({ name: "backstop", description: "A staked backstop behind the fund (LocalBackstopSuite, Spin only)" })
   .setAction(() => import("./scripts/demo-task.js"))
   .build();
 

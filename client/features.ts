@@ -19,6 +19,8 @@ export const FEATURE_ABI = [
   "function marketBucket(uint256 marketId) view returns (tuple(uint256 available, uint256 capacity, uint256 refillPerSecond))",
   // the staked backstop behind the fund
   "function backstop() view returns (address)",
+  "function backstopIncomeShareBps() view returns (uint16)",
+  "function pendingFromBackstop(uint256 marketId) view returns (uint256)",
   // fees an exchange owes the fund and the fund pulls
   "function deferredFees(uint256 marketId) view returns (uint256)",
   "function pullDeferredFees(uint256 marketId) returns (uint256 pulled)",

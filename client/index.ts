@@ -21,6 +21,7 @@ import type { AccessManager } from "../typechain-types/@openzeppelin/contracts/a
 import type { InsuranceFund } from "../typechain-types/contracts/InsuranceFund.js";
 import { AccessManager__factory } from "../typechain-types/factories/@openzeppelin/contracts/access/manager/AccessManager__factory.js";
 import { InsuranceFund__factory } from "../typechain-types/factories/contracts/InsuranceFund__factory.js";
+import { type BackstopStatus, readBackstop } from "./backstop.js";
 import { FundClientError } from "./errors.js";
 import {
   type Bucket,
@@ -41,6 +42,7 @@ import {
 import { type HistoryPage, readHistoryPage } from "./history.js";
 import { type PolicyStatus, readPolicy } from "./policy.js";
 
+export * from "./backstop.js";
 export { FundClientError } from "./errors.js";
 export * from "./features.js";
 export * from "./format.js";
@@ -109,6 +111,8 @@ export interface FundStatus extends FundParameters, Omit<FundHealthView, "band">
   /** The markets' pending claims and the payout buckets (undefined on a fund without them). */
   pendingClaims?: PendingClaims;
   buckets?: Buckets;
+  /** The staked backstop (undefined when the fund has none set, or cannot take one). */
+  backstop?: BackstopStatus;
 }
 
 const TOKEN_ABI = ["function symbol() view returns (string)"];
@@ -246,13 +250,14 @@ export class InsuranceFundClient {
   async status(options: { marketIds?: bigint[]; fromBlock?: number } = {}): Promise<FundStatus> {
     const fromBlock = options.fromBlock ?? 0;
     const ids = options.marketIds ?? (await this.marketIds(fromBlock));
-    const [health, parameters, governance, markets, pendingClaims, buckets] = await Promise.all([
+    const [health, parameters, governance, markets, pendingClaims, buckets, backstop] = await Promise.all([
       this.health(),
       this.parameters(),
       this.governance(fromBlock),
       this.markets(ids),
       this.pendingClaims(ids),
       this.buckets(ids),
+      this.backstopStatus(ids),
     ]);
     return {
       chainId: this.chainId,
@@ -264,6 +269,7 @@ export class InsuranceFundClient {
       governance,
       ...(pendingClaims === undefined ? {} : { pendingClaims }),
       ...(buckets === undefined ? {} : { buckets }),
+      ...(backstop === undefined ? {} : { backstop }),
     };
   }
 
@@ -338,6 +344,13 @@ export class InsuranceFundClient {
     if (!(await this.features()).backstop) return undefined;
     const address = (await this.optional.backstop()) as string;
     return address === ZeroAddress ? undefined : address;
+  }
+
+  /** The backstop's figures, per market for `marketIds`; undefined when the fund has none. */
+  async backstopStatus(marketIds: bigint[]): Promise<BackstopStatus | undefined> {
+    const address = await this.backstop();
+    if (address === undefined) return undefined;
+    return await readBackstop(this.runner, address, this.optional, marketIds);
   }
 
   /** Fees each market's exchange owes the fund; undefined when the fund pulls none. */

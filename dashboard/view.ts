@@ -1,6 +1,7 @@
 // What the page shows, computed on the server from the client's reads: money already formatted exactly (the
 // same text as the status command), numbers for the charts, and the alerts. The page only lays it out.
 import {
+  type BackstopStatus,
   type Buckets,
   type Features,
   type FundEvent,
@@ -8,6 +9,7 @@ import {
   formatBps,
   formatBucket,
   formatCountdown,
+  formatDuration,
   formatUnitsExact,
   type PendingClaims,
 } from "../client/index.js";
@@ -85,6 +87,8 @@ export interface DashboardView {
       rewardCap: string;
     }[];
     optional: { pendingClaims: string; buckets: string; backstop: string; deferredFees: string };
+    /** The staked backstop's panel; null when the fund has none. */
+    backstop: BackstopView | null;
     governance: {
       manager: string;
       now: number;
@@ -96,6 +100,13 @@ export interface DashboardView {
   alerts: Alert[];
   series: SeriesPoint[];
   feed: FeedItem[];
+}
+
+/** The staked backstop's panel: its figures as label and value, and one row per market. */
+export interface BackstopView {
+  address: string;
+  figures: { label: string; value: string }[];
+  markets: { id: string; limit: string; paid: string; left: string; pendingFromBackstop: string }[];
 }
 
 const NOT_ON_THIS_FUND = "not on this fund";
@@ -262,6 +273,37 @@ export function alerts(status: FundStatus, optional: OptionalReads): Alert[] {
   return list;
 }
 
+/** The backstop's panel, money in the fund's token and shares in the vault's. */
+export function backstopView(backstop: BackstopStatus, money: (amount: bigint) => string): BackstopView {
+  const shares = (amount: bigint) => `${formatUnitsExact(amount, backstop.shareDecimals)} ${backstop.symbol}`;
+  const t = backstop.terms;
+  return {
+    address: backstop.address,
+    figures: [
+      { label: "total assets", value: money(backstop.totalAssets) },
+      { label: "total supply", value: shares(backstop.totalSupply) },
+      { label: "share price", value: `${money(backstop.sharePrice)} per ${backstop.symbol}` },
+      { label: "unvested income", value: `${money(backstop.unvestedIncome)} (over ${formatDuration(t.streamPeriod)})` },
+      { label: "locked shares", value: `${shares(backstop.lockedShares)} under redeem request` },
+      { label: "exit cap left today", value: money(backstop.exitCapLeft) },
+      {
+        label: "terms",
+        value:
+          `cooldown ${formatDuration(t.cooldown)}, window ${formatDuration(t.window)}, ` +
+          `exit cap ${formatBps(t.exitCapBps)} a day, minimum ${money(t.minimumAssets)}`,
+      },
+      { label: "income share", value: `${formatBps(backstop.incomeShareBps)} of the treasury's income` },
+    ],
+    markets: backstop.byMarket.map((m) => ({
+      id: String(m.marketId),
+      limit: money(m.limit),
+      paid: money(m.paid),
+      left: money(m.limit - m.paid),
+      pendingFromBackstop: money(m.pendingFromBackstop),
+    })),
+  };
+}
+
 function bandText(status: FundStatus): BandView {
   const p = status.policy;
   if (status.band === 255) return { band: 255, text: "255: the policy failed to answer" };
@@ -341,6 +383,7 @@ export function fundView(
       backstop: optional.backstop ?? NOT_ON_THIS_FUND,
       deferredFees: optional.deferredFees ? "per market below" : NOT_ON_THIS_FUND,
     },
+    backstop: status.backstop === undefined ? null : backstopView(status.backstop, money),
     governance: {
       manager: status.governance.manager,
       now: Number(status.governance.now),

@@ -4,12 +4,14 @@
 //   npm run demo                                   Spin's target bands, seed 1, 24 days, 36 traders
 //   npm run demo -- --policy spark --seed 7        Spark's fixed share, another market
 //   npm run demo -- --days 30 --traders 40 --limit 60000 --out /tmp/reports
+//   npm run demo -- --backstop                     a staked backstop behind the fund (LocalBackstopSuite)
 // The simulation itself is scripts/lib/demo/ (deterministic: one seed, one set of numbers).
 import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { DEFAULT_DEMO_CONFIG, type DemoConfig, DemoConfigError, validateConfig } from "./lib/demo/config.js";
+import { backstopLines } from "./lib/demo/backstop.js";
 import { progressLine, tableLines, usd } from "./lib/demo/format.js";
 import { writeReport } from "./lib/demo/report.js";
 
@@ -21,6 +23,7 @@ export interface DemoTaskArguments {
   /** ETH-PERP's insurance limit, whole USDC. */
   limit: bigint;
   out: string;
+  backstop: boolean;
 }
 
 export default async function demoTask(args: DemoTaskArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
@@ -34,6 +37,7 @@ export default async function demoTask(args: DemoTaskArguments, hre: HardhatRunt
       days: args.days,
       traders: args.traders,
       insuranceLimit: args.limit * 1_000_000n,
+      backstop: args.backstop,
     });
   } catch (error) {
     if (!(error instanceof DemoConfigError)) throw error;
@@ -55,8 +59,11 @@ export async function playDemo(
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
   // Imported once built: the deploy modules read the contracts' artifacts when they are loaded.
   const { demoNetworkParams, runDemo } = await import("./lib/demo/simulation.js");
-  const policyName =
-    config.policy === "spin" ? "Spin's target bands (LocalSuite)" : "Spark's fixed share (LocalSparkSuite)";
+  const policyName = config.backstop
+    ? "Spin's target bands with a staked backstop (LocalBackstopSuite)"
+    : config.policy === "spin"
+      ? "Spin's target bands (LocalSuite)"
+      : "Spark's fixed share (LocalSparkSuite)";
   console.log(
     `demo: ${policyName}, seed ${config.seed}, ${config.days} days, ${config.traders} traders, ` +
       `ETH-PERP insurance limit ${usd(config.insuranceLimit)} USDC, on the in-process chain`,
@@ -68,6 +75,8 @@ export async function playDemo(
     console.log("");
     console.log(tableLines(result.rows, config.policy).join("\n"));
     console.log("");
+    const backstop = backstopLines(result);
+    if (backstop.length > 0) console.log([...backstop, ""].join("\n"));
     const files = await writeReport(result, path.resolve(out));
     const relative = (file: string) => path.relative(process.cwd(), file) || file;
     console.log(`report: ${relative(files.markdown)} (chart: ${relative(files.svg)})`);

@@ -183,6 +183,7 @@ function render(s) {
       return row;
     }),
   );
+  renderBackstop(f.backstop);
   definitions($("optional"), [
     ["pending claims", f.optional.pendingClaims],
     ["payout buckets", f.optional.buckets],
@@ -208,6 +209,25 @@ function render(s) {
     }),
   );
   drawCharts(s);
+}
+
+/** The staked backstop's panel, hidden when the fund has none. */
+function renderBackstop(backstop) {
+  $("backstop-panel").hidden = backstop === null;
+  if (backstop === null) return;
+  $("backstop-address").textContent = backstop.address;
+  definitions(
+    $("backstop"),
+    backstop.figures.map((figure) => [figure.label, figure.value]),
+  );
+  replaceChildren(
+    $("backstop-markets").tBodies[0],
+    backstop.markets.map((m) => {
+      const row = element("tr", { "data-market": m.id });
+      row.append(...[m.id, m.limit, m.paid, m.left, m.pendingFromBackstop].map((v) => element("td", {}, v)));
+      return row;
+    }),
+  );
 }
 
 function connect() {

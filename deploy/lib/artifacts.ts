@@ -13,6 +13,9 @@ export const DEPLOYED_SOURCES = {
   InsuranceFund: "contracts/InsuranceFund.sol",
   FixedSharePolicy: "contracts/policies/FixedSharePolicy.sol",
   TargetBandsPolicy: "contracts/policies/TargetBandsPolicy.sol",
+  InsuranceFundLens: "contracts/lens/InsuranceFundLens.sol",
+  // Only the modules with a staked backstop (LocalBackstopSuite, SpinBackstopSuite).
+  BackstopVault: "contracts/backstop/BackstopVault.sol",
   ReferenceExchange: "contracts/reference/ReferenceExchange.sol",
   // Local chains only (LocalSuite, LocalSparkSuite).
   MockUSDC: "contracts/mocks/MockUSDC.sol",

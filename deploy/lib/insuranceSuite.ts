@@ -9,9 +9,14 @@
 //   `<key>OpenInterestCap`, `<key>PayoutCapacity`, `<key>PayoutRefillPerSecond`.
 //   Further markets are registered later by governance (`registerMarket` is a governor function).
 //
+// - the staked backstop (BackstopVault) is deployed only by the modules that ask for it (`backstop: true`:
+//   LocalBackstopSuite, SpinBackstopSuite), with its parameters `backstopName`, `backstopSymbol`,
+//   `backstopCooldown`, `backstopWindow`, `backstopStreamPeriod`, `backstopExitCapBps`, `backstopMinimumAssets`,
+//   `backstopIncomeShareBps` and, per market, `<key>BackstopLimit`. InsuranceFundLens is deployed by every module.
+//
 // Order of the wiring. The AccessManager starts with the deploying account as its only admin; until a function
 // is assigned to a role it belongs to the admin role, so the deployer registers the markets first, then assigns
-// the governor and guardian functions, grants the roles, grants the admin role to `admin`, and last revokes the
+// the governor and guardian functions (the backstop's limits and `setBackstop` come first too), grants the roles, grants the admin role to `admin`, and last revokes the
 // admin role from `revokeAdminFrom` (zero by default: nothing is revoked). To hand the suite to a multisig or a
 // timelock in one run, set `admin` to it and `revokeAdminFrom` to the deploying account. Never set
 // `revokeAdminFrom` to `admin`: the manager would be left without an admin. `grantAdmin` gives `admin` the
@@ -20,13 +25,21 @@
 import type {
   AccountRuntimeValue,
   CallableContractFuture,
+  ContractDeploymentFuture,
   ContractFuture,
   IgnitionModuleBuilder,
   ModuleParameterRuntimeValue,
 } from "@nomicfoundation/ignition-core";
 import { id, ZeroAddress } from "ethers";
 
-import { ADMIN_ROLE, GOVERNOR_FUNCTIONS, GOVERNOR_ROLE, GUARDIAN_FUNCTIONS, GUARDIAN_ROLE } from "../../lib/roles.js";
+import {
+  ADMIN_ROLE,
+  BACKSTOP_GOVERNOR_FUNCTIONS,
+  GOVERNOR_FUNCTIONS,
+  GOVERNOR_ROLE,
+  GUARDIAN_FUNCTIONS,
+  GUARDIAN_ROLE,
+} from "../../lib/roles.js";
 import { deployedArtifact } from "./artifacts.js";
 import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128 } from "../../lib/units.js";
 
@@ -84,7 +97,19 @@ export interface SuiteOptions {
    * out: the deployment then stops at validation if `treasury`, `governor` or `guardian` is not given.
    */
   accountDefaults?: { treasury?: AccountRuntimeValue; governor?: AccountRuntimeValue; guardian?: AccountRuntimeValue };
+  /** Deploys a staked backstop (BackstopVault) behind the fund and binds it (default: none). */
+  backstop?: boolean;
 }
+
+/** The backstop's defaults: a 10-day cooldown, a 2-day window, 7 days of streaming, 10 % of its assets a day. */
+export const DEFAULT_BACKSTOP_TERMS = {
+  cooldown: 10 * 24 * 3600,
+  window: 2 * 24 * 3600,
+  streamPeriod: 7 * 24 * 3600,
+  exitCapBps: 1_000,
+} as const;
+/** The backstop's default share of the treasury's income: 20 %. */
+export const DEFAULT_BACKSTOP_INCOME_SHARE_BPS = 2_000;
 
 /** Four-byte selectors of function signatures, as `setTargetFunctionRole` takes them. */
 export function selectorsOf(signatures: readonly string[]): string[] {
@@ -99,10 +124,22 @@ function accountParameter(
   return defaultValue === undefined ? m.getParameter<string>(name) : m.getParameter(name, defaultValue);
 }
 
+/** The suite's contracts: with `backstop` when the options ask for it (a static type, as Ignition wants). */
+export type SuiteContracts<B extends boolean> = {
+  manager: ContractDeploymentFuture;
+  policy: ContractDeploymentFuture;
+  fund: ContractDeploymentFuture;
+  lens: ContractDeploymentFuture;
+} & (B extends true ? { backstop: ContractDeploymentFuture } : unknown);
+
 /**
- * Step 1: deploys the AccessManager (the deployer its temporary admin), the fee policy and the InsuranceFund.
+ * Step 1: deploys the AccessManager (the deployer its temporary admin), the fee policy, the InsuranceFund, its lens
+ * and, when asked for, the backstop vault.
  */
-export function deploySuiteContracts(m: IgnitionModuleBuilder, options: Omit<SuiteOptions, "markets">) {
+export function deploySuiteContracts<B extends boolean = false>(
+  m: IgnitionModuleBuilder,
+  options: Omit<SuiteOptions, "markets" | "backstop"> & { backstop?: B },
+): SuiteContracts<B> {
   const deployer = m.getAccount(0);
   const treasury = accountParameter(m, "treasury", options.accountDefaults?.treasury);
   const quoteToken: Address | ModuleParameterRuntimeValue<string> =
@@ -132,7 +169,65 @@ export function deploySuiteContracts(m: IgnitionModuleBuilder, options: Omit<Sui
     policy,
     treasury,
   ]);
-  return { manager, policy, fund };
+  const lens = m.contract("InsuranceFundLens", deployedArtifact("InsuranceFundLens"), [fund]);
+  if (!options.backstop) return { manager, policy, fund, lens } as SuiteContracts<B>;
+
+  const backstop = m.contract("BackstopVault", deployedArtifact("BackstopVault"), [
+    quoteToken,
+    manager,
+    fund,
+    m.getParameter("backstopName", "Backstop USDC"),
+    m.getParameter("backstopSymbol", "bsUSDC"),
+    {
+      cooldown: m.getParameter("backstopCooldown", DEFAULT_BACKSTOP_TERMS.cooldown),
+      window: m.getParameter("backstopWindow", DEFAULT_BACKSTOP_TERMS.window),
+      streamPeriod: m.getParameter("backstopStreamPeriod", DEFAULT_BACKSTOP_TERMS.streamPeriod),
+      exitCapBps: m.getParameter("backstopExitCapBps", DEFAULT_BACKSTOP_TERMS.exitCapBps),
+      // No default: in the token's units, like the floor.
+      minimumAssets: m.getParameter<bigint>("backstopMinimumAssets"),
+    },
+  ]);
+  return { manager, policy, fund, lens, backstop } as SuiteContracts<B>;
+}
+
+/**
+ * The backstop's wiring while the deployer is still admin: each market's limit (`<key>BackstopLimit`), the vault
+ * bound to the fund with its income share, then its governed functions given to the governor role and its admin
+ * calls delayed like the fund's. Returns the calls that must precede the hand-over.
+ */
+function wireBackstop(
+  m: IgnitionModuleBuilder,
+  contracts: { manager: CallableContractFuture<string>; fund: CallableContractFuture<string> },
+  backstop: CallableContractFuture<string>,
+  markets: readonly MarketSlot[],
+  governanceDelay: ModuleParameterRuntimeValue<number>,
+) {
+  const { manager, fund } = contracts;
+  // Until assigned to a role, `setMarketLimit` belongs to the admin role: the deployer's.
+  const limits = markets.map((slot) =>
+    m.call(
+      backstop,
+      "setMarketLimit",
+      [m.getParameter<bigint>(`${slot.key}MarketId`), m.getParameter<bigint>(`${slot.key}BackstopLimit`)],
+      { id: `setBackstopLimit_${slot.key}` },
+    ),
+  );
+  const bound = m.call(
+    fund,
+    "setBackstop",
+    [backstop, m.getParameter("backstopIncomeShareBps", DEFAULT_BACKSTOP_INCOME_SHARE_BPS)],
+    { id: "setBackstop", after: limits },
+  );
+  const functions = m.call(
+    manager,
+    "setTargetFunctionRole",
+    [backstop, selectorsOf(BACKSTOP_GOVERNOR_FUNCTIONS), GOVERNOR_ROLE],
+    { id: "setBackstopGovernorFunctions", after: [...limits, bound] },
+  );
+  const adminDelay = m.call(manager, "setTargetAdminDelay", [backstop, governanceDelay], {
+    id: "setBackstopAdminDelay",
+  });
+  return [bound, functions, adminDelay];
 }
 
 /**
@@ -141,7 +236,11 @@ export function deploySuiteContracts(m: IgnitionModuleBuilder, options: Omit<Sui
  */
 export function registerMarketsAndWireRoles(
   m: IgnitionModuleBuilder,
-  contracts: { manager: CallableContractFuture<string>; fund: CallableContractFuture<string> },
+  contracts: {
+    manager: CallableContractFuture<string>;
+    fund: CallableContractFuture<string>;
+    backstop?: CallableContractFuture<string>;
+  },
   options: Pick<SuiteOptions, "markets" | "accountDefaults">,
 ) {
   const { manager, fund } = contracts;
@@ -200,11 +299,16 @@ export function registerMarketsAndWireRoles(
   // stays immediate. OpenZeppelin's manager applies a raised grant or target admin delay only after its
   // `minSetback` (5 days); until then the admin's execution delay covers the same calls.
   const governanceDelay = m.getParameter("governanceDelay", 0);
+  // `setBackstop` is a governor function of the fund: bind the vault before it is assigned.
+  const backstopWiring =
+    contracts.backstop === undefined
+      ? []
+      : wireBackstop(m, contracts, contracts.backstop, options.markets, governanceDelay);
   const governorFunctions = m.call(
     manager,
     "setTargetFunctionRole",
     [fund, selectorsOf(GOVERNOR_FUNCTIONS), GOVERNOR_ROLE],
-    { id: "setGovernorFunctions", after: [...registrations, ...payoutLimits] },
+    { id: "setGovernorFunctions", after: [...registrations, ...payoutLimits, ...backstopWiring] },
   );
   const guardianFunctions = m.call(
     manager,
@@ -233,6 +337,7 @@ export function registerMarketsAndWireRoles(
       guardGovernor,
       governorGrantDelay,
       fundAdminDelay,
+      ...backstopWiring,
     ],
   });
   m.call(manager, "revokeRole", [ADMIN_ROLE, revokeAdminFrom], { id: "revokeTemporaryAdmin", after: [grantAdmin] });
@@ -240,8 +345,11 @@ export function registerMarketsAndWireRoles(
   return Object.fromEntries(options.markets.map((slot, i) => [slot.key, registrations[i]]));
 }
 
-/** Steps 1 and 2: the whole suite, for a module to return. */
-export function buildInsuranceSuite(m: IgnitionModuleBuilder, options: SuiteOptions) {
+/** Steps 1 and 2: the whole suite, for a module to return (with `lens`, and `backstop` when asked for). */
+export function buildInsuranceSuite<B extends boolean = false>(
+  m: IgnitionModuleBuilder,
+  options: Omit<SuiteOptions, "backstop"> & { backstop?: B },
+): SuiteContracts<B> {
   const contracts = deploySuiteContracts(m, options);
   registerMarketsAndWireRoles(m, contracts, options);
   return contracts;

@@ -14,12 +14,22 @@ export const DEFAULT_FEED_DECIMALS = 8;
  * Parameters, besides the suite's: `ethPerpFeedDecimals` (default 8), `ethPerpFeedAnswer` (the starting price
  * in the feed's decimals, e.g. "200000000000n" for 2,000 USD), `ethPerpExchangeParams` (the exchange's
  * `MarketParams`: fee, penalty, liquidator share, initial margin, liquidation and bankruptcy ratios, price age).
+ * With `backstop`, a staked backstop behind the fund (deploy/lib/insuranceSuite.ts: its parameters).
  */
-export function buildLocalSuite(m: IgnitionModuleBuilder, policy: PolicyKind) {
+export function buildLocalSuite<B extends boolean = false>(
+  m: IgnitionModuleBuilder,
+  policy: PolicyKind,
+  options: { backstop?: B } = {},
+) {
   const deployer = m.getAccount(0);
   const accountDefaults = { governor: m.getAccount(1), guardian: m.getAccount(2), treasury: m.getAccount(4) };
   const usdc = m.contract("MockUSDC", deployedArtifact("MockUSDC"));
-  const contracts = deploySuiteContracts(m, { policy, quoteToken: usdc, accountDefaults });
+  const contracts = deploySuiteContracts<B>(m, {
+    policy,
+    quoteToken: usdc,
+    accountDefaults,
+    backstop: options.backstop,
+  });
 
   const feed = m.contract("MockPriceFeed", deployedArtifact("MockPriceFeed"), [
     m.getParameter("ethPerpFeedDecimals", DEFAULT_FEED_DECIMALS),

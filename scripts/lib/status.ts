@@ -6,6 +6,7 @@ import path from "node:path";
 import { isAddress, type Provider } from "ethers";
 
 import {
+  type BackstopStatus,
   type DelaySetting,
   FundClientError,
   type FundLocation,
@@ -169,6 +170,7 @@ export function formatFundStatus(status: FundStatus): string[] {
     `Treasury:        ${status.treasury}, accrued ${money(status.treasuryAccrued)} (not yet flushed)`,
     ...describePolicy(status.policy),
     ...describeGovernance(status.governance),
+    ...(status.backstop === undefined ? [] : describeBackstop(status.backstop, money)),
     `Markets:         ${status.markets.length}`,
   ];
   for (const market of status.markets) {
@@ -190,9 +192,30 @@ export function formatFundStatus(status: FundStatus): string[] {
     if (pending !== undefined) lines.push(`    pending claim:   ${money(pending.amount)}`);
     const bucket = status.buckets?.byMarket.find((b) => b.marketId === market.marketId);
     if (bucket !== undefined) lines.push(`    payout bucket:   ${formatBucket(bucket.bucket, money)}`);
+    const backstop = status.backstop?.byMarket.find((b) => b.marketId === market.marketId);
+    if (backstop !== undefined) {
+      lines.push(
+        `    backstop limit:  ${money(backstop.limit)}, paid ${money(backstop.paid)}, left ${money(backstop.limit - backstop.paid)}`,
+        `    from backstop:   ${money(backstop.pendingFromBackstop)} of the pending claim (returned to it if rejected)`,
+      );
+    }
     lines.push(`    reward caps:     ${caps}`);
   }
   return lines;
+}
+
+/** The staked backstop's lines: its money, what streams and what is locked, its terms and income share. */
+export function describeBackstop(backstop: BackstopStatus, money: (amount: bigint) => string): string[] {
+  const shares = (amount: bigint) => `${formatUnitsExact(amount, backstop.shareDecimals)} ${backstop.symbol}`;
+  const { terms } = backstop;
+  return [
+    `Backstop:        ${backstop.symbol} vault ${backstop.address}`,
+    `                 assets ${money(backstop.totalAssets)}, shares ${shares(backstop.totalSupply)}, share price ${money(backstop.sharePrice)}`,
+    `                 unvested income ${money(backstop.unvestedIncome)} (streams into the assets over ${formatDuration(terms.streamPeriod)})`,
+    `                 locked shares ${shares(backstop.lockedShares)} (under redeem request), exit cap left today ${money(backstop.exitCapLeft)}`,
+    `                 terms: cooldown ${formatDuration(terms.cooldown)}, window ${formatDuration(terms.window)}, exit cap ${formatBps(terms.exitCapBps)} of the assets a day, minimum assets ${money(terms.minimumAssets)}`,
+    `                 income share: ${formatBps(backstop.incomeShareBps)} of the treasury's income`,
+  ];
 }
 
 function describeGovernance(governance: GovernanceStatus): string[] {

@@ -1,5 +1,5 @@
-// The dashboard in a real browser: `hardhat node` in a child process, LocalSuite deployed to it with a
-// governance delay, a change scheduled with `hardhat govern`, the dashboard served by `hardhat dashboard`,
+// The dashboard in a real browser: `hardhat node` in a child process, LocalBackstopSuite (LocalSuite with a staked
+// backstop) deployed to it with a governance delay, a change scheduled with `hardhat govern`, the dashboard served by `hardhat dashboard`,
 // and headless Chromium (Debian's `chromium`, driven by playwright-core) reading the page while a bankrupt
 // liquidation happens on the node. Screenshots: reports/dashboard.png, reports/dashboard-node-down.png.
 // About 30 to 60 s, so it is a step of its own: `npm run test:browser` (BROWSER_TEST=1; .ci/run installs
@@ -12,7 +12,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { type Browser, chromium, type Page } from "playwright-core";
 
-import LocalSuite from "../../deploy/modules/LocalSuite.js";
+import LocalBackstopSuite from "../../deploy/modules/LocalBackstopSuite.js";
 import { usdc, wad } from "../../lib/units.js";
 import { LOCAL_PARAMETERS, readParameters } from "../helpers/deployment.js";
 import {
@@ -62,7 +62,7 @@ describe("dashboard: in a browser", function () {
       ...local,
       $global: { ...local.$global, governanceDelay: 86_400, admin: admin.address, revokeAdminFrom: deployer.address },
     };
-    const deployed = await connection.ignition.deploy(LocalSuite, { parameters, deploymentId: DEPLOYMENT_ID });
+    const deployed = await connection.ignition.deploy(LocalBackstopSuite, { parameters, deploymentId: DEPLOYMENT_ID });
     fundAddress = await deployed.fund.getAddress();
     exchangeAddress = await deployed.exchange.getAddress();
     feedAddress = await deployed.feed.getAddress();
@@ -136,6 +136,11 @@ describe("dashboard: in a browser", function () {
       /setTreasury\(0x[0-9a-fA-F]{40}\) by 0x[0-9a-fA-F]{40}: in (23 h|1 d)/,
     );
     expect(await page.locator("#optional").innerText()).to.contain("not on this fund");
+    // The backstop's panel: nobody staked yet; local.json's terms, income share and ETH-PERP's limit.
+    const backstop = await page.locator("#backstop-panel").innerText();
+    expect(backstop).to.match(/total assets\s+0 USDC/);
+    expect(backstop).to.match(/income share\s+20\.00 % of the treasury's income/);
+    expect(await page.locator(`#backstop-markets tr[data-market="1"]`).innerText()).to.contain("100,000 USDC");
     expect(await page.locator(`#markets tr[data-market="1"]`).innerText()).to.contain(exchangeAddress);
     // The charts are drawn (Vega's SVG), not an error.
     for (const chart of ["#chart-balance", "#chart-ratio", "#chart-limits"]) {

@@ -112,6 +112,47 @@ describe("dashboard: the view", () => {
     });
   });
 
+  it("test_fundView_backstopPanel", () => {
+    expect(fundView(status(), { features: NO_FEATURES }, []).backstop).to.equal(null);
+    const backstop = {
+      address: ADDRESS,
+      symbol: "bsUSDC",
+      shareDecimals: 12,
+      totalAssets: usdc(50_100),
+      totalSupply: 50_000n * 10n ** 12n,
+      sharePrice: usdc("1.001999"),
+      unvestedIncome: usdc(100),
+      lockedShares: 10_000n * 10n ** 12n,
+      exitCapLeft: usdc(5_010),
+      terms: {
+        cooldown: 864_000n,
+        window: 172_800n,
+        streamPeriod: 604_800n,
+        exitCapBps: 1_000n,
+        minimumAssets: usdc(1_000),
+      },
+      incomeShareBps: 2_000n,
+      byMarket: [{ marketId: 1n, limit: usdc(100_000), paid: usdc(30_000), pendingFromBackstop: usdc(12) }],
+    };
+    const view = fundView(status({ backstop }), { features: { ...NO_FEATURES, backstop: true } }, []);
+    expect(view.backstop).to.deep.equal({
+      address: ADDRESS,
+      figures: [
+        { label: "total assets", value: "50,100 USDC" },
+        { label: "total supply", value: "50,000 bsUSDC" },
+        { label: "share price", value: "1.001999 USDC per bsUSDC" },
+        { label: "unvested income", value: "100 USDC (over 7 days)" },
+        { label: "locked shares", value: "10,000 bsUSDC under redeem request" },
+        { label: "exit cap left today", value: "5,010 USDC" },
+        { label: "terms", value: "cooldown 10 days, window 2 days, exit cap 10.00 % a day, minimum 1,000 USDC" },
+        { label: "income share", value: "20.00 % of the treasury's income" },
+      ],
+      markets: [
+        { id: "1", limit: "100,000 USDC", paid: "30,000 USDC", left: "70,000 USDC", pendingFromBackstop: "12 USDC" },
+      ],
+    });
+  });
+
   it("test_feedItem_andFlowTotals", () => {
     const event = (name: string, args: FundEvent["args"]): FundEvent => ({
       blockNumber: 7,

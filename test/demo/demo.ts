@@ -17,8 +17,9 @@ import {
   scheduleFor,
   validateConfig,
 } from "../../scripts/lib/demo/config.js";
+import { backstopLines, DEMO_STAKERS } from "../../scripts/lib/demo/backstop.js";
 import { tableLines } from "../../scripts/lib/demo/format.js";
-import { reportBaseName, writeReport } from "../../scripts/lib/demo/report.js";
+import { reportBaseName, reportMarkdown, writeReport } from "../../scripts/lib/demo/report.js";
 import { type DemoResult, demoNetworkParams, runDemo } from "../../scripts/lib/demo/simulation.js";
 import { expectConserved } from "../helpers/conservation.js";
 import { MAX_UINT128, usdc } from "../../lib/units.js";
@@ -252,6 +253,7 @@ describe("demo: a market crash through the reference exchange", function () {
         [{ traders: 7 }, /--traders must be an integer from 8 to 200, got 7/],
         [{ insuranceLimit: 0n }, /insurance limit/],
         [{ firstDropBps: 10_000 }, /firstDropBps/],
+        [{ policy: "spark", backstop: true }, /--backstop runs with Spin's target bands/],
       ];
       for (const [change, message] of bad) {
         expect(() => validateConfig({ ...DEFAULT_DEMO_CONFIG, ...change }), String(message))
@@ -259,6 +261,65 @@ describe("demo: a market crash through the reference exchange", function () {
           .with.property("message")
           .that.matches(message);
       }
+    });
+  });
+
+  describe("with --backstop", () => {
+    // The short market again, with three stakers behind the fund (LocalBackstopSuite's 100,000 USDC limit for
+    // ETH-PERP, 20 % of the treasury's income, a 10-day cooldown): the leaver asks on day 3 and claims on day 14.
+    const BACKSTOP: DemoConfig = { ...SHORT, backstop: true };
+    const STAKED = DEMO_STAKERS.reduce((total, s) => total + usdc(s.stake), 0n);
+    const LIMIT = usdc(100_000);
+    let run: DemoResult;
+
+    before(async () => {
+      ({ result: run } = await play(BACKSTOP));
+    });
+
+    it("test_runDemo_backstopEarnsThenAbsorbsBeyondTheFundsLimit", () => {
+      const { rows, schedule } = run;
+      expect(result.rows.every((r) => r.backstop === undefined)).to.equal(true);
+      expect(rows.every((r) => r.conserved && r.backstop !== undefined)).to.equal(true);
+      const at = (day: number) => rows[day].backstop!;
+      expect([at(0).totalAssets, at(0).sharePrice]).to.deep.equal([STAKED, usdc(1)]);
+      // Before the crash: income streamed in, the share price rose, nothing was covered.
+      const beforeCrash = at(schedule.firstDrop - 1);
+      expect(rows.slice(1, schedule.firstDrop).every((r) => r.backstop!.income > 0n)).to.equal(true);
+      expect(beforeCrash.sharePrice).to.be.greaterThan(at(0).sharePrice);
+      // Its part comes after the fund's: only once the fund's limit is used up, within its own limit.
+      let covered = 0n;
+      for (const r of rows) {
+        if (r.backstop!.covered > 0n) expect(r.insurancePaid, `day ${r.day}`).to.equal(r.insuranceLimit);
+        covered += r.backstop!.covered;
+      }
+      const second = rows[schedule.secondDrop];
+      expect(second.backstop!.covered).to.be.greaterThan(0n);
+      expect(covered).to.be.at.most(LIMIT);
+      expect(second.backstop!.sharePrice).to.be.lessThan(at(schedule.secondDrop - 1).sharePrice);
+      // Less was socialized than without it, by what it bore.
+      expect(second.socialized).to.be.lessThan(result.rows[schedule.secondDrop].socialized);
+    });
+
+    it("test_runDemo_theLeaverIsPaidTheSmallerValue", () => {
+      const { exit } = run.backstop!;
+      expect(exit.name).to.equal("leaver");
+      expect(exit.requestDay).to.equal(run.schedule.firstDrop - 1);
+      expect(exit.shares).to.be.greaterThan(0n);
+      expect(exit.claims.length).to.be.greaterThan(0);
+      for (const claim of exit.claims) {
+        // Claimed after the 10-day cooldown, at no more than either value (the loss came after the request).
+        expect(claim.day).to.be.at.least(exit.requestDay + 10);
+        const atRequest = (exit.valueAtRequest * claim.shares) / exit.shares;
+        expect(claim.paid).to.be.at.most(atRequest);
+        expect(claim.paid).to.be.at.most(claim.valueNow + 1n);
+        expect(claim.paid).to.be.greaterThan(0n);
+      }
+      const lines = backstopLines(run);
+      expect(lines[0]).to.match(/^Backstop 0x[0-9a-fA-F]{40}: fund-of-funds 180,000 USDC/);
+      expect(lines.some((line) => line.includes(`second drop (day ${run.schedule.secondDrop})`))).to.equal(true);
+      expect(reportMarkdown(run, "x.svg")).to.contain("## The staked backstop");
+      expect(reportBaseName(BACKSTOP)).to.equal("demo-spin-backstop-3");
+      expect(backstopLines(result)).to.deep.equal([]);
     });
   });
 });

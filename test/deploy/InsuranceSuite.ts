@@ -6,12 +6,21 @@ import { id } from "ethers";
 import { network } from "hardhat";
 
 import { DEPLOYED_SOURCES } from "../../deploy/lib/artifacts.js";
+import LocalBackstopSuite from "../../deploy/modules/LocalBackstopSuite.js";
 import LocalSeededSuite from "../../deploy/modules/LocalSeededSuite.js";
 import LocalSparkSuite from "../../deploy/modules/LocalSparkSuite.js";
 import LocalSuite from "../../deploy/modules/LocalSuite.js";
 import SparkSuite from "../../deploy/modules/SparkSuite.js";
+import SpinBackstopSuite from "../../deploy/modules/SpinBackstopSuite.js";
 import SpinSuite from "../../deploy/modules/SpinSuite.js";
-import { ADMIN_ROLE, GOVERNOR_FUNCTIONS, GOVERNOR_ROLE, GUARDIAN_FUNCTIONS, GUARDIAN_ROLE } from "../../lib/roles.js";
+import {
+  ADMIN_ROLE,
+  BACKSTOP_GOVERNOR_FUNCTIONS,
+  GOVERNOR_FUNCTIONS,
+  GOVERNOR_ROLE,
+  GUARDIAN_FUNCTIONS,
+  GUARDIAN_ROLE,
+} from "../../lib/roles.js";
 import {
   expectRejection,
   LOCAL_PARAMETERS,
@@ -53,7 +62,42 @@ async function deployLocalSuite() {
   const usdcToken = await ethers.getContractAt("MockUSDC", await deployed.usdc.getAddress());
   const exchange = await ethers.getContractAt("ReferenceExchange", await deployed.exchange.getAddress());
   const feed = await ethers.getContractAt("MockPriceFeed", await deployed.feed.getAddress());
-  return { manager, fund, policy, usdc: usdcToken, exchange, feed, signers: await ethers.getSigners() };
+  const lens = await ethers.getContractAt("InsuranceFundLens", await deployed.lens.getAddress());
+  return { manager, fund, policy, usdc: usdcToken, exchange, feed, lens, signers: await ethers.getSigners() };
+}
+
+async function deployLocalBackstopSuite() {
+  const deployed = await ignition.deploy(LocalBackstopSuite, { parameters: LOCAL_PARAMETERS });
+  const { manager, fund } = await typed(deployed);
+  const vault = await ethers.getContractAt("BackstopVault", await deployed.backstop.getAddress());
+  const lens = await ethers.getContractAt("InsuranceFundLens", await deployed.lens.getAddress());
+  const usdcToken = await ethers.getContractAt("MockUSDC", await deployed.usdc.getAddress());
+  return { manager, fund, vault, lens, usdc: usdcToken, signers: await ethers.getSigners() };
+}
+
+/** SpinBackstopSuite from testnet.example.json, governed by node account 1 so that the test can sign for it. */
+async function deploySpinBackstopSuiteFromExample() {
+  const example = await testnetParameters();
+  const governor = (await ethers.getSigners())[GOVERNOR];
+  const parameters = { ...example, $global: { ...example.$global, governor: governor.address } };
+  const deployed = await ignition.deploy(SpinBackstopSuite, { parameters });
+  const vault = await ethers.getContractAt("BackstopVault", await deployed.backstop.getAddress());
+  return { ...(await typed(deployed)), vault, governor, parameters };
+}
+
+/** Asserts that `contract`'s runtime code is `name`'s artifact file's, but for the immutables its constructor wrote. */
+async function expectArtifactCode(name: keyof typeof DEPLOYED_SOURCES, contract: { getAddress(): Promise<string> }) {
+  const file = `artifacts/${DEPLOYED_SOURCES[name]}/${name}.json`;
+  const artifact = JSON.parse(readFileSync(file, "utf8")) as {
+    deployedBytecode: string;
+    immutableReferences?: Record<string, { start: number; length: number }[]>;
+  };
+  let code = await ethers.provider.getCode(await contract.getAddress());
+  for (const { start, length } of Object.values(artifact.immutableReferences ?? {}).flat()) {
+    const at = 2 + 2 * start;
+    code = code.slice(0, at) + "00".repeat(length) + code.slice(at + 2 * length);
+  }
+  expect(code, name).to.equal(artifact.deployedBytecode);
 }
 
 async function deployLocalSparkSuite() {
@@ -251,7 +295,15 @@ describe("deploy: InsuranceSuite modules", function () {
 
   describe("the deployed artifacts", () => {
     it("test_modules_deployTheArtifactFiles", async () => {
-      const { manager, fund, policy, usdc: token, exchange, feed } = await networkHelpers.loadFixture(deployLocalSuite);
+      const {
+        manager,
+        fund,
+        policy,
+        usdc: token,
+        exchange,
+        feed,
+        lens,
+      } = await networkHelpers.loadFixture(deployLocalSuite);
       const deployed = {
         AccessManager: manager,
         InsuranceFund: fund,
@@ -259,21 +311,13 @@ describe("deploy: InsuranceSuite modules", function () {
         MockUSDC: token,
         ReferenceExchange: exchange,
         MockPriceFeed: feed,
+        InsuranceFundLens: lens,
       };
       for (const [name, contract] of Object.entries(deployed)) {
-        const file = `artifacts/${DEPLOYED_SOURCES[name as keyof typeof DEPLOYED_SOURCES]}/${name}.json`;
-        const artifact = JSON.parse(readFileSync(file, "utf8")) as {
-          deployedBytecode: string;
-          immutableReferences?: Record<string, { start: number; length: number }[]>;
-        };
-        // The runtime code is the artifact's, but for the immutables the constructor wrote into it.
-        let code = await ethers.provider.getCode(await contract.getAddress());
-        for (const { start, length } of Object.values(artifact.immutableReferences ?? {}).flat()) {
-          const at = 2 + 2 * start;
-          code = code.slice(0, at) + "00".repeat(length) + code.slice(at + 2 * length);
-        }
-        expect(code, name).to.equal(artifact.deployedBytecode);
+        await expectArtifactCode(name as keyof typeof DEPLOYED_SOURCES, contract);
       }
+      const { vault } = await networkHelpers.loadFixture(deployLocalBackstopSuite);
+      await expectArtifactCode("BackstopVault", vault);
     });
   });
 
@@ -367,6 +411,92 @@ describe("deploy: InsuranceSuite modules", function () {
         ignition.deploy(SpinSuite, { parameters: { ...testnet, $global: withoutToken } }),
         /Module parameter 'quoteToken' requires a value/,
       );
+    });
+  });
+
+  describe("the backstop modules", () => {
+    it("test_localSuite_deploysTheLensAndNoBackstop", async () => {
+      const { fund, lens } = await networkHelpers.loadFixture(deployLocalSuite);
+      expect(await lens.fund()).to.equal(await fund.getAddress());
+      expect(await fund.backstop()).to.equal(ethers.ZeroAddress);
+      expect(await fund.backstopIncomeShareBps()).to.equal(0n);
+    });
+
+    it("test_localBackstopSuite_bindsTheVaultWithItsParameters", async () => {
+      const { fund, vault, lens, usdc: token } = await networkHelpers.loadFixture(deployLocalBackstopSuite);
+      const p = (name: string) => parameter(local, "LocalBackstopSuite", name);
+      const vaultAddress = await vault.getAddress();
+      expect(await fund.backstop()).to.equal(vaultAddress);
+      expect(await fund.backstopIncomeShareBps()).to.equal(BigInt(p("backstopIncomeShareBps")));
+      expect(await vault.fund()).to.equal(await fund.getAddress());
+      expect(await vault.asset()).to.equal(await token.getAddress());
+      expect(await vault.authority()).to.equal(await fund.authority());
+      expect(await vault.name()).to.equal(p("backstopName"));
+      expect(await vault.symbol()).to.equal(p("backstopSymbol"));
+      expect(await vault.terms()).to.deep.equal(
+        [p("backstopCooldown"), p("backstopWindow"), p("backstopStreamPeriod"), p("backstopExitCapBps")]
+          .map(BigInt)
+          .concat([p("backstopMinimumAssets")]),
+      );
+      const marketId = BigInt(p("ethPerpMarketId"));
+      expect(await vault.marketLimit(marketId)).to.deep.equal([p("ethPerpBackstopLimit"), 0n]);
+      expect(await vault.totalAssets()).to.equal(0n);
+      expect(await lens.fund()).to.equal(await fund.getAddress());
+    });
+
+    it("test_localBackstopSuite_givesTheVaultsFunctionsToTheGovernor", async () => {
+      const { manager, vault, signers } = await networkHelpers.loadFixture(deployLocalBackstopSuite);
+      const vaultAddress = await vault.getAddress();
+      for (const signature of BACKSTOP_GOVERNOR_FUNCTIONS) {
+        expect(await manager.getTargetFunctionRole(vaultAddress, selector(signature)), signature).to.equal(
+          GOVERNOR_ROLE,
+        );
+      }
+      for (const who of [STRANGER, GUARDIAN, DEPLOYER]) {
+        await expect(vault.connect(signers[who]).setMarketLimit(2n, usdc(1)))
+          .to.be.revertedWithCustomError(vault, "AccessManagedUnauthorized")
+          .withArgs(signers[who].address);
+      }
+      await expect(vault.connect(signers[GOVERNOR]).setMarketLimit(2n, usdc(1_000)))
+        .to.emit(vault, "MarketLimitSet")
+        .withArgs(2n, usdc(1_000));
+    });
+
+    it("test_SpinBackstopSuite_setsEachMarketsLimitAndTheShare", async () => {
+      const { fund, vault, parameters } = await networkHelpers.loadFixture(deploySpinBackstopSuiteFromExample);
+      const p = (name: string) => parameter(parameters, "SpinBackstopSuite", name);
+      expect(await fund.backstop()).to.equal(await vault.getAddress());
+      expect(await fund.backstopIncomeShareBps()).to.equal(BigInt(p("backstopIncomeShareBps")));
+      for (const key of ["ethPerp", "btcPerp"]) {
+        expect(await vault.marketLimit(BigInt(p(`${key}MarketId`)))).to.deep.equal([p(`${key}BackstopLimit`), 0n]);
+      }
+      expect((await vault.terms()).minimumAssets).to.equal(p("backstopMinimumAssets"));
+    });
+
+    it("test_SpinBackstopSuite_theVaultsGovernanceWaitsTheDelay", async () => {
+      const { manager, vault, governor, parameters } = await networkHelpers.loadFixture(
+        deploySpinBackstopSuiteFromExample,
+      );
+      const delay = BigInt(parameter(parameters, "SpinBackstopSuite", "governanceDelay"));
+      const vaultAddress = await vault.getAddress();
+      const call = vault.interface.encodeFunctionData("setMinimumAssets", [usdc(5_000)]);
+      // Not scheduled: refused at once, like the fund's governor calls.
+      await expect(vault.connect(governor).setMinimumAssets(usdc(5_000))).to.be.revertedWithCustomError(
+        manager,
+        "AccessManagerNotScheduled",
+      );
+      await manager.connect(governor).schedule(vaultAddress, call, 0);
+      await expect(manager.connect(governor).execute(vaultAddress, call)).to.be.revertedWithCustomError(
+        manager,
+        "AccessManagerNotReady",
+      );
+      await networkHelpers.time.increase(delay);
+      await expect(manager.connect(governor).execute(vaultAddress, call))
+        .to.emit(vault, "MinimumAssetsSet")
+        .withArgs(usdc(5_000));
+      // Re-pointing the vault's authority waits too (after OpenZeppelin's 5-day minimum setback).
+      await networkHelpers.time.increase(5n * 24n * 3600n);
+      expect(await manager.getTargetAdminDelay(vaultAddress)).to.equal(delay);
     });
   });
 });

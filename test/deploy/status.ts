@@ -5,8 +5,10 @@ import path from "node:path";
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import LocalBackstopSuite from "../../deploy/modules/LocalBackstopSuite.js";
 import LocalSparkSuite from "../../deploy/modules/LocalSparkSuite.js";
 import LocalSuite from "../../deploy/modules/LocalSuite.js";
+import { InsuranceFundClient } from "../../client/index.js";
 import {
   formatBps,
   formatDuration,
@@ -87,6 +89,43 @@ async function freshSparkSuite() {
     treasury: treasury.address,
     managerAddress: await deployed.manager.getAddress(),
   };
+}
+
+/**
+ * LocalBackstopSuite after: 100,000 USDC into the fund, 30,000 and 20,000 USDC staked in the backstop, the same
+ * trade as above (a 1,000 USDC fee, all to the treasury's accrual), a flush (20 % of it, 200 USDC, to the backstop,
+ * streaming over 7 days), 3.5 days, and the second staker's request to redeem half its shares.
+ */
+async function backstopSuiteInUse() {
+  const deployed = await ignition.deploy(LocalBackstopSuite, { parameters: LOCAL_PARAMETERS });
+  const [depositor, , , , , alice, bob, carol] = await ethers.getSigners();
+  const fundAddress = await deployed.fund.getAddress();
+  const exchangeAddress = await deployed.exchange.getAddress();
+  const vaultAddress = await deployed.backstop.getAddress();
+  const fund = await ethers.getContractAt("InsuranceFund", fundAddress);
+  const exchange = await ethers.getContractAt("ReferenceExchange", exchangeAddress);
+  const vault = await ethers.getContractAt("BackstopVault", vaultAddress);
+  const token = await ethers.getContractAt("MockUSDC", await deployed.usdc.getAddress());
+  await token.mint(depositor.address, usdc(100_000));
+  await token.connect(depositor).approve(fundAddress, usdc(100_000));
+  await fund.connect(depositor).deposit(usdc(100_000));
+  for (const [staker, amount] of [
+    [bob, usdc(30_000)],
+    [carol, usdc(20_000)],
+  ] as const) {
+    await token.mint(staker.address, amount);
+    await token.connect(staker).approve(vaultAddress, amount);
+    await vault.connect(staker).deposit(amount, staker.address);
+  }
+  await token.mint(alice.address, usdc(200_000));
+  await token.connect(alice).approve(exchangeAddress, usdc(200_000));
+  await exchange.connect(alice).deposit(ETH_PERP, usdc(200_000));
+  await exchange.connect(alice).trade(ETH_PERP, wad(500));
+  await fund.flushTreasury();
+  const flushedAt = await networkHelpers.time.latest();
+  await networkHelpers.time.setNextBlockTimestamp(BigInt(flushedAt) + (7n * BigInt(DAY)) / 2n);
+  await vault.connect(carol).requestRedeem((await vault.balanceOf(carol.address)) / 2n, carol.address, carol.address);
+  return { fundAddress, vaultAddress };
 }
 
 describe("deploy: status", function () {
@@ -242,6 +281,41 @@ describe("deploy: status", function () {
       } finally {
         await rm(deployments, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe("the backstop", () => {
+    it("test_fundStatusLines_backstopSuiteInUse", async () => {
+      const suite = await networkHelpers.loadFixture(backstopSuiteInUse);
+      const lines = await fundStatusLines(ethers, { INSURANCE_FUND_ADDRESS: suite.fundAddress }, NO_DEPLOYMENTS);
+      const from = lines.findIndex((line) => line.startsWith("Backstop:"));
+      // local.json's LocalBackstopSuite: 10-day cooldown, 2-day window, 7-day stream, 10 % a day, 1,000 USDC left.
+      // Half the 200 USDC of income vested after 3.5 days: 50,100 USDC of assets for 50,000 shares.
+      expect(lines.slice(from, from + 6)).to.deep.equal([
+        `Backstop:        bsUSDC vault ${suite.vaultAddress}`,
+        "                 assets 50,100 USDC, shares 50,000 bsUSDC, share price 1.001999 USDC",
+        "                 unvested income 100 USDC (streams into the assets over 7 days)",
+        "                 locked shares 10,000 bsUSDC (under redeem request), exit cap left today 5,010 USDC",
+        "                 terms: cooldown 10 days, window 2 days, exit cap 10.00 % of the assets a day, minimum assets 1,000 USDC",
+        "                 income share: 20.00 % of the treasury's income",
+      ]);
+      expect(lines[from + 6]).to.equal("Markets:         1");
+      expect(lines.slice(-3)).to.deep.equal([
+        "    backstop limit:  100,000 USDC, paid 0 USDC, left 100,000 USDC",
+        "    from backstop:   0 USDC of the pending claim (returned to it if rejected)",
+        "    reward caps:     5,000 USDC, 1.00 % of the notional",
+      ]);
+      // The treasury kept the other 80 % of the 1,000 USDC fee.
+      expect(lines).to.include(
+        `Treasury:        ${(await ethers.getSigners())[4].address}, accrued 0 USDC (not yet flushed)`,
+      );
+    });
+
+    it("test_client_backstopStatusIsUndefinedWithoutOne", async () => {
+      const suite = await networkHelpers.loadFixture(spinSuiteInUse);
+      const client = await InsuranceFundClient.connect(ethers.provider, suite.fundAddress);
+      expect(await client.backstopStatus([ETH_PERP])).to.equal(undefined);
+      expect((await client.status()).backstop).to.equal(undefined);
     });
   });
 

@@ -27,6 +27,11 @@ export interface DemoConfig {
   firstDropBps: number;
   /** The second crash's gap, in bps of the price: most levered longs go bankrupt, beyond the limit. */
   secondDropBps: number;
+  /**
+   * A staked backstop behind the fund (LocalBackstopSuite, Spin only): stakers, their yield, the loss they absorb
+   * beyond the fund's limit and one of them leaving. Default: none.
+   */
+  backstop?: boolean;
 }
 
 export const DEFAULT_DEMO_CONFIG: DemoConfig = {
@@ -46,6 +51,8 @@ export const MIN_TRADERS = 8;
 /** The node is created with this many accounts beyond the traders (roles, liquidators, the sweeper). */
 export const NON_TRADER_ACCOUNTS = 8;
 export const MAX_TRADERS = 200;
+/** With `--backstop`, the node has this many accounts more, after the traders: the stakers (backstop.ts). */
+export const STAKER_ACCOUNTS = 3;
 
 /** A problem with the command line, reported as one line. */
 export class DemoConfigError extends Error {
@@ -56,6 +63,11 @@ export class DemoConfigError extends Error {
 export function validateConfig(config: DemoConfig): DemoConfig {
   if (config.policy !== "spin" && config.policy !== "spark") {
     throw new DemoConfigError(`--policy must be spin or spark, got "${config.policy}"`);
+  }
+  if (config.backstop && config.policy !== "spin") {
+    throw new DemoConfigError(
+      `--backstop runs with Spin's target bands (LocalBackstopSuite): leave out --policy spark`,
+    );
   }
   if (config.seed < 0n || config.seed >= 1n << 64n) throw new DemoConfigError(`--seed must be in [0, 2^64)`);
   if (!Number.isInteger(config.days) || config.days < MIN_DAYS || config.days > MAX_DAYS) {

@@ -26,6 +26,8 @@ export class DayLedger {
   settlements = 0;
   settled = 0n;
   rejected = 0;
+  backstopIncome = 0n;
+  backstopCovered = 0n;
   gapFromWad = 0n;
   gapToWad = 0n;
 
@@ -56,8 +58,12 @@ export class DayLedger {
             l.fundShortfalls += cover.fundShortfall as bigint;
             l.paidToExchange += (cover.paidNow as bigint) + (cover.earlierPendingPaid as bigint);
             l.pendingAdded += cover.pending as bigint;
+            l.backstopCovered += (cover.backstopReward as bigint) + (cover.backstopShortfall as bigint);
             break;
           }
+          case "InsuranceFundBackstopIncomePaid":
+            l.backstopIncome += event.args.amount as bigint;
+            break;
           case "InsuranceFundPendingClaimPaid":
             l.paidToExchange += event.args.amount as bigint;
             break;

@@ -7,13 +7,15 @@ import { readDeploymentParameters } from "@nomicfoundation/hardhat-ignition/help
 import type { ContractTransactionResponse } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
+import LocalBackstopSuite from "../../../deploy/modules/LocalBackstopSuite.js";
 import LocalSparkSuite from "../../../deploy/modules/LocalSparkSuite.js";
 import LocalSuite from "../../../deploy/modules/LocalSuite.js";
 import { DAY, USDC, WAD } from "../../../lib/units.js";
 import type { InsuranceFund, MockPriceFeed, MockUSDC, ReferenceExchange } from "../../../typechain-types/index.js";
+import { DEMO_STAKERS, DemoBackstop } from "./backstop.js";
 import { type Mood, MOODS, PROFILES, type Signer, type Style, type Trader } from "./cast.js";
 import { checkFundBalance, checkTokens } from "./checks.js";
-import { actOf, type DemoConfig, NON_TRADER_ACCOUNTS, scheduleFor, type Schedule } from "./config.js";
+import { actOf, type DemoConfig, NON_TRADER_ACCOUNTS, scheduleFor, type Schedule, STAKER_ACCOUNTS } from "./config.js";
 import { DayLedger } from "./ledger.js";
 import { DemoRandom } from "./random.js";
 import type { DemoAddresses, DemoResult, DemoRow } from "./rows.js";
@@ -81,6 +83,7 @@ export class DemoMarket {
     private readonly traders: Trader[],
     private readonly holders: string[],
     parameters: Record<string, unknown>,
+    private readonly backstop?: DemoBackstop,
   ) {
     this.schedule = scheduleFor(config.days);
     this.random = new DemoRandom(config.seed);
@@ -88,20 +91,40 @@ export class DemoMarket {
     this.priceFeed = BigInt(parameters.ethPerpFeedAnswer as bigint);
   }
 
-  /** Deploys the suite with the policy's local module, the market's limit set to the configuration's. */
+  /**
+   * Deploys the suite with the policy's local module (LocalBackstopSuite with `backstop`), the market's limit set to
+   * the configuration's.
+   */
   static async deploy(connection: NetworkConnection, config: DemoConfig): Promise<DemoMarket> {
     const { ethers, ignition } = connection;
     const signers = await ethers.getSigners();
-    if (signers.length < config.traders + NON_TRADER_ACCOUNTS) {
+    const accounts = config.traders + NON_TRADER_ACCOUNTS + (config.backstop ? STAKER_ACCOUNTS : 0);
+    if (signers.length < accounts) {
       throw new Error(
-        `the demo needs ${config.traders + NON_TRADER_ACCOUNTS} accounts, the network has ${signers.length}: create it with demoNetworkParams()`,
+        `the demo needs ${accounts} accounts, the network has ${signers.length}: create it with demoNetworkParams()`,
       );
     }
     const fileParameters = await readDeploymentParameters(LOCAL_PARAMETERS_FILE);
     const global = { ...fileParameters.$global, ethPerpInsuranceLimit: config.insuranceLimit };
     const parameters = { ...fileParameters, $global: global };
+    if (config.backstop) {
+      const deployed = await ignition.deploy(LocalBackstopSuite, { parameters, displayUi: false });
+      return await DemoMarket.build(connection, config, deployed, global, deployed.backstop);
+    }
     const module = config.policy === "spark" ? LocalSparkSuite : LocalSuite;
     const deployed = await ignition.deploy(module, { parameters, displayUi: false });
+    return await DemoMarket.build(connection, config, deployed, global);
+  }
+
+  private static async build(
+    connection: NetworkConnection,
+    config: DemoConfig,
+    deployed: Record<"usdc" | "fund" | "exchange" | "feed" | "policy", { getAddress(): Promise<string> }>,
+    global: Record<string, unknown>,
+    vault?: { getAddress(): Promise<string> },
+  ): Promise<DemoMarket> {
+    const { ethers } = connection;
+    const signers = await ethers.getSigners();
 
     const addressOf = (contract: { getAddress(): Promise<string> }) => contract.getAddress();
     const [token, fund, exchange, feed, policy] = await Promise.all([
@@ -130,6 +153,18 @@ export class DemoMarket {
     const treasury = signers[4].address;
     const holders = [...signers.slice(0, NON_TRADER_ACCOUNTS).map((s) => s.address), ...traders.map((t) => t.address)];
     holders.push(exchange, fund);
+    let backstop: DemoBackstop | undefined;
+    if (vault !== undefined) {
+      const vaultAddress = await vault.getAddress();
+      const stakers = signers.slice(NON_TRADER_ACCOUNTS + config.traders).map((signer, i) => ({
+        name: DEMO_STAKERS[i].name,
+        signer,
+        staked: DEMO_STAKERS[i].stake * USDC,
+      }));
+      const vaultContract = await ethers.getContractAt("BackstopVault", vaultAddress);
+      backstop = new DemoBackstop(vaultContract, contracts.usdc, vaultAddress, stakers.slice(0, STAKER_ACCOUNTS));
+      holders.push(...backstop.holders);
+    }
     return new DemoMarket(
       connection,
       config,
@@ -141,6 +176,7 @@ export class DemoMarket {
       traders,
       holders,
       global,
+      backstop,
     );
   }
 
@@ -162,6 +198,7 @@ export class DemoMarket {
       await this.send(() => this.c.usdc.connect(trader.signer).approve(this.addresses.exchange, 2n ** 256n - 1n));
       await this.depositFresh(trader);
     }
+    await this.backstop?.stake(this);
     return this.endDay(0);
   }
 
@@ -193,6 +230,7 @@ export class DemoMarket {
     this.clock = dayStart + DAY - 120n;
     await this.sweepIfAllowed();
     await this.flushTreasury();
+    await this.backstop?.endOfDay(this, day, this.schedule);
     return this.endDay(day);
   }
 
@@ -265,6 +303,7 @@ export class DemoMarket {
       rejected: l.rejected,
       minted: this.minted,
       conserved: true,
+      ...(this.backstop === undefined ? {} : { backstop: await this.backstop.level(l) }),
     };
   }
 
@@ -289,6 +328,7 @@ export class DemoMarket {
       floor: await this.c.fund.floor(),
       targetShareBps: await this.c.fund.targetShareBps(),
       traders: this.traders.map(({ name, style, address }) => ({ name, style, address })),
+      ...(this.backstop === undefined ? {} : { backstop: this.backstop.story() }),
     };
   }
 
@@ -437,7 +477,8 @@ export class DemoMarket {
 
   // ---------------------------------------------------------------- transactions
 
-  private async mint(to: string, amount: bigint): Promise<void> {
+  /** Mints `amount` of the mock USDC to `to`, counted in what the conservation check expects. */
+  async mint(to: string, amount: bigint): Promise<void> {
     await this.send(() => this.c.usdc.connect(this.deployer).mint(to, amount));
     this.minted += amount;
   }
@@ -447,7 +488,7 @@ export class DemoMarket {
    * the chain refuses with one of the custom errors of `mayRevertWith` (seen when ethers estimates its gas, so
    * nothing is mined) returns false; any other failure aborts the demo.
    */
-  private async send(
+  async send(
     transaction: () => Promise<ContractTransactionResponse>,
     options: { mayRevertWith?: readonly string[] } = {},
   ): Promise<boolean> {

@@ -7,6 +7,7 @@ import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 
 import { MAX_UINT128, USDC } from "../../../lib/units.js";
+import { backstopLines } from "./backstop.js";
 import type { Act, DemoConfig } from "./config.js";
 import { bandName, millions, percent, price, tableMarkdown, usd } from "./format.js";
 import type { BucketLevel, DemoResult, DemoRow } from "./rows.js";
@@ -19,9 +20,9 @@ export interface ReportFiles {
   svg: string;
 }
 
-/** `demo-<policy>-<seed>`: the report's base name. */
-export function reportBaseName(config: Pick<DemoConfig, "policy" | "seed">): string {
-  return `demo-${config.policy}-${config.seed}`;
+/** `demo-<policy>-<seed>` (`demo-<policy>-backstop-<seed>` with the backstop): the report's base name. */
+export function reportBaseName(config: Pick<DemoConfig, "policy" | "seed" | "backstop">): string {
+  return `demo-${config.policy}${config.backstop ? "-backstop" : ""}-${config.seed}`;
 }
 
 /** Writes `<dir>/demo-<policy>-<seed>.md` and the chart `<dir>/demo-<policy>-<seed>.svg`. */
@@ -207,7 +208,7 @@ export function narrative(result: DemoResult): string[] {
   const styles = { degen: 0, swing: 0, whale: 0 };
   for (const trader of result.traders) styles[trader.style] += 1;
   paragraphs.push(
-    `**Setup (day 0).** Ignition's ${policy === "spin" ? "LocalSuite" : "LocalSparkSuite"} module deployed the suite ` +
+    `**Setup (day 0).** Ignition's ${config.backstop ? "LocalBackstopSuite" : policy === "spin" ? "LocalSuite" : "LocalSparkSuite"} module deployed the suite ` +
       `with ${policy === "spin" ? "Spin's target bands" : "Spark's fixed share"} and the reference exchange's ETH-PERP, ` +
       `whose insurance limit is set to ${money(limit)}: the most the fund will ever pay for this market. The fund was ` +
       `seeded with its ${money(setup.deposited)} floor by a plain deposit, and ${result.traders.length} traders ` +
@@ -259,7 +260,11 @@ export function narrative(result: DemoResult): string[] {
       `bankrupt accounts, at once, from its own tokens). The fund bore ${money(second.paidOut)}, ` +
       `all that was left of the ${money(limit)} limit after ${money(paidBefore)} earlier` +
       `${second.insurancePaid === limit ? "" : " (the limit was not reached)"}, although it still held ` +
-      `${money(second.fundBalance)}: the market's limit, not the fund, ran out. The remaining ${money(second.socialized)} ` +
+      `${money(second.fundBalance)}: the market's limit, not the fund, ran out. ` +
+      (second.backstop === undefined
+        ? ""
+        : `The staked backstop bore the next ${money(second.backstop.covered)} (its part B, within its limit). `) +
+      `The remaining ${money(second.socialized)} ` +
       `of shortfalls and rewards was socialized over the open positions by |base|, longs and shorts alike; ` +
       `${second.settlements} surviving positions were settled at once and paid ${money(second.settled)}. ` +
       `${payoutLimitsText(second, money)}`,
@@ -319,11 +324,18 @@ function payoutLimitsText(row: DemoRow, money: (amount: bigint) => string): stri
   );
 }
 
+/** The staked backstop's section (`--backstop` only): its stakers, their yield, the losses it bore, a leaver. */
+function backstopSection(result: DemoResult): string[] {
+  const lines = backstopLines(result);
+  if (lines.length === 0) return [];
+  return ["## The staked backstop", "", ...lines.map((line) => `- ${line.trim()}`), ""];
+}
+
 /** The whole Markdown report. */
 export function reportMarkdown(result: DemoResult, svgFile: string): string {
   const { config, rows, exchangeParams: p } = result;
   const last = rows[rows.length - 1];
-  const command = `npm run demo -- --policy ${config.policy} --seed ${config.seed} --days ${config.days} --traders ${config.traders}`;
+  const command = `npm run demo -- --policy ${config.policy} --seed ${config.seed} --days ${config.days} --traders ${config.traders}${config.backstop ? " --backstop" : ""}`;
   const lines = [
     `# Insurance fund through a market crash (${config.policy === "spin" ? "Spin's target bands" : "Spark's fixed share"}, seed ${config.seed})`,
     "",
@@ -342,6 +354,7 @@ export function reportMarkdown(result: DemoResult, svgFile: string): string {
     "## What happened",
     "",
     ...narrative(result).flatMap((paragraph) => [paragraph, ""]),
+    ...backstopSection(result),
     "## Chart",
     "",
     `![Fund balance against target, open interest and the fund's daily flows](${svgFile})`,

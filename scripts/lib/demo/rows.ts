@@ -1,4 +1,5 @@
 // What the demo reads: one row per simulated day, and the result it hands to the table and the report.
+import type { BackstopStory } from "./backstop.js";
 import type { Style } from "./cast.js";
 import type { Act, DemoConfig, Schedule } from "./config.js";
 
@@ -70,6 +71,22 @@ export interface DemoRow {
   minted: bigint;
   /** Token conservation and the exchange's solvency identity held when the row was read. */
   conserved: boolean;
+  /** The staked backstop at the end of the day (`--backstop` only). */
+  backstop?: BackstopLevel;
+}
+
+/** The backstop vault at the end of a day, and what the day brought it and took from it. */
+export interface BackstopLevel {
+  totalAssets: bigint;
+  totalSupply: bigint;
+  /** What one whole share is worth, in quote units. */
+  sharePrice: bigint;
+  unvestedIncome: bigint;
+  lockedShares: bigint;
+  /** Its share of the treasury's income paid today (streamed from then on). */
+  income: bigint;
+  /** Its part B of the day's bankruptcies (rewards and shortfalls). */
+  covered: bigint;
 }
 
 /** What the demo hands back: the rows and who played. */
@@ -88,6 +105,8 @@ export interface DemoResult {
   floor: bigint;
   targetShareBps: bigint;
   traders: { name: string; style: Style; address: string }[];
+  /** The stakers and the leaver (`--backstop` only). */
+  backstop?: BackstopStory;
 }
 
 /** A payout bucket's level: what may be paid now, of its capacity (`capacity` 2^128 - 1: no limit). */

@@ -12,7 +12,7 @@
 // surplus and flushes the treasury's income); traders follow from account 8.
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { type DemoConfig, NON_TRADER_ACCOUNTS } from "./config.js";
+import { type DemoConfig, NON_TRADER_ACCOUNTS, STAKER_ACCOUNTS } from "./config.js";
 import { DEMO_GENESIS, DemoMarket } from "./market.js";
 import type { DemoResult, DemoRow, Progress } from "./rows.js";
 
@@ -23,13 +23,11 @@ export type { DemoAddresses, DemoResult, DemoRow, Progress } from "./rows.js";
 
 /**
  * The connection parameters of the demo's in-process chain: dated `DEMO_GENESIS`, with enough accounts for the
- * traders. Use it as `network.create(demoNetworkParams(config))`.
+ * traders (and the stakers with `backstop`). Use it as `network.create(demoNetworkParams(config))`.
  */
-export function demoNetworkParams(config: Pick<DemoConfig, "traders">) {
-  return {
-    network: "default",
-    override: { initialDate: DEMO_GENESIS, accounts: { count: config.traders + NON_TRADER_ACCOUNTS } },
-  } as const;
+export function demoNetworkParams(config: Pick<DemoConfig, "traders" | "backstop">) {
+  const count = config.traders + NON_TRADER_ACCOUNTS + (config.backstop ? STAKER_ACCOUNTS : 0);
+  return { network: "default", override: { initialDate: DEMO_GENESIS, accounts: { count } } } as const;
 }
 
 // ================================================================ the run

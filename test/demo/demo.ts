@@ -20,12 +20,7 @@ import {
 } from "../../scripts/lib/demo/config.js";
 import { backstopLines, DEMO_STAKERS } from "../../scripts/lib/demo/backstop.js";
 import { tableLines } from "../../scripts/lib/demo/format.js";
-import {
-  allocationDifferences,
-  allocationOf,
-  payoutLimitLines,
-  pendingDays,
-} from "../../scripts/lib/demo/payouts.js";
+import { allocationDifferences, allocationOf, payoutLimitLines, pendingDays } from "../../scripts/lib/demo/payouts.js";
 import { reportBaseName, reportMarkdown, writeReport } from "../../scripts/lib/demo/report.js";
 import { type DemoResult, demoNetworkParams, runDemo } from "../../scripts/lib/demo/simulation.js";
 import { expectConserved } from "../helpers/conservation.js";
@@ -261,6 +256,8 @@ describe("demo: a market crash through the reference exchange", function () {
         [{ insuranceLimit: 0n }, /insurance limit/],
         [{ firstDropBps: 10_000 }, /firstDropBps/],
         [{ policy: "spark", backstop: true }, /--backstop runs with Spin's target bands/],
+        [{ payoutPerDay: -1n }, /--payout-per-day must be 0 \(no limit\) or a positive amount/],
+        [{ payoutPerDay: 1n << 128n }, /--payout-per-day/],
       ];
       for (const [change, message] of bad) {
         expect(() => validateConfig({ ...DEFAULT_DEMO_CONFIG, ...change }), String(message))

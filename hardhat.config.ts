@@ -35,6 +35,12 @@ const demoTask = task("demo", "Play a market crash through the reference exchang
   })
   .addOption({ name: "out", description: "The report's directory", defaultValue: "reports" })
   .addFlag({ name: "backstop", description: "A staked backstop behind the fund (LocalBackstopSuite, Spin only)" })
+  .addOption({
+    name: "payoutPerDay",
+    description: "ETH-PERP's payout bucket, whole USDC a day (0: no limit); the rest waits as a pending claim",
+    type: ArgumentType.BIGINT,
+    defaultValue: 0n,
+  })
   .setAction(() => import("./scripts/demo-task.js"))
   .build();
 

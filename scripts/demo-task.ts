@@ -5,6 +5,7 @@
 //   npm run demo -- --policy spark --seed 7        Spark's fixed share, another market
 //   npm run demo -- --days 30 --traders 40 --limit 60000 --out /tmp/reports
 //   npm run demo -- --backstop                     a staked backstop behind the fund (LocalBackstopSuite)
+//   npm run demo -- --payout-per-day 20000         ETH-PERP's payouts limited to 20,000 USDC a day
 // The simulation itself is scripts/lib/demo/ (deterministic: one seed, one set of numbers).
 import path from "node:path";
 
@@ -13,6 +14,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { DEFAULT_DEMO_CONFIG, type DemoConfig, DemoConfigError, validateConfig } from "./lib/demo/config.js";
 import { backstopLines } from "./lib/demo/backstop.js";
 import { progressLine, tableLines, usd } from "./lib/demo/format.js";
+import { allocationOf, payoutLimitLines } from "./lib/demo/payouts.js";
 import { writeReport } from "./lib/demo/report.js";
 
 export interface DemoTaskArguments {
@@ -24,6 +26,8 @@ export interface DemoTaskArguments {
   limit: bigint;
   out: string;
   backstop: boolean;
+  /** ETH-PERP's payout bucket, whole USDC a day (0: no limit). */
+  payoutPerDay: bigint;
 }
 
 export default async function demoTask(args: DemoTaskArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
@@ -38,6 +42,7 @@ export default async function demoTask(args: DemoTaskArguments, hre: HardhatRunt
       traders: args.traders,
       insuranceLimit: args.limit * 1_000_000n,
       backstop: args.backstop,
+      payoutPerDay: args.payoutPerDay * 1_000_000n,
     });
   } catch (error) {
     if (!(error instanceof DemoConfigError)) throw error;
@@ -66,17 +71,29 @@ export async function playDemo(
       : "Spark's fixed share (LocalSparkSuite)";
   console.log(
     `demo: ${policyName}, seed ${config.seed}, ${config.days} days, ${config.traders} traders, ` +
-      `ETH-PERP insurance limit ${usd(config.insuranceLimit)} USDC, on the in-process chain`,
+      `ETH-PERP insurance limit ${usd(config.insuranceLimit)} USDC` +
+      (config.payoutPerDay ? `, payouts limited to ${usd(config.payoutPerDay)} USDC a day` : "") +
+      `, on the in-process chain`,
   );
 
   try {
     const connection = await hre.network.create(demoNetworkParams(config));
     const result = await runDemo(connection, config, (row, schedule) => console.log(progressLine(row, schedule)));
+    if (config.payoutPerDay) {
+      // The same market without the limit, on a fresh chain: the limit must change when losses are paid, not who
+      // bears them.
+      console.log("the same run without the payout limit, for comparison...");
+      const unlimited = { ...config, payoutPerDay: 0n };
+      const rows = (await runDemo(await hre.network.create(demoNetworkParams(unlimited)), unlimited)).rows;
+      result.withoutPayoutLimit = allocationOf(rows);
+    }
     console.log("");
     console.log(tableLines(result.rows, config.policy).join("\n"));
     console.log("");
     const backstop = backstopLines(result);
     if (backstop.length > 0) console.log([...backstop, ""].join("\n"));
+    const payouts = payoutLimitLines(result);
+    if (payouts.length > 0) console.log([...payouts, ""].join("\n"));
     const files = await writeReport(result, path.resolve(out));
     const relative = (file: string) => path.relative(process.cwd(), file) || file;
     console.log(`report: ${relative(files.markdown)} (chart: ${relative(files.svg)})`);

@@ -1,7 +1,8 @@
 // `npm run demo`'s simulation (scripts/lib/demo/), run short: 12 traders over 14 days instead of 36 over 24. It
 // must tell the whole story (bankruptcies covered by the fund, a loss socialized once the market's limit is used
-// up, a surplus swept once the 7-day average falls), keep its books (money conserved, the fund's balance moving by
-// exactly its income less its payouts), give the same rows for the same seed, and write its report with a chart.
+// up, a surplus swept once the 7-day average falls; with a payout limit, the same allocation paid later), keep its
+// books (money conserved, the fund's balance moving by exactly its income less its payouts), give the same rows
+// for the same seed, and write its report with a chart.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -19,6 +20,7 @@ import {
 } from "../../scripts/lib/demo/config.js";
 import { backstopLines, DEMO_STAKERS } from "../../scripts/lib/demo/backstop.js";
 import { tableLines } from "../../scripts/lib/demo/format.js";
+import { allocationDifferences, allocationOf, payoutLimitLines, pendingDays } from "../../scripts/lib/demo/payouts.js";
 import { reportBaseName, reportMarkdown, writeReport } from "../../scripts/lib/demo/report.js";
 import { type DemoResult, demoNetworkParams, runDemo } from "../../scripts/lib/demo/simulation.js";
 import { expectConserved } from "../helpers/conservation.js";
@@ -254,6 +256,8 @@ describe("demo: a market crash through the reference exchange", function () {
         [{ insuranceLimit: 0n }, /insurance limit/],
         [{ firstDropBps: 10_000 }, /firstDropBps/],
         [{ policy: "spark", backstop: true }, /--backstop runs with Spin's target bands/],
+        [{ payoutPerDay: -1n }, /--payout-per-day must be 0 \(no limit\) or a positive amount/],
+        [{ payoutPerDay: 1n << 128n }, /--payout-per-day/],
       ];
       for (const [change, message] of bad) {
         expect(() => validateConfig({ ...DEFAULT_DEMO_CONFIG, ...change }), String(message))
@@ -320,6 +324,59 @@ describe("demo: a market crash through the reference exchange", function () {
       expect(reportMarkdown(run, "x.svg")).to.contain("## The staked backstop");
       expect(reportBaseName(BACKSTOP)).to.equal("demo-spin-backstop-3");
       expect(backstopLines(result)).to.deep.equal([]);
+    });
+  });
+
+  describe("with --payout-per-day", () => {
+    // The short market again, ETH-PERP's payouts limited to 5,000 USDC a day: the crash is paid in full, later.
+    const PER_DAY = usdc(5_000);
+    const LIMITED: DemoConfig = { ...SHORT, payoutPerDay: PER_DAY };
+    let run: DemoResult;
+
+    before(async () => {
+      ({ result: run } = await play(LIMITED));
+    });
+
+    it("test_runDemo_payoutLimitHoldsTheCrashBackThenPaysItAll", () => {
+      const { rows, schedule } = run;
+      expect(rows.every((r) => r.conserved)).to.equal(true);
+      expect(rows[0].marketBucket).to.deep.equal({ available: PER_DAY, capacity: PER_DAY });
+      expect(result.rows.every((r) => r.pending === 0n && r.marketBucket.capacity === MAX_UINT128)).to.equal(true);
+      for (const day of [schedule.firstDrop, schedule.secondDrop]) {
+        expect(rows[day].pendingAdded, `day ${day}`).to.be.greaterThan(0n);
+        expect(rows[day].pending, `day ${day}`).to.be.greaterThan(0n);
+      }
+      const last = rows[rows.length - 1];
+      expect(last.pending).to.equal(0n);
+      const borne = rows.reduce((n, r) => n + r.paidOut, 0n);
+      expect(rows.reduce((n, r) => n + r.paidToExchange, 0n)).to.equal(borne);
+      // No day paid the exchange more than the bucket could hold and regain since the day before.
+      for (const r of rows.slice(1)) expect(r.paidToExchange, `day ${r.day}`).to.be.at.most(PER_DAY * 2n);
+      // When the exchange was paid moved; who bore what did not.
+      expect(allocationOf(rows)).to.deep.equal(allocationOf(result.rows));
+      expect(rows.map((r) => r.fundBalance)).to.deep.equal(result.rows.map((r) => r.fundBalance));
+      const paid = pendingDays(rows).filter((d) => d.paidFromPending > 0n);
+      expect(paid.length).to.be.greaterThan(2);
+      expect(paid.reduce((n, d) => n + d.paidFromPending, 0n)).to.equal(rows.reduce((n, r) => n + r.pendingAdded, 0n));
+    });
+
+    it("test_payoutLimitLines_tellTheDaysAndTheAllocation", () => {
+      expect(payoutLimitLines(result)).to.deep.equal([]);
+      const lines = payoutLimitLines({ ...run, withoutPayoutLimit: allocationOf(result.rows) });
+      expect(lines[0]).to.match(/^Payout limit: ETH-PERP's bucket holds 5,000 USDC/);
+      expect(lines.some((line) => line.includes(`day ${run.schedule.firstDrop} (crash)`))).to.equal(true);
+      expect(lines.some((line) => /everything allocated was paid, later/.test(line))).to.equal(true);
+      expect(lines[lines.length - 1]).to.match(/^ {2}the allocation equals the same run without the limit: fund/);
+      const markdown = reportMarkdown({ ...run, withoutPayoutLimit: allocationOf(result.rows) }, "x.svg");
+      expect(markdown).to.contain("## Payout limit");
+      expect(markdown).to.contain("--payout-per-day 5000");
+      expect(reportBaseName(LIMITED)).to.equal("demo-spin-payout-5000-3");
+      // A figure that differs is named with both values.
+      const other = { ...allocationOf(result.rows), swept: 1n };
+      expect(allocationDifferences(allocationOf(run.rows), other)).to.deep.equal(["swept"]);
+      expect(payoutLimitLines({ ...run, withoutPayoutLimit: other }).at(-1)).to.match(
+        /differs from the same run without the limit: .*swept .* USDC \(without: 0 USDC\)/,
+      );
     });
   });
 });

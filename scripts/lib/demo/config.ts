@@ -32,6 +32,12 @@ export interface DemoConfig {
    * beyond the fund's limit and one of them leaving. Default: none.
    */
   backstop?: boolean;
+  /**
+   * ETH-PERP's payout bucket, quote units a day: its capacity, refilled at a day's worth over 86,400 seconds
+   * (rounded down). What a bankruptcy allocates beyond it waits as the market's pending claim, which a keeper
+   * processes each day. 0 or absent: no limit (the buckets as the fund registers them).
+   */
+  payoutPerDay?: bigint;
 }
 
 export const DEFAULT_DEMO_CONFIG: DemoConfig = {
@@ -53,6 +59,19 @@ export const NON_TRADER_ACCOUNTS = 8;
 export const MAX_TRADERS = 200;
 /** With `--backstop`, the node has this many accounts more, after the traders: the stakers (backstop.ts). */
 export const STAKER_ACCOUNTS = 3;
+
+/** Seconds in a day: the payout bucket refills `payoutPerDay` over them. */
+export const SECONDS_PER_DAY = 86_400n;
+
+/**
+ * The deploy parameters of ETH-PERP's payout bucket for `payoutPerDay` (capacity a day's worth, refill per second
+ * rounded down), or none without a limit.
+ */
+export function payoutLimitParameters(config: Pick<DemoConfig, "payoutPerDay">): Record<string, bigint> {
+  const perDay = config.payoutPerDay ?? 0n;
+  if (perDay === 0n) return {};
+  return { ethPerpPayoutCapacity: perDay, ethPerpPayoutRefillPerSecond: perDay / SECONDS_PER_DAY };
+}
 
 /** A problem with the command line, reported as one line. */
 export class DemoConfigError extends Error {
@@ -83,6 +102,10 @@ export function validateConfig(config: DemoConfig): DemoConfig {
   }
   if (config.insuranceLimit <= 0n || config.insuranceLimit >= 1n << 128n) {
     throw new DemoConfigError(`the insurance limit must be positive and fit 128 bits`);
+  }
+  const perDay = config.payoutPerDay ?? 0n;
+  if (perDay < 0n || perDay >= 1n << 128n) {
+    throw new DemoConfigError(`--payout-per-day must be 0 (no limit) or a positive amount that fits 128 bits`);
   }
   for (const [name, bps] of [
     ["firstDropBps", config.firstDropBps],

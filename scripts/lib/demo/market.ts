@@ -15,7 +15,15 @@ import type { InsuranceFund, MockPriceFeed, MockUSDC, ReferenceExchange } from "
 import { DEMO_STAKERS, DemoBackstop } from "./backstop.js";
 import { type Mood, MOODS, PROFILES, type Signer, type Style, type Trader } from "./cast.js";
 import { checkFundBalance, checkTokens } from "./checks.js";
-import { actOf, type DemoConfig, NON_TRADER_ACCOUNTS, scheduleFor, type Schedule, STAKER_ACCOUNTS } from "./config.js";
+import {
+  actOf,
+  type DemoConfig,
+  NON_TRADER_ACCOUNTS,
+  payoutLimitParameters,
+  scheduleFor,
+  type Schedule,
+  STAKER_ACCOUNTS,
+} from "./config.js";
 import { DayLedger } from "./ledger.js";
 import { DemoRandom } from "./random.js";
 import type { DemoAddresses, DemoResult, DemoRow } from "./rows.js";
@@ -105,7 +113,11 @@ export class DemoMarket {
       );
     }
     const fileParameters = await readDeploymentParameters(LOCAL_PARAMETERS_FILE);
-    const global = { ...fileParameters.$global, ethPerpInsuranceLimit: config.insuranceLimit };
+    const global = {
+      ...fileParameters.$global,
+      ethPerpInsuranceLimit: config.insuranceLimit,
+      ...payoutLimitParameters(config),
+    };
     const parameters = { ...fileParameters, $global: global };
     if (config.backstop) {
       const deployed = await ignition.deploy(LocalBackstopSuite, { parameters, displayUi: false });
@@ -231,6 +243,7 @@ export class DemoMarket {
     await this.sweepIfAllowed();
     await this.flushTreasury();
     await this.backstop?.endOfDay(this, day, this.schedule);
+    await this.processPendingClaim();
     return this.endDay(day);
   }
 
@@ -473,6 +486,22 @@ export class DemoMarket {
   private async flushTreasury(): Promise<void> {
     if ((await this.c.fund.treasuryAccrued()) === 0n) return;
     await this.send(() => this.c.fund.connect(this.keepers[0]).flushTreasury());
+  }
+
+  /**
+   * Anyone may have the fund pay the market's pending claim as its buckets refill: the first keeper does, last in the
+   * day (so no later transaction of the day moves), when there is a claim, the fund is not paused and both buckets
+   * hold something for it (otherwise the fund refuses with `InsuranceFundPayoutLimited`).
+   */
+  private async processPendingClaim(): Promise<void> {
+    const { fund } = this.c;
+    if ((await fund.pendingClaim(this.marketId)) === 0n || (await fund.paused())) return;
+    const [marketBucket, fundBucket] = await Promise.all([fund.marketBucket(this.marketId), fund.fundBucket()]);
+    if (marketBucket.available === 0n || fundBucket.available === 0n) return;
+    // The buckets were read at the last block; a bucket that refills nothing a second may still be empty.
+    await this.send(() => fund.connect(this.keepers[0]).processPendingClaim(this.marketId), {
+      mayRevertWith: ["InsuranceFundPayoutLimited"],
+    });
   }
 
   // ---------------------------------------------------------------- transactions

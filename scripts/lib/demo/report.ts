@@ -10,6 +10,7 @@ import { MAX_UINT128, USDC } from "../../../lib/units.js";
 import { backstopLines } from "./backstop.js";
 import type { Act, DemoConfig } from "./config.js";
 import { bandName, millions, percent, price, tableMarkdown, usd } from "./format.js";
+import { payoutLimitLines } from "./payouts.js";
 import type { BucketLevel, DemoResult, DemoRow } from "./rows.js";
 
 const FLOW_SERIES = ["income", "paid out", "socialized", "swept"];
@@ -20,9 +21,13 @@ export interface ReportFiles {
   svg: string;
 }
 
-/** `demo-<policy>-<seed>` (`demo-<policy>-backstop-<seed>` with the backstop): the report's base name. */
-export function reportBaseName(config: Pick<DemoConfig, "policy" | "seed" | "backstop">): string {
-  return `demo-${config.policy}${config.backstop ? "-backstop" : ""}-${config.seed}`;
+/**
+ * `demo-<policy>-<seed>` (`demo-<policy>-backstop-<seed>` with the backstop, `...-payout-<USDC a day>-<seed>` with a
+ * payout limit): the report's base name.
+ */
+export function reportBaseName(config: Pick<DemoConfig, "policy" | "seed" | "backstop" | "payoutPerDay">): string {
+  const payout = config.payoutPerDay ? `-payout-${config.payoutPerDay / USDC}` : "";
+  return `demo-${config.policy}${config.backstop ? "-backstop" : ""}${payout}-${config.seed}`;
 }
 
 /** Writes `<dir>/demo-<policy>-<seed>.md` and the chart `<dir>/demo-<policy>-<seed>.svg`. */
@@ -331,11 +336,18 @@ function backstopSection(result: DemoResult): string[] {
   return ["## The staked backstop", "", ...lines.map((line) => `- ${line.trim()}`), ""];
 }
 
+/** The payout limit's section (`--payout-per-day` only): when the crash was held back and paid. */
+function payoutLimitSection(result: DemoResult): string[] {
+  const lines = payoutLimitLines(result);
+  if (lines.length === 0) return [];
+  return ["## Payout limit", "", ...lines.map((line) => `- ${line.trim()}`), ""];
+}
+
 /** The whole Markdown report. */
 export function reportMarkdown(result: DemoResult, svgFile: string): string {
   const { config, rows, exchangeParams: p } = result;
   const last = rows[rows.length - 1];
-  const command = `npm run demo -- --policy ${config.policy} --seed ${config.seed} --days ${config.days} --traders ${config.traders}${config.backstop ? " --backstop" : ""}`;
+  const command = `npm run demo -- --policy ${config.policy} --seed ${config.seed} --days ${config.days} --traders ${config.traders}${config.backstop ? " --backstop" : ""}${config.payoutPerDay ? ` --payout-per-day ${config.payoutPerDay / USDC}` : ""}`;
   const lines = [
     `# Insurance fund through a market crash (${config.policy === "spin" ? "Spin's target bands" : "Spark's fixed share"}, seed ${config.seed})`,
     "",
@@ -355,6 +367,7 @@ export function reportMarkdown(result: DemoResult, svgFile: string): string {
     "",
     ...narrative(result).flatMap((paragraph) => [paragraph, ""]),
     ...backstopSection(result),
+    ...payoutLimitSection(result),
     "## Chart",
     "",
     `![Fund balance against target, open interest and the fund's daily flows](${svgFile})`,

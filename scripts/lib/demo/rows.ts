@@ -2,6 +2,7 @@
 import type { BackstopStory } from "./backstop.js";
 import type { Style } from "./cast.js";
 import type { Act, DemoConfig, Schedule } from "./config.js";
+import type { Allocation } from "./payouts.js";
 
 /** One row per simulated day: the state at the end of the day, and what happened during it. Money in quote units. */
 export interface DemoRow {
@@ -107,6 +108,8 @@ export interface DemoResult {
   traders: { name: string; style: Style; address: string }[];
   /** The stakers and the leaver (`--backstop` only). */
   backstop?: BackstopStory;
+  /** With a payout limit, the allocation of the same run without it, when it was played for comparison. */
+  withoutPayoutLimit?: Allocation;
 }
 
 /** A payout bucket's level: what may be paid now, of its capacity (`capacity` 2^128 - 1: no limit). */

@@ -1,7 +1,7 @@
 import { network } from "hardhat";
 
 import { ADMIN_ROLE, GOVERNOR_FUNCTIONS, GOVERNOR_ROLE, GUARDIAN_FUNCTIONS, GUARDIAN_ROLE } from "./roles.js";
-import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, usdc, WEEK } from "./units.js";
+import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, usdc, wad, WEEK } from "./units.js";
 
 export type Connection = Awaited<ReturnType<typeof network.create>>;
 export type Ethers = Connection["ethers"];
@@ -93,4 +93,24 @@ export async function seed(suite: FundSuite, amount: bigint, from = suite.admin)
   await suite.usdc.mint(from.address, amount);
   await suite.usdc.connect(from).approve(suite.fundAddress, amount);
   await suite.fund.connect(from).deposit(amount);
+}
+
+/** What a test's bankruptcy claim states; the rest has defaults (no reward, a 100,000 USDC notional, 10 open base). */
+export interface ClaimFields {
+  shortfall: bigint;
+  reward?: bigint;
+  liquidatedNotional?: bigint;
+  openBase?: bigint;
+}
+
+/** A bankruptcy claim for the suite's market: Carol's account, Bob its liquidator. */
+export function claimFor(suite: FundSuite, c: ClaimFields) {
+  return {
+    account: suite.carol.address,
+    shortfall: c.shortfall,
+    liquidator: suite.bob.address,
+    reward: c.reward ?? 0n,
+    liquidatedNotional: c.liquidatedNotional ?? usdc(100_000),
+    openBase: c.openBase ?? wad(10),
+  };
 }

@@ -6,9 +6,9 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { BACKSTOP_TERMS } from "../lib/backstopFixture.js";
-import { deployFund, MARKET_ID, registerMarket, seed, type FundSuite } from "../lib/fundFixture.js";
+import { deployFund, MARKET_ID, registerMarket, seed, claimFor } from "../lib/fundFixture.js";
 import { FeeKind } from "../lib/model/feePolicies.js";
-import { type Claim, coverFromResult, coverTuple, NO_COVER, waterfallSteps } from "../lib/model/waterfall.js";
+import { coverFromResult, coverTuple, NO_COVER, waterfallSteps } from "../lib/model/waterfall.js";
 import { BACKSTOP_GOVERNOR_FUNCTIONS, GOVERNOR_ROLE } from "../lib/roles.js";
 import { DAY, usdc, wad } from "../lib/units.js";
 
@@ -18,20 +18,9 @@ const FUND_LIMIT = usdc(150);
 const BACKSTOP_LIMIT = usdc(200);
 const STAKED = usdc(10_000);
 
-function claimOf(suite: FundSuite, c: Partial<Claim> & { shortfall: bigint }) {
-  return {
-    account: suite.carol.address,
-    shortfall: c.shortfall,
-    liquidator: suite.bob.address,
-    reward: c.reward ?? 0n,
-    liquidatedNotional: c.liquidatedNotional ?? usdc(100_000),
-    openBase: c.openBase ?? wad(10),
-  };
-}
-
 /** The model's cover of a claim, the backstop covering up to `backstopRoom`, paid within `payoutAvailable`. */
 function expectedCover(
-  claim: ReturnType<typeof claimOf>,
+  claim: ReturnType<typeof claimFor>,
   room: { fund: bigint; backstop: bigint; payoutAvailable?: bigint; earlierPending?: bigint },
 ) {
   const steps = waterfallSteps({
@@ -137,7 +126,7 @@ describe("InsuranceFund with a staked backstop", () => {
       // backstop's limit for the market 200: it bears 200 of the shortfall, 160 is socialized.
       const suite = await networkHelpers.loadFixture(fundWithBackstop);
       const { fund, lens, exchange, vault, usdc: token, vaultAddress } = suite;
-      const claim = claimOf(suite, { shortfall: usdc(500), reward: usdc(10) });
+      const claim = claimFor(suite, { shortfall: usdc(500), reward: usdc(10) });
       const expected = expectedCover(claim, { fund: FUND_LIMIT, backstop: BACKSTOP_LIMIT });
       expect(expected).to.deep.include({
         fundReward: usdc(10),
@@ -160,7 +149,7 @@ describe("InsuranceFund with a staked backstop", () => {
       expect(await fund.fundBalance()).to.equal(usdc(10_000) - FUND_LIMIT);
       expect(await token.balanceOf(suite.fundAddress)).to.equal(usdc(10_000) - FUND_LIMIT);
       // The next claim: the fund's limit and the backstop's are used up.
-      const next = claimOf(suite, { shortfall: usdc(50) });
+      const next = claimFor(suite, { shortfall: usdc(50) });
       expect(coverFromResult(await lens.previewCover(MARKET_ID, next))).to.deep.equal({
         ...NO_COVER,
         socialized: usdc(50),
@@ -172,7 +161,7 @@ describe("InsuranceFund with a staked backstop", () => {
       const suite = await networkHelpers.loadFixture(fundWithBackstop);
       const { fund, exchange, vault, governor } = suite;
       await vault.connect(governor).setMarketLimit(MARKET_ID, usdc(1_000_000));
-      const claim = claimOf(suite, { shortfall: usdc(20_000) });
+      const claim = claimFor(suite, { shortfall: usdc(20_000) });
       const expected = expectedCover(claim, { fund: FUND_LIMIT, backstop: STAKED - BACKSTOP_TERMS.minimumAssets });
       await fund.connect(exchange).coverBankruptcy(MARKET_ID, claim);
       expect(await vault.totalAssets()).to.equal(BACKSTOP_TERMS.minimumAssets);
@@ -185,7 +174,7 @@ describe("InsuranceFund with a staked backstop", () => {
       const { fund, lens, exchange, governor, usdc: token, fundAddress } = suite;
       const hostile = await ethers.deployContract("RevertingBackstop", [fundAddress, await token.getAddress()]);
       await fund.connect(governor).setBackstop(await hostile.getAddress(), 0);
-      const claim = claimOf(suite, { shortfall: usdc(500), reward: usdc(10) });
+      const claim = claimFor(suite, { shortfall: usdc(500), reward: usdc(10) });
       const expected = expectedCover(claim, { fund: FUND_LIMIT, backstop: 0n });
       // It reverts: nothing from it, the liquidation goes through.
       expect(coverFromResult(await lens.previewCover(MARKET_ID, claim))).to.deep.equal(expected);
@@ -194,7 +183,7 @@ describe("InsuranceFund with a staked backstop", () => {
         .withArgs(MARKET_ID, claim.account, claim.liquidator, coverTuple(expected));
       // It says it paid but pays nothing: the fund counts what arrived (nothing).
       await hostile.setReverts(false);
-      const second = claimOf(suite, { shortfall: usdc(100) });
+      const second = claimFor(suite, { shortfall: usdc(100) });
       await expect(fund.connect(exchange).coverBankruptcy(MARKET_ID, second))
         .to.emit(fund, "InsuranceFundBankruptcyCovered")
         .withArgs(MARKET_ID, second.account, second.liquidator, coverTuple({ ...NO_COVER, socialized: usdc(100) }));
@@ -207,7 +196,7 @@ describe("InsuranceFund with a staked backstop", () => {
       const suite = await networkHelpers.loadFixture(fundWithBackstop);
       const { fund, lens, exchange, governor, vault, alice, usdc: token } = suite;
       await fund.connect(governor).setMarketPayoutLimit(MARKET_ID, usdc(100), usdc(1));
-      const claim = claimOf(suite, { shortfall: usdc(500), reward: usdc(10) });
+      const claim = claimFor(suite, { shortfall: usdc(500), reward: usdc(10) });
       const expected = expectedCover(claim, {
         fund: FUND_LIMIT,
         backstop: BACKSTOP_LIMIT,
@@ -242,7 +231,7 @@ describe("InsuranceFund with a staked backstop", () => {
       const suite = await networkHelpers.loadFixture(fundWithBackstop);
       const { fund, exchange, guardian, governor, usdc: token } = suite;
       await fund.connect(guardian).pause();
-      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(300) }));
+      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: usdc(300) }));
       expect(await fund.pendingFromBackstop(MARKET_ID)).to.equal(usdc(150));
       await fund.connect(governor).setBackstop(ethers.ZeroAddress, 0);
       await fund.connect(governor).retireMarket(MARKET_ID);
@@ -260,7 +249,7 @@ describe("InsuranceFund with a staked backstop", () => {
       const suite = await networkHelpers.loadFixture(fundWithBackstop);
       const { fund, exchange, guardian, vault, alice, usdc: token } = suite;
       await fund.connect(guardian).pause();
-      const claim = claimOf(suite, { shortfall: usdc(300) });
+      const claim = claimFor(suite, { shortfall: usdc(300) });
       await fund.connect(exchange).coverBankruptcy(MARKET_ID, claim);
       // Taken from the vault at once (deposits and exits see it), paid after the pause.
       expect(await vault.totalAssets()).to.equal(STAKED - usdc(150));

@@ -4,34 +4,16 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { deployFund, FLOOR, MARKET_ID, registerMarket, seed, type FundSuite } from "../lib/fundFixture.js";
+import { deployFund, FLOOR, MARKET_ID, registerMarket, seed, type FundSuite, claimFor } from "../lib/fundFixture.js";
 import { FeeKind } from "../lib/model/feePolicies.js";
 import { DISABLED, PayoutBucketModel } from "../lib/model/payoutBucket.js";
-import {
-  type Claim,
-  type BankruptcyCover,
-  coverOf,
-  coverTuple,
-  waterfall,
-  coverFromResult,
-} from "../lib/model/waterfall.js";
+import { type BankruptcyCover, coverOf, coverTuple, waterfall, coverFromResult } from "../lib/model/waterfall.js";
 import { DAY, MAX_UINT128, MAX_UINT256, usdc, wad } from "../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 
 /** 100,000 USDC a day, in units per second, rounded down (a slower refill favours the fund). */
 const PER_DAY_100K = usdc(100_000) / DAY;
-
-function claimOf(suite: FundSuite, c: Partial<Claim> & { shortfall: bigint }) {
-  return {
-    account: suite.carol.address,
-    shortfall: c.shortfall,
-    liquidator: suite.bob.address,
-    reward: c.reward ?? 0n,
-    liquidatedNotional: c.liquidatedNotional ?? usdc(100_000),
-    openBase: c.openBase ?? wad(10),
-  };
-}
 
 async function now(): Promise<bigint> {
   return BigInt(await networkHelpers.time.latest());
@@ -46,7 +28,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
   }
 
   /** Runs one claim and checks its cover against the model, given the model's view of the state. */
-  async function coverAs(suite: FundSuite, claim: ReturnType<typeof claimOf>, expected: BankruptcyCover) {
+  async function coverAs(suite: FundSuite, claim: ReturnType<typeof claimFor>, expected: BankruptcyCover) {
     const preview = await suite.lens.previewCover(MARKET_ID, claim);
     expect(coverFromResult(preview), "previewCover").to.deep.equal(expected);
     expect(
@@ -105,7 +87,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       await fund.connect(governor).setMarketPayoutLimit(MARKET_ID, usdc(100_000), PER_DAY_100K);
       model.configure(await now(), usdc(100_000), PER_DAY_100K);
       // Empty it with a claim, then let half a day pass.
-      await fund.connect(suite.exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(100_000) }));
+      await fund.connect(suite.exchange).coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: usdc(100_000) }));
       expect(model.consume(await now(), usdc(100_000))).to.equal(usdc(100_000));
       await networkHelpers.time.increase(DAY / 2n);
       // A larger capacity does not refill the bucket: it keeps what half a day refilled.
@@ -134,7 +116,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
         rewardCapBps: 10_000n,
       };
       // 1: 800 allocated, the fund-wide bucket (600) binds: 600 now, 200 pending.
-      const first = claimOf(suite, { shortfall: usdc(790), reward: usdc(10) });
+      const first = claimFor(suite, { shortfall: usdc(790), reward: usdc(10) });
       const firstCover = waterfall({ ...state, payoutAvailable: usdc(600) }, first);
       expect([firstCover.paidNow, firstCover.pending]).to.deep.equal([usdc(600), usdc(200)]);
       await coverAs(suite, first, firstCover);
@@ -147,7 +129,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       // first from them, and the new one waits whole.
       const firstTime = await now();
       await networkHelpers.time.setNextBlockTimestamp(firstTime + 100n);
-      const second = claimOf(suite, { shortfall: usdc(50) });
+      const second = claimFor(suite, { shortfall: usdc(50) });
       const secondCover = waterfall(
         {
           ...state,
@@ -186,7 +168,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       const suite = await networkHelpers.loadFixture(fundWithMarket);
       const { fund, governor, alice } = suite;
       await fund.connect(governor).setMarketPayoutLimit(MARKET_ID, usdc(100), 0n);
-      await fund.connect(suite.exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(300) }));
+      await fund.connect(suite.exchange).coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: usdc(300) }));
       expect(await fund.pendingClaim(MARKET_ID)).to.equal(usdc(200));
       await expect(fund.connect(alice).processPendingClaim(MARKET_ID))
         .to.be.revertedWithCustomError(fund, "InsuranceFundPayoutLimited")
@@ -204,7 +186,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       await seed(suite, FLOOR + usdc(300));
       const { fund, lens, governor, guardian, exchange, alice } = suite;
       await fund.connect(guardian).pause();
-      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(300) }));
+      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: usdc(300) }));
       await fund.connect(guardian).unpause();
       await fund.connect(governor).setMarketPayoutLimit(MARKET_ID, 1n, 0n);
       await fund.connect(alice).processPendingClaim(MARKET_ID);
@@ -214,7 +196,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
         .to.be.revertedWithCustomError(fund, "InsuranceFundNoSurplus")
         .withArgs(FLOOR, FLOOR);
       // The next claim sees the balance only.
-      const claim = claimOf(suite, { shortfall: FLOOR + usdc(1) });
+      const claim = claimFor(suite, { shortfall: FLOOR + usdc(1) });
       const cover = await lens.previewCover(MARKET_ID, claim);
       expect([cover.fundShortfall, cover.socialized]).to.deep.equal([FLOOR, usdc(1)]);
     });
@@ -225,7 +207,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       await fund.connect(guardian).pause();
       await fund
         .connect(exchange)
-        .coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(500), reward: usdc(5) }));
+        .coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: usdc(500), reward: usdc(5) }));
       await expect(fund.connect(alice).rejectPendingClaim(MARKET_ID)).to.be.revertedWithCustomError(
         fund,
         "AccessManagedUnauthorized",
@@ -251,7 +233,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       const suite = await networkHelpers.loadFixture(fundWithMarket);
       const { fund, governor, guardian, exchange, alice, usdc: token } = suite;
       await fund.connect(guardian).pause();
-      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(500) }));
+      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: usdc(500) }));
       await fund.connect(governor).retireMarket(MARKET_ID);
       await fund.connect(guardian).unpause();
       await fund.connect(alice).processPendingClaim(MARKET_ID);
@@ -269,7 +251,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       await fund.connect(governor).setMarketPayoutLimit(MARKET_ID, usdc(100_000), PER_DAY_100K);
       const model = new PayoutBucketModel();
       model.configure(await now(), usdc(100_000), PER_DAY_100K);
-      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(5_000_000) }));
+      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: usdc(5_000_000) }));
       const claimed = await now();
       expect(await token.balanceOf(exchange.address)).to.equal(usdc(100_000));
       expect(await fund.pendingClaim(MARKET_ID)).to.equal(usdc(900_000));
@@ -301,7 +283,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       const suite = await networkHelpers.loadFixture(fundWithMarket);
       const { fund, governor, guardian, exchange, usdc: token } = suite;
       await fund.connect(governor).setMarketPayoutLimit(MARKET_ID, usdc(100_000), PER_DAY_100K);
-      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(1_000_000) }));
+      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: usdc(1_000_000) }));
       await networkHelpers.time.increase(DAY);
       await fund.connect(exchange).processPendingClaim(MARKET_ID);
       await fund.connect(guardian).pause();
@@ -320,7 +302,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       // The same claim paused and not: the same allocation and remainder; only the timing differs.
       const suite = await networkHelpers.loadFixture(fundWithMarket);
       const { fund, lens, guardian } = suite;
-      const claim = claimOf(suite, { shortfall: usdc(1_500_000), reward: usdc(30) });
+      const claim = claimFor(suite, { shortfall: usdc(1_500_000), reward: usdc(30) });
       const free = coverFromResult(await lens.previewCover(MARKET_ID, claim));
       await fund.connect(guardian).pause();
       const paused = coverFromResult(await lens.previewCover(MARKET_ID, claim));
@@ -351,7 +333,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       const { fund, exchange, alice, usdc: token } = suite;
       await token.mint(exchange.address, usdc(1_000));
       await token.connect(exchange).approve(suite.fundAddress, ethers.MaxUint256);
-      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(242), openBase: 0n }));
+      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: usdc(242), openBase: 0n }));
       expect(await fund.totalBadDebt()).to.equal(usdc(192));
       // The surplus keeps the bad debt back: 299,950 - 200,000 - 192.
       await expect(fund.connect(alice).sweepSurplus())
@@ -374,7 +356,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       const suite = await networkHelpers.loadFixture(fundWithMarket);
       const { fund, lens, governor, guardian, exchange } = suite;
       await fund.connect(governor).setMarketPayoutLimit(MARKET_ID, usdc(100), 1n);
-      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(150) }));
+      await fund.connect(exchange).coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: usdc(150) }));
       await fund.connect(guardian).pause();
       const v = await lens.marketLedger(MARKET_ID);
       expect([v.insuranceLimit, v.limitUsed, v.pending, v.payableNow, v.badDebt, v.retired]).to.deep.equal([
@@ -398,16 +380,16 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
     it("test_previewCover_checksLikeCoverAndRefusesRetiredMarkets", async () => {
       const suite = await networkHelpers.loadFixture(fundWithMarket);
       const { fund, lens, governor } = suite;
-      await expect(lens.previewCover(MARKET_ID, claimOf(suite, { shortfall: 0n }))).to.be.revertedWithCustomError(
+      await expect(lens.previewCover(MARKET_ID, claimFor(suite, { shortfall: 0n }))).to.be.revertedWithCustomError(
         fund,
         "InsuranceFundZeroAmount",
       );
-      await expect(lens.previewCover(MARKET_ID, claimOf(suite, { shortfall: MAX_UINT128 + 1n })))
+      await expect(lens.previewCover(MARKET_ID, claimFor(suite, { shortfall: MAX_UINT128 + 1n })))
         .to.be.revertedWithCustomError(fund, "InsuranceFundAmountTooLarge")
         .withArgs(MAX_UINT128 + 1n);
       await expect(
         lens.previewCover(MARKET_ID, {
-          ...claimOf(suite, { shortfall: 1n, reward: 1n }),
+          ...claimFor(suite, { shortfall: 1n, reward: 1n }),
           liquidator: ethers.ZeroAddress,
         }),
       ).to.be.revertedWithCustomError(fund, "InsuranceFundZeroAddress");
@@ -417,7 +399,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       );
       expect(await lens.fund()).to.equal(suite.fundAddress);
       await fund.connect(governor).retireMarket(MARKET_ID);
-      await expect(lens.previewCover(MARKET_ID, claimOf(suite, { shortfall: 1n })))
+      await expect(lens.previewCover(MARKET_ID, claimFor(suite, { shortfall: 1n })))
         .to.be.revertedWithCustomError(fund, "InsuranceFundMarketIsRetired")
         .withArgs(MARKET_ID);
     });
@@ -426,7 +408,7 @@ describe("InsuranceFund payouts: buckets, pending claims, the pause", () => {
       const suite = await deployFund(ethers);
       await registerMarket(suite, usdc(100));
       await seed(suite, usdc(1_000));
-      const claim = claimOf(suite, { shortfall: usdc(300), reward: usdc(7), openBase: 0n });
+      const claim = claimFor(suite, { shortfall: usdc(300), reward: usdc(7), openBase: 0n });
       const expected = waterfall(
         {
           balance: usdc(1_000),

@@ -1,35 +1,15 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import {
-  deployFund,
-  FLOOR,
-  type FundSuite,
-  MARKET_ID,
-  registerMarket,
-  seed,
-  TARGET_SHARE_BPS,
-} from "../lib/fundFixture.js";
+import { deployFund, FLOOR, MARKET_ID, registerMarket, seed, TARGET_SHARE_BPS, claimFor } from "../lib/fundFixture.js";
 import { SCALE as LOSS_INDEX_SCALE } from "../lib/model/lossIndex.js";
-import { type Claim, coverOf, coverTuple, NO_COVER, waterfall, coverFromResult } from "../lib/model/waterfall.js";
+import { coverOf, coverTuple, NO_COVER, waterfall, coverFromResult } from "../lib/model/waterfall.js";
 import { DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, usdc, wad, WEEK } from "../lib/units.js";
 import { FeeKind } from "../lib/model/feePolicies.js";
 
 const { ethers, networkHelpers } = await network.create();
 
 const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
-
-/** A claim for the suite's market, with no reward cap in the way unless given. */
-function claimOf(suite: FundSuite, c: Partial<Claim> & { shortfall: bigint }) {
-  return {
-    account: suite.carol.address,
-    shortfall: c.shortfall,
-    liquidator: suite.bob.address,
-    reward: c.reward ?? 0n,
-    liquidatedNotional: c.liquidatedNotional ?? usdc(100_000),
-    openBase: c.openBase ?? wad(10),
-  };
-}
 
 describe("InsuranceFund", () => {
   async function fundWithMarket() {
@@ -229,7 +209,7 @@ describe("InsuranceFund", () => {
       // pays Bob's reward (10 USDC) itself, and the fund pays the exchange the missing 200 and the 10.
       const suite = await networkHelpers.loadFixture(fundWithMarket);
       const { fund, usdc: token, exchange, bob, fundAddress } = suite;
-      const claim = claimOf(suite, { shortfall: usdc(1_200) - usdc(1_000), reward: usdc(10) });
+      const claim = claimFor(suite, { shortfall: usdc(1_200) - usdc(1_000), reward: usdc(10) });
       const cover = await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, claim);
       const expected = {
         ...NO_COVER,
@@ -258,7 +238,7 @@ describe("InsuranceFund", () => {
       await seed(suite, usdc(10_000));
       const { fund, exchange } = suite;
       const openBase = wad(4);
-      const claim = claimOf(suite, { shortfall: usdc(200), reward: usdc(10), openBase });
+      const claim = claimFor(suite, { shortfall: usdc(200), reward: usdc(10), openBase });
       const expected = waterfall(
         {
           balance: usdc(10_000),
@@ -298,7 +278,7 @@ describe("InsuranceFund", () => {
     it("test_coverBankruptcy_emptyFundSocializesEverything", async () => {
       const suite = await deployFund(ethers);
       await registerMarket(suite, usdc(1_000_000));
-      const claim = claimOf(suite, { shortfall: usdc(500), reward: usdc(10) });
+      const claim = claimFor(suite, { shortfall: usdc(500), reward: usdc(10) });
       const cover = await suite.fund.connect(suite.exchange).coverBankruptcy.staticCall(MARKET_ID, claim);
       // The reward nobody covers is socialized with the shortfall: the exchange, which paid its keeper, is owed it.
       expect(coverFromResult(cover)).to.deep.equal({ ...NO_COVER, reward: usdc(10), socialized: usdc(510) });
@@ -312,7 +292,7 @@ describe("InsuranceFund", () => {
       await registerMarket(suite, usdc(100));
       await seed(suite, usdc(1_000));
       const { fund, exchange } = suite;
-      const claim = claimOf(suite, { shortfall: usdc(300), reward: usdc(0), openBase: 0n });
+      const claim = claimFor(suite, { shortfall: usdc(300), reward: usdc(0), openBase: 0n });
       await expect(fund.connect(exchange).coverBankruptcy(MARKET_ID, claim))
         .to.emit(fund, "InsuranceFundBadDebtRecorded")
         .withArgs(MARKET_ID, claim.account, usdc(200), usdc(200))
@@ -327,13 +307,13 @@ describe("InsuranceFund", () => {
       const { fund, governor, exchange } = suite;
       // 25 bps of 10,000 USDC notional = 25 USDC; absolute cap 20 USDC: the reward is 20.
       await fund.connect(governor).setRewardCaps(MARKET_ID, usdc(20), 25n);
-      const asked = claimOf(suite, { shortfall: usdc(1), reward: usdc(500), liquidatedNotional: usdc(10_000) });
+      const asked = claimFor(suite, { shortfall: usdc(1), reward: usdc(500), liquidatedNotional: usdc(10_000) });
       expect((await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, asked)).reward).to.equal(usdc(20));
       // Absolute cap 100 USDC: the notional cap binds at 25.
       await fund.connect(governor).setRewardCaps(MARKET_ID, usdc(100), 25n);
       expect((await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, asked)).reward).to.equal(usdc(25));
       // Rounded down: 25 bps of 399 units is 0.9975 units -> 0.
-      const dust = claimOf(suite, { shortfall: usdc(1), reward: 100n, liquidatedNotional: 399n });
+      const dust = claimFor(suite, { shortfall: usdc(1), reward: 100n, liquidatedNotional: 399n });
       expect((await fund.connect(exchange).coverBankruptcy.staticCall(MARKET_ID, dust)).reward).to.equal(0n);
     });
 
@@ -348,7 +328,7 @@ describe("InsuranceFund", () => {
         [usdc(400), usdc(50)],
         [usdc(10), 0n],
       ]) {
-        const claim = claimOf(suite, { shortfall, reward });
+        const claim = claimFor(suite, { shortfall, reward });
         const expected = waterfall(
           {
             balance: usdc(100_000) - paid,
@@ -408,7 +388,7 @@ describe("InsuranceFund", () => {
       await seed(suite, usdc(75));
       const cover = await suite.fund
         .connect(suite.exchange)
-        .coverBankruptcy.staticCall(MARKET_ID, claimOf(suite, { shortfall: usdc(200), reward: usdc(10) }));
+        .coverBankruptcy.staticCall(MARKET_ID, claimFor(suite, { shortfall: usdc(200), reward: usdc(10) }));
       expect(coverFromResult(cover)).to.deep.equal({
         ...NO_COVER,
         reward: usdc(10),
@@ -422,7 +402,7 @@ describe("InsuranceFund", () => {
     it("test_coverBankruptcy_revertsForUnknownMarketAndStrangers", async () => {
       const suite = await networkHelpers.loadFixture(fundWithMarket);
       const { fund, exchange, alice } = suite;
-      const claim = claimOf(suite, { shortfall: usdc(1) });
+      const claim = claimFor(suite, { shortfall: usdc(1) });
       await expect(fund.connect(exchange).coverBankruptcy(2n, claim))
         .to.be.revertedWithCustomError(fund, "InsuranceFundUnknownMarket")
         .withArgs(2n);
@@ -435,14 +415,14 @@ describe("InsuranceFund", () => {
       const suite = await networkHelpers.loadFixture(fundWithMarket);
       const { fund, exchange } = suite;
       await expect(
-        fund.connect(exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: 0n })),
+        fund.connect(exchange).coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: 0n })),
       ).to.be.revertedWithCustomError(fund, "InsuranceFundZeroAmount");
-      await expect(fund.connect(exchange).coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: MAX_UINT128 + 1n })))
+      await expect(fund.connect(exchange).coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: MAX_UINT128 + 1n })))
         .to.be.revertedWithCustomError(fund, "InsuranceFundAmountTooLarge")
         .withArgs(MAX_UINT128 + 1n);
       await expect(
         fund.connect(exchange).coverBankruptcy(MARKET_ID, {
-          ...claimOf(suite, { shortfall: 1n, reward: 1n }),
+          ...claimFor(suite, { shortfall: 1n, reward: 1n }),
           liquidator: ethers.ZeroAddress,
         }),
       ).to.be.revertedWithCustomError(fund, "InsuranceFundZeroAddress");
@@ -454,7 +434,7 @@ describe("InsuranceFund", () => {
       const suite = await networkHelpers.loadFixture(fundWithMarket);
       const { fund, exchange, guardian, usdc: token, alice } = suite;
       await fund.connect(guardian).pause();
-      const claim = claimOf(suite, { shortfall: usdc(200), reward: usdc(10) });
+      const claim = claimFor(suite, { shortfall: usdc(200), reward: usdc(10) });
       const expected = {
         ...NO_COVER,
         reward: usdc(10),
@@ -531,14 +511,14 @@ describe("InsuranceFund", () => {
       const { fund, exchange } = suite;
       await fund
         .connect(exchange)
-        .coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(100), openBase: wad(8) }));
+        .coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: usdc(100), openBase: wad(8) }));
       const first = await fund.lossIndex(MARKET_ID);
       const { loss: owedFirst, currentIndex } = await fund.positionLoss(MARKET_ID, wad(2), 0n);
       expect(owedFirst).to.equal(usdc(25)); // 100 * 2 / 8
       expect(currentIndex).to.equal(first);
       await fund
         .connect(exchange)
-        .coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(30), openBase: wad(3) }));
+        .coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: usdc(30), openBase: wad(3) }));
       expect((await fund.positionLoss(MARKET_ID, wad(1), first)).loss).to.equal(usdc(10)); // 30 * 1 / 3
     });
   });
@@ -589,7 +569,7 @@ describe("InsuranceFund", () => {
       // 10,000 USDC of bad debt beyond a 10,000 USDC fund... limit 1,000,000, no open positions.
       await fund
         .connect(exchange)
-        .coverBankruptcy(MARKET_ID, claimOf(suite, { shortfall: usdc(10_300), openBase: 0n }));
+        .coverBankruptcy(MARKET_ID, claimFor(suite, { shortfall: usdc(10_300), openBase: 0n }));
       expect(await fund.totalBadDebt()).to.equal(usdc(300));
       expect(await fund.fundBalance()).to.equal(0n);
       const exchangeBefore = await token.balanceOf(exchange.address);
@@ -670,7 +650,7 @@ describe("InsuranceFund", () => {
       const suite = await networkHelpers.loadFixture(hostileFund);
       const { fund, evil, exchange, fundAddress } = suite;
       // The token calls sweepSurplus and deposit on the fund while the fund pays the liquidator.
-      const claim = claimOf(suite, { shortfall: usdc(200), reward: usdc(10) });
+      const claim = claimFor(suite, { shortfall: usdc(200), reward: usdc(10) });
       await evil.arm(fundAddress, fund.interface.encodeFunctionData("sweepSurplus"));
       await fund.connect(exchange).coverBankruptcy(MARKET_ID, claim);
       expect(await evil.attackCount()).to.equal(1n);

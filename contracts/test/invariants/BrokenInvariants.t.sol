@@ -285,16 +285,26 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
     /// total that is not the markets' sum or that the fund's tokens do not hold; an allocation that is neither paid,
     /// pending nor rejected (80 allocated, 30 paid, 50 pending is honest).
     function test_PEND_01_catchesPendingBooksOff() external {
-        this.checkPend01Market(MarketPending({pending: 50, expected: 50, limitUsed: 80, fromBackstop: 0, backstopPaid: 0}));
+        this.checkPend01Market(
+            MarketPending({pending: 50, expected: 50, limitUsed: 80, fromBackstop: 0, backstopPaid: 0})
+        );
         this.checkPend01Books(_pendingBooks(50, 50, 50, 30));
         // The backstop's 10 of a 90 claim leave the fund's 80 within the limit charged, but not 10 more than it paid.
-        this.checkPend01Market(MarketPending({pending: 90, expected: 90, limitUsed: 80, fromBackstop: 10, backstopPaid: 10}));
+        this.checkPend01Market(
+            MarketPending({pending: 90, expected: 90, limitUsed: 80, fromBackstop: 10, backstopPaid: 10})
+        );
         _expectViolation(PEND_01);
-        this.checkPend01Market(MarketPending({pending: 90, expected: 90, limitUsed: 80, fromBackstop: 10, backstopPaid: 5}));
+        this.checkPend01Market(
+            MarketPending({pending: 90, expected: 90, limitUsed: 80, fromBackstop: 10, backstopPaid: 5})
+        );
         _expectViolation(PEND_01);
-        this.checkPend01Market(MarketPending({pending: 50, expected: 40, limitUsed: 80, fromBackstop: 0, backstopPaid: 0}));
+        this.checkPend01Market(
+            MarketPending({pending: 50, expected: 40, limitUsed: 80, fromBackstop: 0, backstopPaid: 0})
+        );
         _expectViolation(PEND_01);
-        this.checkPend01Market(MarketPending({pending: 90, expected: 90, limitUsed: 80, fromBackstop: 0, backstopPaid: 0}));
+        this.checkPend01Market(
+            MarketPending({pending: 90, expected: 90, limitUsed: 80, fromBackstop: 0, backstopPaid: 0})
+        );
         _expectViolation(PEND_01);
         this.checkPend01Books(_pendingBooks(60, 50, 100, 20));
         _expectViolation(PEND_01);
@@ -591,7 +601,13 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
             address(f),
             "Backstop",
             "BST",
-            BackstopTerms({cooldown: 1 days, window: 1 days, streamPeriod: 1 days, exitCapBps: 10_000, minimumAssets: 0})
+            BackstopTerms({
+                cooldown: 1 days,
+                window: 1 days,
+                streamPeriod: 1 days,
+                exitCapBps: 10_000,
+                minimumAssets: 0
+            })
         );
         vault.setMarketLimit(MARKET_ID, 15e6);
         usdc.approve(address(vault), 100e6);

@@ -223,8 +223,8 @@ abstract contract ExchangeActions is GhostLedger {
     }
 
     /// @dev WF-01's prediction from the state before the liquidation: the allocation's inputs (balance, limit left,
-    /// what the backstop can cover) and the timing's (the market's pending claim, both buckets' levels, the pause). The reward asked of the fund is
-    /// the liquidator's share of the penalty less what the account's own equity paid of it.
+    /// what the backstop can cover) and the timing's (the market's pending claim, both buckets' levels, the pause). The
+    /// reward asked of the fund is the liquidator's share of the penalty less what the account's own equity paid of it.
     function _predictBankruptcy(uint256 marketId, AccountHealth memory h) internal view returns (Bankruptcy memory b) {
         MarketInfo memory info = _fund.market(marketId);
         MarketParams memory p = _exchange.market(marketId).params;

@@ -6,8 +6,8 @@ import {GhostLedger} from "./GhostLedger.sol";
 
 /// @title FundActions
 /// @notice The invariant handler's fund actions: keepers sweep the surplus (FUND-05) and flush the treasury's
-/// accrual to the treasury and the backstop (FUND-04), the funder deposits (DEBT-01), the donor sends tokens without a deposit, time passes (buckets
-/// refill).
+/// accrual to the treasury and the backstop (FUND-04), the funder deposits (DEBT-01), the donor sends tokens without
+/// a deposit, time passes (buckets refill).
 abstract contract FundActions is GhostLedger {
     // ================================================================ set-up helpers (not fuzzed)
 

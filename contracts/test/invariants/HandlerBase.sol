@@ -15,8 +15,9 @@ import {InvariantChecks} from "./InvariantChecks.sol";
 
 /// @title HandlerBase
 /// @notice The invariant handler's world: the deployment it drives, its actors (four traders, two liquidators, a
-/// funder, a donor, the backstop's staker and the strangers met so far), time, and the input helpers every action uses. No ghosts, no
-/// actions: `GhostLedger` keeps the books, the `*Actions` contracts act, `InsuranceHandler` puts them together.
+/// funder, a donor, the backstop's staker and the strangers met so far), time, and the input helpers every action
+/// uses. No ghosts, no actions: `GhostLedger` keeps the books, the `*Actions` contracts act, `InsuranceHandler` puts
+/// them together.
 abstract contract HandlerBase is InvariantChecks {
     // ================================================================ constants
 

@@ -105,7 +105,7 @@ abstract contract InvariantChecks is InvariantsSpec {
     /// @param openBase The market's open |base| after the bankrupt position closed (summed over positions).
     /// @param liquidatorReceived What the liquidator received beyond its share of the account's own penalty.
     /// @param exchangeReceived What the exchange received, net of what it paid the liquidator and the fee splitter.
-    /// @param fundSent What left the fund's tokens, net of what the same liquidation's fees and the backstop brought in.
+    /// @param fundSent What left the fund's tokens, net of what the liquidation's fees and the backstop brought in.
     /// @param backstopAssetsSent The drop of the backstop's `totalAssets`.
     /// @param backstopTokensSent What left the backstop's tokens.
     struct Bankruptcy {
@@ -359,8 +359,7 @@ abstract contract InvariantChecks is InvariantsSpec {
                 c.backstopShortfall == p.backstopShortfall &&
                 c.socialized == p.socialized &&
                 c.badDebt == p.badDebt;
-        bool timing =
-            c.earlierPendingPaid == p.earlierPendingPaid && c.paidNow == p.paidNow && c.pending == p.pending;
+        bool timing = c.earlierPendingPaid == p.earlierPendingPaid && c.paidNow == p.paidNow && c.pending == p.pending;
         // SPEC 1a's identities, to the unit, on what the fund reported.
         bool identities =
             b.shortfall + c.reward == c.paidNow + c.pending + c.socialized + c.badDebt &&

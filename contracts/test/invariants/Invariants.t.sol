@@ -78,14 +78,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
             policy,
             TREASURY
         );
-        backstop = new BackstopVault(
-            IERC20(address(usdc)),
-            address(manager),
-            address(fund),
-            "Backstop",
-            "BST",
-            BackstopTerms({cooldown: 7 days, window: 2 days, streamPeriod: 7 days, exitCapBps: 1_000, minimumAssets: 0})
-        );
+        backstop = _deployBackstop(manager);
         _grantRoles(manager);
         exchange = new ReferenceExchange(IERC20(address(usdc)), fund, EXCHANGE_OWNER);
 
@@ -108,12 +101,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
         _listMarket(2, d.feeds[1], 6_000e6, 150e6, 50, _params(5, 150, 3_000, 500, 0.75e18));
         marketIds.push(1);
         marketIds.push(2);
-        // The backstop's limits bind before its stake does in market 1, and its stake before its limit in market 2.
-        VM.startPrank(GOVERNOR);
-        backstop.setMarketLimit(1, 1_500e6);
-        backstop.setMarketLimit(2, 3_000e6);
-        fund.setBackstop(backstop, BACKSTOP_SHARE_BPS);
-        VM.stopPrank();
+        _setBackstop();
 
         handler = new InsuranceHandler(d);
         // The floor's seed, and a leveraged book to start from: in market 1 an 8x long alone (a crash there that
@@ -418,6 +406,34 @@ abstract contract InvariantsTestBase is InvariantChecks {
     }
 
     // ---------------------------------------------------------------- internal
+
+    function _deployBackstop(AccessManager manager) internal returns (BackstopVault) {
+        return
+            new BackstopVault(
+                IERC20(address(usdc)),
+                address(manager),
+                address(fund),
+                "Backstop",
+                "BST",
+                BackstopTerms({
+                    cooldown: 7 days,
+                    window: 2 days,
+                    streamPeriod: 7 days,
+                    exitCapBps: 1_000,
+                    minimumAssets: 0
+                })
+            );
+    }
+
+    /// @dev The backstop's limits: its limit binds before its stake in market 1, its stake before its limit in market
+    /// 2 (once market 1 has taken some); then the fund is told of it.
+    function _setBackstop() internal {
+        VM.startPrank(GOVERNOR);
+        backstop.setMarketLimit(1, 1_500e6);
+        backstop.setMarketLimit(2, 3_000e6);
+        fund.setBackstop(backstop, BACKSTOP_SHARE_BPS);
+        VM.stopPrank();
+    }
 
     function _grantRoles(AccessManager manager) internal {
         bytes4[] memory governed = governedSelectors();

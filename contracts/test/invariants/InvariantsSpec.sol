@@ -112,7 +112,8 @@ abstract contract InvariantsSpec {
 
     string internal constant CONS_01 =
         "CONS-01: the tokens held by traders, liquidators, funders, strangers, the exchange's owner, exchange, fund,"
-        " treasury, backstop and its staker add up to what was minted; each liquidator holds exactly the rewards the exchange paid it";
+        " treasury, backstop and its staker add up to what was minted; each liquidator holds exactly the rewards the"
+        " exchange paid it";
 
     // ---------------------------------------------------------------- the reference exchange
 

@@ -10,10 +10,10 @@ import {BankruptcyCover} from "../../../interfaces/IInsuranceVault.sol";
 
 /// @title BrokenFund
 /// @notice A toy insurance fund with the real one's rules in a few lines (vault, limit, the waterfall's allocation
-/// with an optional backstop's part paid at once, bad debt repaid first from the whole fee, fee split, treasury, surplus, open-interest average), and
-/// one deliberate bug chosen at deployment. Honest with
-/// `Bug.None`. The broken-invariant tests run it and feed what it shows to the invariant checks, to prove that each
-/// check catches the bug it is about. For tests only.
+/// with an optional backstop's part paid at once, bad debt repaid first from the whole fee, fee split, treasury,
+/// surplus, open-interest average), and one deliberate bug chosen at deployment. Honest with `Bug.None`. The
+/// broken-invariant tests run it and feed what it shows to the invariant checks, to prove that each check catches the
+/// bug it is about. For tests only.
 /// @dev Function names follow `IInsuranceFund` where they exist there, so the stranger attacks' calldata fits.
 contract BrokenFund {
     enum Bug {

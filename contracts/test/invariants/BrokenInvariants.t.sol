@@ -6,6 +6,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {InsuranceFund} from "../../InsuranceFund.sol";
+import {BackstopVault} from "../../backstop/BackstopVault.sol";
+import {BackstopTerms} from "../../interfaces/IBackstopVault.sol";
 import {FeeKind, FundState, IFeePolicy} from "../../interfaces/IFeePolicy.sol";
 import {IInsuranceFund} from "../../interfaces/IInsuranceFund.sol";
 import {BankruptcyCover, MarketConfig} from "../../interfaces/IInsuranceVault.sol";
@@ -94,6 +96,19 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
     function test_WF_01_catchesShortfallAllocatedBeforeReward() external {
         this.checkWaterfall(_bankruptcy(BrokenFund.Bug.None));
         Bankruptcy memory broken = _bankruptcy(BrokenFund.Bug.ShortfallFirst);
+        _expectViolation(WF_01);
+        this.checkWaterfall(broken);
+    }
+
+    /// @dev With a backstop behind the fund, the double that books B to its own balance and socializes the whole
+    /// rest after F shows the same token moves at the backstop but not the cover WF-01 predicts.
+    function test_WF_01_catchesBackstopPartBookedToTheBalance() external {
+        Bankruptcy memory honest = _bankruptcyWithBackstop(BrokenFund.Bug.None);
+        this.checkWaterfall(honest);
+        assert(honest.cover.backstopShortfall == 15e6 && honest.cover.socialized == 5e6);
+        Bankruptcy memory broken = _bankruptcyWithBackstop(BrokenFund.Bug.BooksBackstopPartToBalance);
+        // The broken double took B from the backstop too.
+        assert(broken.backstopAssetsSent == 15e6 && broken.backstopTokensSent == 15e6);
         _expectViolation(WF_01);
         this.checkWaterfall(broken);
     }
@@ -270,12 +285,26 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
     /// total that is not the markets' sum or that the fund's tokens do not hold; an allocation that is neither paid,
     /// pending nor rejected (80 allocated, 30 paid, 50 pending is honest).
     function test_PEND_01_catchesPendingBooksOff() external {
-        this.checkPend01Market(MarketPending({pending: 50, expected: 50, limitUsed: 80}));
+        this.checkPend01Market(
+            MarketPending({pending: 50, expected: 50, limitUsed: 80, fromBackstop: 0, backstopPaid: 0})
+        );
         this.checkPend01Books(_pendingBooks(50, 50, 50, 30));
+        // The backstop's 10 of a 90 claim leave the fund's 80 within the limit charged, but not 10 more than it paid.
+        this.checkPend01Market(
+            MarketPending({pending: 90, expected: 90, limitUsed: 80, fromBackstop: 10, backstopPaid: 10})
+        );
         _expectViolation(PEND_01);
-        this.checkPend01Market(MarketPending({pending: 50, expected: 40, limitUsed: 80}));
+        this.checkPend01Market(
+            MarketPending({pending: 90, expected: 90, limitUsed: 80, fromBackstop: 10, backstopPaid: 5})
+        );
         _expectViolation(PEND_01);
-        this.checkPend01Market(MarketPending({pending: 90, expected: 90, limitUsed: 80}));
+        this.checkPend01Market(
+            MarketPending({pending: 50, expected: 40, limitUsed: 80, fromBackstop: 0, backstopPaid: 0})
+        );
+        _expectViolation(PEND_01);
+        this.checkPend01Market(
+            MarketPending({pending: 90, expected: 90, limitUsed: 80, fromBackstop: 0, backstopPaid: 0})
+        );
         _expectViolation(PEND_01);
         this.checkPend01Books(_pendingBooks(60, 50, 100, 20));
         _expectViolation(PEND_01);
@@ -525,7 +554,7 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         t.treasuryParts = treasuryPart;
         t.flushed = sent;
         t.treasuryTokens = received;
-        flushHolds = _flushHolds(accruedBefore, true, sent, received, t.treasuryAccrued);
+        flushHolds = _flushHolds(Flush(accruedBefore, true, sent, 0, received, 0, t.treasuryAccrued));
     }
 
     /// @dev FUND-05: 100 USDC in the fund, a target of 60 USDC.
@@ -560,6 +589,49 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         b.liquidatorReceived = b.cover.reward;
         b.exchangeReceived = usdc.balanceOf(EXCHANGE) - exchangeBefore;
         b.fundSent = 50e6 - usdc.balanceOf(address(f));
+    }
+
+    /// @dev WF-01 with a backstop: as `_bankruptcy`, and behind the double a backstop with 100 USDC of stake and a
+    /// limit of 15 USDC for the market: F = 30 + 20, B = 15 of the shortfall, 5 socialized.
+    function _bankruptcyWithBackstop(BrokenFund.Bug bug) internal returns (Bankruptcy memory b) {
+        BrokenFund f = _toyFund(bug, halfAndHalf, type(uint128).max, 0);
+        BackstopVault vault = new BackstopVault(
+            IERC20(address(usdc)),
+            address(new AccessManager(address(this))),
+            address(f),
+            "Backstop",
+            "BST",
+            BackstopTerms({
+                cooldown: 1 days,
+                window: 1 days,
+                streamPeriod: 1 days,
+                exitCapBps: 10_000,
+                minimumAssets: 0
+            })
+        );
+        vault.setMarketLimit(MARKET_ID, 15e6);
+        usdc.approve(address(vault), 100e6);
+        vault.deposit(100e6, address(this));
+        f.setBackstop(vault, MARKET_ID);
+        f.deposit(50e6);
+        (b.fundBalance, b.limitLeft, b.payoutAvailable, b.cappedReward, b.shortfall, b.openBase) = (
+            50e6,
+            type(uint128).max,
+            type(uint256).max,
+            30e6,
+            40e6,
+            1
+        );
+        b.backstopCoverable = vault.coverable(MARKET_ID);
+        (uint256 vaultTokens, uint256 vaultAssets) = (usdc.balanceOf(address(vault)), vault.totalAssets());
+        uint256 exchangeBefore = usdc.balanceOf(EXCHANGE);
+        VM.prank(EXCHANGE);
+        b.cover = f.cover(30e6, 40e6);
+        b.liquidatorReceived = b.cover.reward;
+        b.exchangeReceived = usdc.balanceOf(EXCHANGE) - exchangeBefore;
+        b.backstopTokensSent = vaultTokens - usdc.balanceOf(address(vault));
+        b.backstopAssetsSent = vaultAssets - vault.totalAssets();
+        b.fundSent = 50e6 + b.backstopTokensSent - usdc.balanceOf(address(f));
     }
 
     /// @dev SPLIT: one fee of `amount` handed in to the fund double, which holds `badDebt` of bad debt.

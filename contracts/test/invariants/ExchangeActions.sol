@@ -18,11 +18,13 @@ import {GhostLedger} from "./GhostLedger.sol";
 abstract contract ExchangeActions is GhostLedger {
     // ================================================================ types
 
-    /// @dev Token balances around a liquidation.
+    /// @dev Token balances around a liquidation, and the backstop's assets.
     struct Balances {
         uint256 liquidator;
         uint256 exchange;
         uint256 fund;
+        uint256 backstop;
+        uint256 backstopAssets;
     }
 
     // ================================================================ set-up helpers (not fuzzed)
@@ -220,15 +222,16 @@ abstract contract ExchangeActions is GhostLedger {
         return (_traders[j / MARKETS], _marketIds[j % MARKETS]);
     }
 
-    /// @dev WF-01's prediction from the state before the liquidation: the allocation's inputs (balance, limit left)
-    /// and the timing's (the market's pending claim, both buckets' levels, the pause). The reward asked of the fund is
-    /// the liquidator's share of the penalty less what the account's own equity paid of it.
+    /// @dev WF-01's prediction from the state before the liquidation: the allocation's inputs (balance, limit left,
+    /// what the backstop can cover) and the timing's (the market's pending claim, both buckets' levels, the pause). The
+    /// reward asked of the fund is the liquidator's share of the penalty less what the account's own equity paid of it.
     function _predictBankruptcy(uint256 marketId, AccountHealth memory h) internal view returns (Bankruptcy memory b) {
         MarketInfo memory info = _fund.market(marketId);
         MarketParams memory p = _exchange.market(marketId).params;
         b.fundBalance = _fund.fundBalance();
         // Saturating: a market paid above its limit is FUND-03's to report, not a reason for the handler to revert.
         b.limitLeft = info.insuranceLimit > info.insurancePaid ? info.insuranceLimit - info.insurancePaid : 0;
+        b.backstopCoverable = address(_backstop) == address(0) ? 0 : _backstop.coverable(marketId);
         b.earlierPending = _fund.pendingClaim(marketId);
         b.payoutAvailable =
             _fund.paused() ? 0 : Math.min(_fund.marketBucket(marketId).available, _fund.fundBucket().available);
@@ -253,7 +256,11 @@ abstract contract ExchangeActions is GhostLedger {
         b.cover = e.cover;
         uint256 received = afterwards.liquidator - before.liquidator;
         b.liquidatorReceived = received - Math.min(received, e.penaltyShare);
-        uint256 fundIn = before.fund + e.feesPulled;
+        b.backstopTokensSent = _drop(before.backstop, afterwards.backstop);
+        b.backstopAssetsSent = _drop(before.backstopAssets, afterwards.backstopAssets);
+        // A rise of the backstop's tokens brought the fund nothing (and fails the check on its own).
+        uint256 fromBackstop = b.backstopTokensSent == type(uint256).max ? 0 : b.backstopTokensSent;
+        uint256 fundIn = before.fund + e.feesPulled + fromBackstop;
         b.fundSent = fundIn >= afterwards.fund ? fundIn - afterwards.fund : type(uint256).max;
         // What the exchange got from the fund: its change, plus what it paid the liquidator and the fee splitter.
         uint256 exchangeOut = afterwards.exchange + received + e.feesPulled;
@@ -277,11 +284,19 @@ abstract contract ExchangeActions is GhostLedger {
     }
 
     function _balances(address liquidator) internal view returns (Balances memory) {
+        bool hasBackstop = address(_backstop) != address(0);
         return
             Balances({
                 liquidator: _usdc.balanceOf(liquidator),
                 exchange: _usdc.balanceOf(address(_exchange)),
-                fund: _usdc.balanceOf(address(_fund))
+                fund: _usdc.balanceOf(address(_fund)),
+                backstop: _usdc.balanceOf(address(_backstop)),
+                backstopAssets: hasBackstop ? _backstop.totalAssets() : 0
             });
+    }
+
+    /// @dev What left between two readings; a rise reads as the largest amount, which no check expects.
+    function _drop(uint256 before, uint256 afterwards) internal pure returns (uint256) {
+        return before >= afterwards ? before - afterwards : type(uint256).max;
     }
 }

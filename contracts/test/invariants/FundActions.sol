@@ -6,9 +6,20 @@ import {GhostLedger} from "./GhostLedger.sol";
 
 /// @title FundActions
 /// @notice The invariant handler's fund actions: keepers sweep the surplus (FUND-05) and flush the treasury's
-/// accrual (FUND-04), the funder deposits (DEBT-01), the donor sends tokens without a deposit, time passes (buckets
-/// refill).
+/// accrual to the treasury and the backstop (FUND-04), the funder deposits (DEBT-01), the donor sends tokens without
+/// a deposit, time passes (buckets refill).
 abstract contract FundActions is GhostLedger {
+    // ================================================================ set-up helpers (not fuzzed)
+
+    /// @notice The staker stakes `amount` in the backstop (minted, so CONS-01 counts it).
+    function stakeInBackstop(uint256 amount) external action {
+        _mint(_staker, amount);
+        VM.startPrank(_staker);
+        _usdc.approve(address(_backstop), amount);
+        _backstop.deposit(amount, _staker);
+        VM.stopPrank();
+    }
+
     // ================================================================ actions: keepers
 
     /// @notice Anyone sweeps the surplus; checked against the balance, target and stray tokens before (FUND-05).
@@ -38,23 +49,26 @@ abstract contract FundActions is GhostLedger {
         _flag(_sweepHolds(s), FUND_05);
     }
 
-    /// @notice Anyone flushes the treasury's accrual (FUND-04).
+    /// @notice Anyone flushes the treasury's accrual: the backstop gets its share, the treasury the rest (FUND-04).
     function flush(uint256 callerSeed) external action {
-        uint256 accruedBefore = _fund.treasuryAccrued();
+        Flush memory f;
+        f.accruedBefore = _fund.treasuryAccrued();
+        f.backstopShareBps = _fund.backstop() == address(0) ? 0 : _fund.backstopIncomeShareBps();
         uint256 treasuryBefore = _usdc.balanceOf(_treasury);
-        bool succeeded;
-        uint256 sent;
+        uint256 backstopBefore = _usdc.balanceOf(address(_backstop));
         VM.recordLogs();
         VM.prank(_caller(callerSeed));
         try _fund.flushTreasury() returns (uint256 amount) {
-            succeeded = true;
-            sent = amount;
+            f.succeeded = true;
+            f.sent = amount;
             ++_metrics.flushes;
         } catch {}
         Vm.Log[] memory logs = VM.getRecordedLogs();
-        if (succeeded) _process(logs);
-        uint256 received = _usdc.balanceOf(_treasury) - treasuryBefore;
-        _flag(_flushHolds(accruedBefore, succeeded, sent, received, _fund.treasuryAccrued()), FUND_04);
+        if (f.succeeded) _process(logs);
+        f.treasuryReceived = _usdc.balanceOf(_treasury) - treasuryBefore;
+        f.backstopReceived = _usdc.balanceOf(address(_backstop)) - backstopBefore;
+        f.accruedAfter = _fund.treasuryAccrued();
+        _flag(_flushHolds(f), FUND_04);
     }
 
     // ================================================================ actions: the fund's money

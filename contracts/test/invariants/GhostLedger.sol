@@ -6,6 +6,7 @@ import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 
 import {FeeKind, FundState} from "../../interfaces/IFeePolicy.sol";
 import {IFeeSplitter} from "../../interfaces/IFeeSplitter.sol";
+import {IFundBackstop} from "../../interfaces/IFundBackstop.sol";
 import {BankruptcyCover, IInsuranceVault} from "../../interfaces/IInsuranceVault.sol";
 import {IPayoutLimits} from "../../interfaces/IPayoutLimits.sol";
 import {IReferenceExchange} from "../../interfaces/IReferenceExchange.sol";
@@ -28,6 +29,8 @@ abstract contract GhostLedger is HandlerBase {
     // ================================================================ types
 
     /// @notice Running sums over the whole run.
+    /// @param backstopAllocated The backstop's parts B of the bankruptcies (paid now or pending, as the fund's).
+    /// @param backstopIncome The backstop's shares of the treasury's flushes.
     struct Ghosts {
         uint256 minted;
         uint256 deposits;
@@ -35,6 +38,7 @@ abstract contract GhostLedger is HandlerBase {
         uint256 fundIncome;
         uint256 rewardsAllocated;
         uint256 shortfallsAllocated;
+        uint256 backstopAllocated;
         uint256 paidToExchanges;
         uint256 pendingRejected;
         uint256 houseDeposits;
@@ -44,6 +48,7 @@ abstract contract GhostLedger is HandlerBase {
         uint256 fundParts;
         uint256 treasuryParts;
         uint256 flushed;
+        uint256 backstopIncome;
         uint256 badDebtRecorded;
         uint256 badDebtRepaid;
         uint256 badDebtRecordedWithOpenBase;
@@ -75,6 +80,7 @@ abstract contract GhostLedger is HandlerBase {
         uint256 liquidations;
         uint256 bankruptcies;
         uint256 limitBound;
+        uint256 backstopCovers;
         uint256 socializations;
         uint256 badDebts;
         uint256 badDebtRepayments;
@@ -212,7 +218,7 @@ abstract contract GhostLedger is HandlerBase {
 
     /// @notice Every address the handler ever minted to or that can hold tokens: the CONS-01 holders.
     function holders() external view returns (address[] memory list) {
-        uint256 fixedHolders = TRADERS + LIQUIDATORS + 6;
+        uint256 fixedHolders = TRADERS + LIQUIDATORS + 8;
         list = new address[](fixedHolders + _strangers.length);
         uint256 n;
         for (uint256 i; i < TRADERS; ++i) list[n++] = _traders[i];
@@ -223,6 +229,8 @@ abstract contract GhostLedger is HandlerBase {
         list[n++] = address(_exchange);
         list[n++] = address(_fund);
         list[n++] = _treasury;
+        list[n++] = _staker;
+        list[n++] = address(_backstop);
         for (uint256 i; i < _strangers.length; ++i) list[n++] = _strangers[i];
     }
 
@@ -291,6 +299,8 @@ abstract contract GhostLedger is HandlerBase {
             _g.unaccountedSwept += unaccounted;
         } else if (topic == IFeeSplitter.InsuranceFundTreasuryFlushed.selector) {
             _g.flushed += abi.decode(log.data, (uint256));
+        } else if (topic == IFundBackstop.InsuranceFundBackstopIncomePaid.selector) {
+            _g.backstopIncome += abi.decode(log.data, (uint256));
         }
     }
 
@@ -324,14 +334,17 @@ abstract contract GhostLedger is HandlerBase {
         if (f.badDebtRepaid != 0) ++_metrics.badDebtRepayments;
     }
 
-    /// @dev The waterfall's answer: the allocation leaves the balance and joins the market's books; what was paid
-    /// (the earlier claim first, PEND-01) goes through both buckets (PAY-01); the rest of F waits as pending.
+    /// @dev The waterfall's answer: F leaves the balance and joins the market's books, B arrived from the backstop;
+    /// what was paid (the earlier claim first, PEND-01) goes through both buckets (PAY-01); the rest of F + B waits
+    /// as pending.
     function _processCover(uint256 marketId, BankruptcyCover memory cover) internal {
         MarketGhosts storage mg = _mg[marketId];
         mg.rewardsAllocated += cover.fundReward;
         mg.shortfallsAllocated += cover.fundShortfall;
         _g.rewardsAllocated += cover.fundReward;
         _g.shortfallsAllocated += cover.fundShortfall;
+        _g.backstopAllocated += cover.backstopReward + cover.backstopShortfall;
+        if (cover.backstopReward + cover.backstopShortfall != 0) ++_metrics.backstopCovers;
         _flag(_payoutInOrder(PendingPayout(mg.pending, cover.earlierPendingPaid, cover.paidNow)), PEND_01);
         // An earlier payout above the claim is PEND-01's (caught by the per-market check); the ghost saturates.
         mg.pending = mg.pending - Math.min(cover.earlierPendingPaid, mg.pending) + cover.pending;

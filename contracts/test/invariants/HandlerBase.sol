@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 
+import {IBackstopVault} from "../../interfaces/IBackstopVault.sol";
 import {IFeePolicy} from "../../interfaces/IFeePolicy.sol";
 import {IInsuranceFund} from "../../interfaces/IInsuranceFund.sol";
 import {IInsuranceVault} from "../../interfaces/IInsuranceVault.sol";
@@ -14,8 +15,9 @@ import {InvariantChecks} from "./InvariantChecks.sol";
 
 /// @title HandlerBase
 /// @notice The invariant handler's world: the deployment it drives, its actors (four traders, two liquidators, a
-/// funder, a donor and the strangers met so far), time, and the input helpers every action uses. No ghosts, no
-/// actions: `GhostLedger` keeps the books, the `*Actions` contracts act, `InsuranceHandler` puts them together.
+/// funder, a donor, the backstop's staker and the strangers met so far), time, and the input helpers every action
+/// uses. No ghosts, no actions: `GhostLedger` keeps the books, the `*Actions` contracts act, `InsuranceHandler` puts
+/// them together.
 abstract contract HandlerBase is InvariantChecks {
     // ================================================================ constants
 
@@ -37,6 +39,7 @@ abstract contract HandlerBase is InvariantChecks {
         IInsuranceFund fund;
         IReferenceExchange exchange;
         IFeePolicy policy;
+        IBackstopVault backstop;
         MockPriceFeed[MARKETS] feeds;
         uint256[MARKETS] marketIds;
         address governor;
@@ -52,6 +55,8 @@ abstract contract HandlerBase is InvariantChecks {
     IInsuranceFund internal immutable _fund;
     IReferenceExchange internal immutable _exchange;
     IFeePolicy internal immutable _policy;
+    /// @dev The staked backstop behind the fund (zero: none).
+    IBackstopVault internal immutable _backstop;
     address internal immutable _governor;
     address internal immutable _guardian;
     address internal immutable _exchangeOwner;
@@ -59,6 +64,7 @@ abstract contract HandlerBase is InvariantChecks {
     address internal immutable _admin;
     address internal immutable _funder;
     address internal immutable _donor;
+    address internal immutable _staker;
 
     MockPriceFeed[MARKETS] internal _feeds;
     uint256[MARKETS] internal _marketIds;
@@ -77,6 +83,7 @@ abstract contract HandlerBase is InvariantChecks {
         _fund = d.fund;
         _exchange = d.exchange;
         _policy = d.policy;
+        _backstop = d.backstop;
         _governor = d.governor;
         _guardian = d.guardian;
         _exchangeOwner = d.exchangeOwner;
@@ -84,6 +91,7 @@ abstract contract HandlerBase is InvariantChecks {
         _admin = d.admin;
         _funder = _actor("funder");
         _donor = _actor("donor");
+        _staker = _actor("staker");
         _feeds = d.feeds;
         _marketIds = d.marketIds;
         for (uint256 i; i < TRADERS; ++i) {
@@ -187,7 +195,9 @@ abstract contract HandlerBase is InvariantChecks {
             who == _treasury ||
             who == _admin ||
             who == _funder ||
-            who == _donor
+            who == _donor ||
+            who == _staker ||
+            who == address(_backstop)
         ) return true;
         for (uint256 i; i < TRADERS; ++i) if (who == _traders[i]) return true;
         for (uint256 i; i < LIQUIDATORS; ++i) if (who == _liquidators[i]) return true;

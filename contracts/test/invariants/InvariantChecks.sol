@@ -55,13 +55,30 @@ abstract contract InvariantChecks is InvariantsSpec {
     }
 
     /// @notice FUND-04: the treasury's books and tokens.
+    /// @param flushed What flushes sent the treasury (the accrual less the backstop's share).
+    /// @param backstopIncome What flushes sent the backstop.
     struct TreasuryLedger {
         uint256 treasuryAccrued;
         uint256 treasuryParts;
         uint256 flushed;
+        uint256 backstopIncome;
         uint256 treasuryTokens;
         uint256 surplusSwept;
         uint256 unaccountedSwept;
+    }
+
+    /// @notice FUND-04: one flush, with the accrual before it and the backstop's income share.
+    /// @param sent What the flush returned (the whole accrual).
+    /// @param treasuryReceived The tokens the treasury received.
+    /// @param backstopReceived The tokens the backstop received.
+    struct Flush {
+        uint256 accruedBefore;
+        bool succeeded;
+        uint256 sent;
+        uint256 backstopShareBps;
+        uint256 treasuryReceived;
+        uint256 backstopReceived;
+        uint256 accruedAfter;
     }
 
     /// @notice FUND-05: one sweep, with the fund's state just before it.
@@ -83,14 +100,18 @@ abstract contract InvariantChecks is InvariantsSpec {
     /// @param fundBalance The fund's spendable balance before (pending claims have already left it).
     /// @param earlierPending The market's pending claim before.
     /// @param payoutAvailable What the market's and the fund-wide buckets held before (0 while paused).
+    /// @param backstopCoverable What the backstop could cover for the market before (`coverable`; 0 with none).
     /// @param cappedReward min(the reward the exchange asks, the market's absolute cap, its notional cap).
     /// @param openBase The market's open |base| after the bankrupt position closed (summed over positions).
     /// @param liquidatorReceived What the liquidator received beyond its share of the account's own penalty.
     /// @param exchangeReceived What the exchange received, net of what it paid the liquidator and the fee splitter.
-    /// @param fundSent What left the fund's tokens, net of what the same liquidation's fees brought in.
+    /// @param fundSent What left the fund's tokens, net of what the liquidation's fees and the backstop brought in.
+    /// @param backstopAssetsSent The drop of the backstop's `totalAssets`.
+    /// @param backstopTokensSent What left the backstop's tokens.
     struct Bankruptcy {
         uint256 fundBalance;
         uint256 limitLeft;
+        uint256 backstopCoverable;
         uint256 earlierPending;
         uint256 payoutAvailable;
         uint256 cappedReward;
@@ -100,6 +121,8 @@ abstract contract InvariantChecks is InvariantsSpec {
         uint256 liquidatorReceived;
         uint256 exchangeReceived;
         uint256 fundSent;
+        uint256 backstopAssetsSent;
+        uint256 backstopTokensSent;
     }
 
     /// @notice PAY-01: what one payout bucket let through over one window.
@@ -118,15 +141,18 @@ abstract contract InvariantChecks is InvariantsSpec {
         uint256 newerPaid;
     }
 
-    /// @notice PEND-01, per market: its pending claim at the fund and in the ghosts, and the limit it was charged.
+    /// @notice PEND-01, per market: its pending claim at the fund and in the ghosts, the limit it was charged, and
+    /// the backstop's part of the claim and what the backstop paid for the market so far.
     struct MarketPending {
         uint256 pending;
         uint256 expected;
         uint256 limitUsed;
+        uint256 fromBackstop;
+        uint256 backstopPaid;
     }
 
-    /// @notice PEND-01, fund-wide: the pending claims, and the ghosts of what bankruptcies allocated and what became
-    /// of it (paid to the exchanges now or later, or rejected).
+    /// @notice PEND-01, fund-wide: the pending claims, and the ghosts of what bankruptcies allocated (F + B) and what
+    /// became of it (paid to the exchanges now or later, or rejected).
     struct PendingBooks {
         uint256 totalPending;
         uint256 marketsPending;
@@ -283,20 +309,20 @@ abstract contract InvariantChecks is InvariantsSpec {
     }
 
     function _checkFund04(TreasuryLedger memory t) internal pure {
-        _holds(t.treasuryAccrued + t.flushed == t.treasuryParts, FUND_04);
+        _holds(t.treasuryAccrued + t.flushed + t.backstopIncome == t.treasuryParts, FUND_04);
         _holds(t.treasuryTokens == t.flushed + t.surplusSwept + t.unaccountedSwept, FUND_04);
     }
 
-    /// @dev A flush sends the whole accrual to the treasury and leaves none; it reverts only with none.
-    function _flushHolds(
-        uint256 accruedBefore,
-        bool succeeded,
-        uint256 sent,
-        uint256 received,
-        uint256 accruedAfter
-    ) internal pure returns (bool) {
-        if (!succeeded) return accruedBefore == 0;
-        return sent == accruedBefore && received == sent && accruedAfter == 0;
+    /// @dev A flush sends the whole accrual and leaves none: the backstop its share rounded down, the treasury the
+    /// rest; it reverts only with none.
+    function _flushHolds(Flush memory f) internal pure returns (bool) {
+        if (!f.succeeded) return f.accruedBefore == 0;
+        uint256 share = Math.mulDiv(f.sent, f.backstopShareBps, 10_000);
+        return
+            f.sent == f.accruedBefore &&
+            f.backstopReceived == share &&
+            f.treasuryReceived == f.sent - share &&
+            f.accruedAfter == 0;
     }
 
     function _sweepHolds(Sweep memory s) internal pure returns (bool) {
@@ -318,33 +344,54 @@ abstract contract InvariantChecks is InvariantsSpec {
 
     // ================================================================ the waterfall
 
-    /// @dev The allocation is predicted from the balance and the limit left only, as with no buckets and no pause;
-    /// the timing from the buckets' level before (0 while paused), the market's earlier claim first.
+    /// @dev The allocation is predicted from the balance, the limit left and what the backstop could cover only, as
+    /// with no buckets and no pause; the timing from the buckets' level before (0 while paused), the market's
+    /// earlier claim first.
     function _waterfallHolds(Bankruptcy memory b) internal pure returns (bool) {
         BankruptcyCover memory c = b.cover;
-        uint256 available = Math.min(b.fundBalance, b.limitLeft);
-        uint256 fundReward = Math.min(b.cappedReward, available);
-        uint256 fundShortfall = Math.min(b.shortfall, available - fundReward);
-        uint256 allocated = fundReward + fundShortfall;
-        uint256 rest = b.cappedReward + b.shortfall - allocated;
-        uint256 earlierPaid = Math.min(b.earlierPending, b.payoutAvailable);
-        uint256 paidNow = Math.min(allocated, b.payoutAvailable - earlierPaid);
+        BankruptcyCover memory p = _predictCover(b);
+        uint256 backstopPart = p.backstopReward + p.backstopShortfall;
         bool allocation =
-            c.reward == b.cappedReward &&
-                c.fundReward == fundReward &&
-                c.fundShortfall == fundShortfall &&
-                c.backstopReward == 0 &&
-                c.backstopShortfall == 0 &&
-                c.socialized == (b.openBase != 0 ? rest : 0) &&
-                c.badDebt == (b.openBase != 0 ? 0 : rest);
-        bool timing = c.earlierPendingPaid == earlierPaid && c.paidNow == paidNow && c.pending == allocated - paidNow;
+            c.reward == p.reward &&
+                c.fundReward == p.fundReward &&
+                c.fundShortfall == p.fundShortfall &&
+                c.backstopReward == p.backstopReward &&
+                c.backstopShortfall == p.backstopShortfall &&
+                c.socialized == p.socialized &&
+                c.badDebt == p.badDebt;
+        bool timing = c.earlierPendingPaid == p.earlierPendingPaid && c.paidNow == p.paidNow && c.pending == p.pending;
         // SPEC 1a's identities, to the unit, on what the fund reported.
         bool identities =
             b.shortfall + c.reward == c.paidNow + c.pending + c.socialized + c.badDebt &&
-                c.fundReward + c.fundShortfall == c.paidNow + c.pending;
+                c.fundReward + c.fundShortfall + c.backstopReward + c.backstopShortfall == c.paidNow + c.pending;
         uint256 paid = c.earlierPendingPaid + c.paidNow;
-        bool tokens = b.liquidatorReceived == c.reward && b.fundSent == paid && b.exchangeReceived == paid;
+        bool tokens =
+            b.liquidatorReceived == c.reward &&
+                b.fundSent == paid &&
+                b.exchangeReceived == paid &&
+                b.backstopAssetsSent == backstopPart &&
+                b.backstopTokensSent == backstopPart;
         return allocation && timing && identities && tokens;
+    }
+
+    /// @dev The cover the waterfall must answer: F within the balance and the limit left, then
+    /// B = min(R + S - F, coverable), each reward first; the rest socialized (bad debt with no open base); F + B paid
+    /// after the earlier claim within the buckets, the rest pending.
+    function _predictCover(Bankruptcy memory b) internal pure returns (BankruptcyCover memory p) {
+        uint256 available = Math.min(b.fundBalance, b.limitLeft);
+        p.reward = b.cappedReward;
+        p.fundReward = Math.min(b.cappedReward, available);
+        p.fundShortfall = Math.min(b.shortfall, available - p.fundReward);
+        uint256 fundPart = p.fundReward + p.fundShortfall;
+        uint256 backstopPart = Math.min(b.cappedReward + b.shortfall - fundPart, b.backstopCoverable);
+        p.backstopReward = Math.min(b.cappedReward - p.fundReward, backstopPart);
+        p.backstopShortfall = backstopPart - p.backstopReward;
+        uint256 allocated = fundPart + backstopPart;
+        uint256 rest = b.cappedReward + b.shortfall - allocated;
+        (p.socialized, p.badDebt) = b.openBase != 0 ? (rest, uint256(0)) : (uint256(0), rest);
+        p.earlierPendingPaid = Math.min(b.earlierPending, b.payoutAvailable);
+        p.paidNow = Math.min(allocated, b.payoutAvailable - p.earlierPendingPaid);
+        p.pending = allocated - p.paidNow;
     }
 
     function _checkWaterfall(Bankruptcy memory b) internal pure {
@@ -540,8 +587,11 @@ abstract contract InvariantChecks is InvariantsSpec {
         _holds(_payoutInOrder(p), PEND_01);
     }
 
+    /// @dev The backstop's part of the claim is within the claim and what the backstop paid; the rest, the fund's,
+    /// within the limit it was charged.
     function _checkPend01Market(MarketPending memory m) internal pure {
-        _holds(m.pending == m.expected && m.pending <= m.limitUsed, PEND_01);
+        _holds(m.pending == m.expected && m.fromBackstop <= m.pending && m.fromBackstop <= m.backstopPaid, PEND_01);
+        _holds(m.pending - m.fromBackstop <= m.limitUsed, PEND_01);
     }
 
     function _checkPend01Books(PendingBooks memory b) internal pure {

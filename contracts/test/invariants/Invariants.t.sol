@@ -5,6 +5,8 @@ import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManage
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {InsuranceFund} from "../../InsuranceFund.sol";
+import {BackstopVault} from "../../backstop/BackstopVault.sol";
+import {BackstopTerms} from "../../interfaces/IBackstopVault.sol";
 import {IFeePolicy} from "../../interfaces/IFeePolicy.sol";
 import {IInsuranceFund} from "../../interfaces/IInsuranceFund.sol";
 import {MarketConfig, MarketInfo} from "../../interfaces/IInsuranceVault.sol";
@@ -24,8 +26,9 @@ import {InvariantChecks} from "./InvariantChecks.sol";
 /// @notice The invariant suite of `InvariantsSpec` over the real `InsuranceFund` and `ReferenceExchange`, driven by
 /// `InsuranceHandler`: two markets (ETH-like at 2,000 and a 30-dollar coin), each with an insurance limit small
 /// enough that crashes use it up, a 7-day averaging window, a 2,000 USDC floor, an open book to start from, market
-/// 1's payout bucket small enough to bind (the handler resets both markets' and the fund-wide bucket) and the
-/// exchange's house capital, from which it pays its keepers.
+/// 1's payout bucket small enough to bind (the handler resets both markets' and the fund-wide bucket), the
+/// exchange's house capital, from which it pays its keepers, and a staked backstop behind the fund (4,000 USDC of
+/// stake, per-market limits of 1,500 and 3,000 USDC that crashes use up, 20 % of the treasury's income).
 /// Runs and depth come from `test.solidity.invariant` in hardhat.config.ts (`INVARIANT_RUNS`, `INVARIANT_DEPTH`);
 /// `failOnRevert` is on, so any revert the handler does not expect fails the run too.
 /// @dev The same suite runs once per fee policy (the concrete contracts below). To run this file alone, build
@@ -43,6 +46,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
     uint256 internal constant WINDOW_SECONDS = 7 days;
     uint16 internal constant TARGET_SHARE_BPS = 500;
     uint128 internal constant FLOOR = 2_000e6;
+    uint16 internal constant BACKSTOP_SHARE_BPS = 2_000;
 
     address internal constant GOVERNOR = address(0x60);
     address internal constant GUARDIAN = address(0x6A);
@@ -53,6 +57,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
     IFeePolicy internal policy;
     IInsuranceFund internal fund;
     IReferenceExchange internal exchange;
+    BackstopVault internal backstop;
     InsuranceHandler internal handler;
     uint256[] internal marketIds;
 
@@ -73,11 +78,12 @@ abstract contract InvariantsTestBase is InvariantChecks {
             policy,
             TREASURY
         );
+        backstop = _deployBackstop(manager);
         _grantRoles(manager);
         exchange = new ReferenceExchange(IERC20(address(usdc)), fund, EXCHANGE_OWNER);
 
         InsuranceHandler.Deployment memory d;
-        (d.usdc, d.fund, d.exchange, d.policy) = (usdc, fund, exchange, policy);
+        (d.usdc, d.fund, d.exchange, d.policy, d.backstop) = (usdc, fund, exchange, policy, backstop);
         (d.governor, d.guardian, d.exchangeOwner, d.treasury, d.admin) = (
             GOVERNOR,
             GUARDIAN,
@@ -95,6 +101,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
         _listMarket(2, d.feeds[1], 6_000e6, 150e6, 50, _params(5, 150, 3_000, 500, 0.75e18));
         marketIds.push(1);
         marketIds.push(2);
+        _setBackstop();
 
         handler = new InsuranceHandler(d);
         // The floor's seed, and a leveraged book to start from: in market 1 an 8x long alone (a crash there that
@@ -106,6 +113,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
         // 400 USDC at once, then about 0.1 USDC a second (8,640 a day).
         handler.setMarketPayoutLimit(0, 1, 400e6, 0.1e6);
         handler.depositHouseCapital(50_000e6);
+        handler.stakeInBackstop(4_000e6);
     }
 
     /// @dev The fee policy under test.
@@ -195,6 +203,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
                 treasuryAccrued: fund.treasuryAccrued(),
                 treasuryParts: g.treasuryParts,
                 flushed: g.flushed,
+                backstopIncome: g.backstopIncome,
                 treasuryTokens: usdc.balanceOf(TREASURY),
                 surplusSwept: g.surplusSwept,
                 unaccountedSwept: g.unaccountedSwept
@@ -344,11 +353,14 @@ abstract contract InvariantsTestBase is InvariantChecks {
         uint256 sum;
         for (uint256 i; i < marketIds.length; ++i) {
             uint256 pending = fund.pendingClaim(marketIds[i]);
+            (, uint256 backstopPaid) = backstop.marketLimit(marketIds[i]);
             _checkPend01Market(
                 MarketPending({
                     pending: pending,
                     expected: handler.marketGhosts(marketIds[i]).pending,
-                    limitUsed: fund.market(marketIds[i]).insurancePaid
+                    limitUsed: fund.market(marketIds[i]).insurancePaid,
+                    fromBackstop: fund.pendingFromBackstop(marketIds[i]),
+                    backstopPaid: backstopPaid
                 })
             );
             sum += pending;
@@ -359,7 +371,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
                 totalPending: fund.totalPending(),
                 marketsPending: sum,
                 fundTokens: usdc.balanceOf(address(fund)),
-                allocated: g.rewardsAllocated + g.shortfallsAllocated,
+                allocated: g.rewardsAllocated + g.shortfallsAllocated + g.backstopAllocated,
                 paidToExchanges: g.paidToExchanges,
                 rejected: g.pendingRejected
             })
@@ -395,6 +407,34 @@ abstract contract InvariantsTestBase is InvariantChecks {
 
     // ---------------------------------------------------------------- internal
 
+    function _deployBackstop(AccessManager manager) internal returns (BackstopVault) {
+        return
+            new BackstopVault(
+                IERC20(address(usdc)),
+                address(manager),
+                address(fund),
+                "Backstop",
+                "BST",
+                BackstopTerms({
+                    cooldown: 7 days,
+                    window: 2 days,
+                    streamPeriod: 7 days,
+                    exitCapBps: 1_000,
+                    minimumAssets: 0
+                })
+            );
+    }
+
+    /// @dev The backstop's limits: its limit binds before its stake in market 1, its stake before its limit in market
+    /// 2 (once market 1 has taken some); then the fund is told of it.
+    function _setBackstop() internal {
+        VM.startPrank(GOVERNOR);
+        backstop.setMarketLimit(1, 1_500e6);
+        backstop.setMarketLimit(2, 3_000e6);
+        fund.setBackstop(backstop, BACKSTOP_SHARE_BPS);
+        VM.stopPrank();
+    }
+
     function _grantRoles(AccessManager manager) internal {
         bytes4[] memory governed = governedSelectors();
         bytes4[] memory guarded = new bytes4[](2);
@@ -402,6 +442,9 @@ abstract contract InvariantsTestBase is InvariantChecks {
         guarded[1] = InsuranceFund.unpause.selector;
         manager.setTargetFunctionRole(address(fund), governed, GOVERNOR_ROLE);
         manager.setTargetFunctionRole(address(fund), guarded, GUARDIAN_ROLE);
+        bytes4[] memory backstopGoverned = new bytes4[](1);
+        backstopGoverned[0] = BackstopVault.setMarketLimit.selector;
+        manager.setTargetFunctionRole(address(backstop), backstopGoverned, GOVERNOR_ROLE);
         manager.grantRole(GOVERNOR_ROLE, GOVERNOR, 0);
         manager.grantRole(GUARDIAN_ROLE, GUARDIAN, 0);
     }

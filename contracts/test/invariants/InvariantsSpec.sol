@@ -27,8 +27,9 @@ abstract contract InvariantsSpec {
 
     /// @dev The treasury's side of the fee splitter.
     string internal constant FUND_04 =
-        "FUND-04: the treasury's accrual == the treasury parts of all fees - what was flushed; the treasury holds"
-        " exactly what was flushed + swept; a flush sends the whole accrual";
+        "FUND-04: the treasury's accrual == the treasury parts of all fees - what was flushed (to the treasury and to"
+        " the backstop); the treasury holds exactly what was flushed to it + swept; a flush sends the whole accrual,"
+        " the backstop its income share (rounded down) and the treasury the rest";
 
     /// @dev Spin's surplus rule: the only way out besides the waterfall, and never below the target.
     string internal constant FUND_05 =
@@ -38,11 +39,14 @@ abstract contract InvariantsSpec {
     // ---------------------------------------------------------------- the waterfall
 
     /// @dev SPEC 1a per claim, predicted from the state before the liquidation: the allocation as with no limits and
-    /// no pause (balance and limit left only), the timing from the buckets' levels and the pause.
+    /// no pause (balance, limit left and what the backstop could cover only), the timing from the buckets' levels and
+    /// the pause.
     string internal constant WF_01 =
-        "WF-01: a bankruptcy allocates F = min(R + S, balance, limit left), capped reward R first, exactly as with no"
-        " payout limits and no pause; S + R == paid now + pending + socialized + bad debt and F == paid now + pending,"
-        " to the unit; the rest is socialized if open base > 0, else bad debt; tokens move exactly so";
+        "WF-01: a bankruptcy allocates F = min(R + S, balance, limit left), capped reward R first, then the"
+        " backstop's B = min(R + S - F, what it could cover for the market before), reward first after the fund's,"
+        " exactly as with no payout limits and no pause; S + R == paid now + pending + socialized + bad debt and"
+        " F + B == paid now + pending, to the unit; the rest is socialized if open base > 0, else bad debt; the"
+        " backstop's assets drop by exactly B and tokens move exactly so";
 
     // ---------------------------------------------------------------- the fee splitter
 
@@ -107,8 +111,9 @@ abstract contract InvariantsSpec {
     // ---------------------------------------------------------------- tokens
 
     string internal constant CONS_01 =
-        "CONS-01: the tokens held by traders, liquidators, funders, strangers, the exchange's owner, exchange, fund"
-        " and treasury add up to what was minted; each liquidator holds exactly the rewards the exchange paid it";
+        "CONS-01: the tokens held by traders, liquidators, funders, strangers, the exchange's owner, exchange, fund,"
+        " treasury, backstop and its staker add up to what was minted; each liquidator holds exactly the rewards the"
+        " exchange paid it";
 
     // ---------------------------------------------------------------- the reference exchange
 
@@ -136,7 +141,8 @@ abstract contract InvariantsSpec {
     /// @dev A market's pending claim is one amount owed to its exchange, reserved outside the balance.
     string internal constant PEND_01 =
         "PEND-01: each market's pending claim is paid in order (no newer payout of the market while an earlier"
-        " claim waits), == what was allocated - paid - rejected, never above the limit charged or the fund's tokens;"
+        " claim waits), == what was allocated (F + B) - paid - rejected, its backstop part within it and within what"
+        " the backstop paid for the market, the rest within the limit charged, never above the fund's tokens;"
         " totalPending == the markets' sum; a pending claim is never socialized nor repaid from fees";
 
     /// @dev The point of the fund: bankrupt accounts leave the book at once, whatever the fund's state.

@@ -5,14 +5,15 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {FeeKind, FundState, IFeePolicy} from "../../../interfaces/IFeePolicy.sol";
+import {IBackstopVault} from "../../../interfaces/IBackstopVault.sol";
 import {BankruptcyCover} from "../../../interfaces/IInsuranceVault.sol";
 
 /// @title BrokenFund
 /// @notice A toy insurance fund with the real one's rules in a few lines (vault, limit, the waterfall's allocation
-/// paid at once, bad debt repaid first from the whole fee, fee split, treasury, surplus, open-interest average), and
-/// one deliberate bug chosen at deployment. Honest with
-/// `Bug.None`. The broken-invariant tests run it and feed what it shows to the invariant checks, to prove that each
-/// check catches the bug it is about. For tests only.
+/// with an optional backstop's part paid at once, bad debt repaid first from the whole fee, fee split, treasury,
+/// surplus, open-interest average), and one deliberate bug chosen at deployment. Honest with `Bug.None`. The
+/// broken-invariant tests run it and feed what it shows to the invariant checks, to prove that each check catches the
+/// bug it is about. For tests only.
 /// @dev Function names follow `IInsuranceFund` where they exist there, so the stranger attacks' calldata fits.
 contract BrokenFund {
     enum Bug {
@@ -38,7 +39,10 @@ contract BrokenFund {
         /// ACCESS-01: the exchange-only functions do not check their caller.
         Unguarded,
         /// OI-02: before a whole window of history, the average divides by the full window anyway.
-        AverageOverFullWindow
+        AverageOverFullWindow,
+        /// WF-01: the backstop's part B is taken from the backstop but booked to the fund's balance, and the whole
+        /// rest after F is socialized.
+        BooksBackstopPartToBalance
     }
 
     error BrokenFundNotExchange(address caller);
@@ -56,6 +60,9 @@ contract BrokenFund {
     uint256 public insurancePaid;
     uint256 public targetSize;
     uint256 public badDebt;
+
+    IBackstopVault public backstop;
+    uint256 public backstopMarketId;
 
     uint256 public totalOpenInterest;
     uint256 private _cumulative;
@@ -83,6 +90,12 @@ contract BrokenFund {
     modifier onlyExchange() {
         if (bug != Bug.Unguarded && msg.sender != exchange) revert BrokenFundNotExchange(msg.sender);
         _;
+    }
+
+    /// @notice The backstop behind the toy's one market, known to the backstop as `marketId`.
+    function setBackstop(IBackstopVault backstop_, uint256 marketId) external {
+        backstop = backstop_;
+        backstopMarketId = marketId;
     }
 
     function deposit(uint256 amount) external {
@@ -122,7 +135,8 @@ contract BrokenFund {
     }
 
     /// @notice The waterfall's allocation, all of it paid now to the exchange (the toy has no buckets): the capped
-    /// reward first, then the shortfall, within the balance and the limit left; the rest is socialized.
+    /// reward first, then the shortfall, within the balance and the limit left; then the backstop's part, reward
+    /// first; the rest is socialized.
     function cover(uint256 reward, uint256 shortfall) external onlyExchange returns (BankruptcyCover memory c) {
         uint256 available =
             bug == Bug.IgnoresLimit ? fundBalance : Math.min(fundBalance, insuranceLimit - insurancePaid);
@@ -133,12 +147,21 @@ contract BrokenFund {
             c.fundReward = Math.min(reward, available);
             c.fundShortfall = Math.min(shortfall, available - c.fundReward);
         }
-        uint256 allocated = c.fundReward + c.fundShortfall;
+        uint256 charged = c.fundReward + c.fundShortfall;
+        uint256 fromBackstop = _takeFromBackstop(reward + shortfall - charged);
+        uint256 allocated = charged;
+        if (bug == Bug.BooksBackstopPartToBalance) {
+            fundBalance += fromBackstop;
+        } else {
+            c.backstopReward = Math.min(reward - c.fundReward, fromBackstop);
+            c.backstopShortfall = fromBackstop - c.backstopReward;
+            allocated += fromBackstop;
+        }
         c.reward = reward;
         c.paidNow = allocated;
         c.socialized = reward + shortfall - allocated;
-        if (bug != Bug.PaysWithoutDebit) fundBalance -= allocated;
-        insurancePaid += allocated;
+        if (bug != Bug.PaysWithoutDebit) fundBalance -= charged;
+        insurancePaid += charged;
         token.transfer(msg.sender, allocated);
     }
 
@@ -171,6 +194,14 @@ contract BrokenFund {
         if (elapsed == 0) return totalOpenInterest;
         uint256 cumulative = _cumulative + totalOpenInterest * (block.timestamp - _last);
         return cumulative / (bug == Bug.AverageOverFullWindow && elapsed < WINDOW ? WINDOW : elapsed);
+    }
+
+    /// @dev What the backstop sent for up to `wanted` (none without a backstop).
+    function _takeFromBackstop(uint256 wanted) private returns (uint256) {
+        if (address(backstop) == address(0) || wanted == 0) return 0;
+        uint256 before = token.balanceOf(address(this));
+        backstop.cover(backstopMarketId, wanted);
+        return token.balanceOf(address(this)) - before;
     }
 
     function _state() private view returns (FundState memory) {

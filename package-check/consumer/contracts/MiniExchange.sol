@@ -30,11 +30,12 @@ contract MiniExchange {
         fund.recordOpenInterest(marketId, openInterest);
     }
 
-    /// @notice Closes `account`'s bankrupt position of `notional`, `shortfall` short; the caller liquidated it.
+    /// @notice Closes `account`'s bankrupt position of `notional`, `shortfall` short; the caller liquidated it and
+    /// is paid the capped reward by the exchange, which the fund pays back.
     function liquidateBankrupt(address account, uint256 notional, uint256 shortfall, uint256 reward) external {
         openInterest -= notional;
         fund.recordOpenInterest(marketId, openInterest);
-        lastCover = fund.coverBankruptcy(
+        BankruptcyCover memory cover = fund.coverBankruptcy(
             marketId,
             BankruptcyClaim({
                 account: account,
@@ -45,5 +46,7 @@ contract MiniExchange {
                 openBase: 0
             })
         );
+        lastCover = cover;
+        quote.transfer(msg.sender, cover.reward);
     }
 }

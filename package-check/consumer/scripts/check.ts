@@ -49,9 +49,10 @@ const reward = 100n * USDC;
 const beforeLiquidation = await fund.fundBalance();
 await (await exchange.connect(liquidator).liquidateBankrupt(trader.address, notional, shortfall, reward)).wait();
 const cover = await exchange.lastCover();
-assert.equal(cover.rewardPaid, reward, "the liquidator's reward is paid");
-assert.equal(cover.shortfallPaid, shortfall, "the shortfall is paid to the exchange");
-assert.equal(cover.socialized + cover.badDebt, 0n);
+assert.equal(cover.reward, reward, "the liquidator's reward is recognised in full");
+assert.equal(cover.fundReward + cover.fundShortfall, shortfall + reward, "the fund bears the shortfall and the reward");
+assert.equal(cover.paidNow, shortfall + reward, "and pays them to the exchange at once (no payout limit)");
+assert.equal(cover.pending + cover.socialized + cover.badDebt, 0n);
 assert.equal(await usdc.balanceOf(liquidator.address), reward);
 assert.equal(await usdc.balanceOf(await exchange.getAddress()), shortfall);
 assert.equal(beforeLiquidation - (await fund.fundBalance()), shortfall + reward);
@@ -59,5 +60,5 @@ assert.equal(await fund.totalOpenInterest(), 0n);
 
 console.log(
   `consumer check passed: fee split ${fundPart} to the fund, ${treasuryPart} to the treasury; ` +
-    `bankruptcy covered ${cover.shortfallPaid} + reward ${cover.rewardPaid}`,
+    `bankruptcy covered ${cover.fundShortfall} + reward ${cover.fundReward}, paid to the exchange ${cover.paidNow}`,
 );

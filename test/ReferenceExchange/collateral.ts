@@ -18,6 +18,38 @@ const { loadFixture } = networkHelpers;
 const { aliceLongFixture, exchangeFixture } = referenceExchangeFixtures(ethers);
 
 describe("ReferenceExchange", () => {
+  // ================================================================ house capital
+
+  describe("house capital", () => {
+    it("test_houseCapital_depositedAndWithdrawnByTheOwnerWithinWhatThereIs", async () => {
+      const s = await loadFixture(exchangeFixture);
+      await s.quote.mint(s.admin.address, usdc(500));
+      await s.quote.connect(s.admin).approve(s.exchangeAddress, usdc(500));
+      await expect(s.exchange.connect(s.admin).depositHouseCapital(0n)).to.be.revertedWithCustomError(
+        s.exchange,
+        "ReferenceExchangeZeroAmount",
+      );
+      await s.exchange.connect(s.admin).depositHouseCapital(usdc(500));
+      await expectSolvent(s, []);
+      await expect(s.exchange.connect(s.admin).withdrawHouseCapital(0n, s.bob.address)).to.be.revertedWithCustomError(
+        s.exchange,
+        "ReferenceExchangeZeroAmount",
+      );
+      await expect(
+        s.exchange.connect(s.admin).withdrawHouseCapital(usdc(1), ethers.ZeroAddress),
+      ).to.be.revertedWithCustomError(s.exchange, "ReferenceExchangeZeroAddress");
+      await expect(s.exchange.connect(s.alice).withdrawHouseCapital(usdc(1), s.alice.address))
+        .to.be.revertedWithCustomError(s.exchange, "OwnableUnauthorizedAccount")
+        .withArgs(s.alice.address);
+      await expect(s.exchange.connect(s.admin).withdrawHouseCapital(usdc(200), s.bob.address))
+        .to.emit(s.exchange, "ReferenceExchangeHouseCapitalWithdrawn")
+        .withArgs(s.bob.address, usdc(200));
+      expect(await s.exchange.houseCapital()).to.equal(usdc(300));
+      expect(await s.quote.balanceOf(s.bob.address)).to.equal(usdc(200));
+      await expectSolvent(s, []);
+    });
+  });
+
   // ================================================================ deposit and withdraw
 
   describe("deposit / withdraw", () => {

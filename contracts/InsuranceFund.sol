@@ -11,12 +11,14 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IBackstopVault} from "./interfaces/IBackstopVault.sol";
 import {FeeKind, FundState, IFeePolicy} from "./interfaces/IFeePolicy.sol";
 import {IFeeSplitter} from "./interfaces/IFeeSplitter.sol";
+import {IFixedSharePolicy} from "./interfaces/IFixedSharePolicy.sol";
 import {IFundBackstop} from "./interfaces/IFundBackstop.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
 import {IMarketLifecycle} from "./interfaces/IMarketLifecycle.sol";
 import {IOpenInterestTracker} from "./interfaces/IOpenInterestTracker.sol";
 import {BucketLevel, IPayoutLimits} from "./interfaces/IPayoutLimits.sol";
 import {ISocializedLossLedger} from "./interfaces/ISocializedLossLedger.sol";
+import {ITradeSettlement} from "./interfaces/ITradeSettlement.sol";
 import {
     BankruptcyClaim,
     BankruptcyCover,
@@ -61,6 +63,9 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     /// @notice The amount a new policy is probed with when governance sets it.
     uint256 private constant POLICY_PROBE_AMOUNT = 1e6 + 1;
 
+    /// @notice `_fixedTradingFeeBps` when the policy is not a fixed-share one: the fund asks it for every split.
+    uint16 private constant NOT_FIXED = type(uint16).max;
+
     // ================================================================ storage
 
     IERC20 private immutable _quoteToken;
@@ -68,9 +73,12 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     uint256 private immutable _windowSeconds;
     uint128 private immutable _minFloor;
 
-    /// @dev Both change on every fee: one slot, one write.
-    uint128 private _balance;
-    uint128 private _treasuryAccrued;
+    /// @dev Both change on every fee: one slot, one write. The fixed-share policy's shares ride along, so that a fee
+    /// under it reads nothing else of the fund's settings. 112 bits: 5 * 10^33 units, ample for any quote token.
+    uint112 private _balance;
+    uint112 private _treasuryAccrued;
+    uint16 private _fixedTradingFeeBps;
+    uint16 private _fixedPenaltyBps;
 
     uint128 private _floor;
     /// @dev All markets' pending claims: tokens held, reserved, outside `_balance`.
@@ -89,7 +97,8 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     IBackstopVault private _backstop;
     uint16 private _backstopShareBps;
 
-    /// @dev The active markets' open-interest caps summed: below 2^128, so the platform's open interest is too.
+    /// @dev The active markets' open-interest caps summed: below 2^96, so the platform's open interest is too (the
+    /// width `OpenInterestWindow` keeps it in).
     uint256 private _openInterestCapSum;
 
     mapping(uint256 marketId => MarketLedger.State) private _markets;
@@ -150,7 +159,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     function deposit(uint256 amount) external nonReentrant {
         if (amount == 0) revert InsuranceFundZeroAmount();
         // Checked before the addition, so that even `2^256 - 1` gets the named error rather than an overflow.
-        _balance = _toAmount(_addCapped(_balance, amount));
+        _balance = _toBalance(_addCapped(_balance, amount));
         emit InsuranceFundDeposited(msg.sender, amount);
         _quoteToken.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -171,7 +180,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         if (surplus == 0 && unaccounted == 0) revert InsuranceFundNoSurplus(balance, target_);
         // Cannot underflow: `surplus <= balance`.
         unchecked {
-            _balance = uint128(balance - surplus);
+            _balance = uint112(balance - surplus);
         }
         address treasury_ = _treasury;
         emit InsuranceFundSurplusSwept(treasury_, surplus, unaccounted);
@@ -222,62 +231,64 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         if (pending == 0) revert InsuranceFundNoPendingClaim(marketId);
         paid = Math.min(pending, _bucketsAvailable(m));
         if (paid == 0) revert InsuranceFundPayoutLimited(marketId, pending);
-        m.allocate(0, 0, paid);
-        m.trackBackstopPending(pending - paid, 0);
+        (, uint256 pendingAfter) = m.allocate(0, 0, paid);
+        m.trackBackstopPending(pendingAfter, 0);
         // Cannot underflow: `paid <= the market's pending claim <= _totalPending`.
         unchecked {
             _totalPending -= uint128(paid);
         }
         _consumeBuckets(m, paid);
         address exchange = m.exchange;
-        emit InsuranceFundPendingClaimPaid(marketId, exchange, paid, pending - paid);
-        _quoteToken.safeTransfer(exchange, paid);
+        emit InsuranceFundPendingClaimPaid(marketId, exchange, paid, pendingAfter);
+        (uint256 dueFund, uint256 dueTreasury) = _debtDue(m);
+        _settleWithExchange(m, marketId, exchange, dueFund, dueTreasury, 0, paid);
+    }
+
+    /// @inheritdoc ITradeSettlement
+    function pullDeferredFees(uint256 marketId) external nonReentrant returns (uint256 amount) {
+        MarketLedger.State storage m = _knownMarket(marketId);
+        amount = _receiveDebt(m, marketId, true);
+        if (amount == 0) revert InsuranceFundNoDeferredFees(marketId);
     }
 
     // ================================================================ the exchange
 
+    /// @inheritdoc ITradeSettlement
+    function settleTrade(
+        uint256 marketId,
+        uint256 absBase,
+        uint256 settledIndex,
+        FeeKind kind,
+        uint256 fee,
+        uint256 openInterest
+    ) external nonReentrant onlyExchange(marketId) returns (uint256 loss, uint256 lossIndex, uint256 badDebtRepaid) {
+        MarketLedger.State storage m = _markets[marketId];
+        (loss, lossIndex) = _positionLoss(m, marketId, absBase, settledIndex);
+        uint256 fundPart;
+        uint256 treasuryPart;
+        (fundPart, treasuryPart, badDebtRepaid) = _takeFee(m, marketId, kind, fee);
+        (uint256 toPull, bool deferred) = _receiveOrDefer(m, marketId, fundPart, treasuryPart);
+        _recordOpenInterest(m, marketId, openInterest);
+        emit InsuranceFundTradeSettled(marketId, kind, fee, fundPart, treasuryPart, openInterest, deferred);
+        if (toPull != 0) _quoteToken.safeTransferFrom(msg.sender, address(this), toPull);
+    }
+
     /// @inheritdoc IInsuranceVault
-    /// @dev The one call out before the state is written is to the backstop (`_runWaterfall`).
     function coverBankruptcy(
         uint256 marketId,
         BankruptcyClaim calldata claim
     ) external nonReentrant onlyExchange(marketId) returns (BankruptcyCover memory cover) {
-        MarketLedger.State storage m = _markets[marketId];
-        Waterfall.Result memory w = _runWaterfall(m, marketId, claim);
-        cover = Waterfall.toCover(w);
-        uint256 rest = w.remainder.reward + w.remainder.shortfall;
+        (cover, ) = _settleBankruptcy(marketId, claim, 0, false, 0);
+    }
 
-        uint256 index;
-        (cover.socialized, cover.badDebt, index) = m.absorb(rest, claim.openBase);
-        if (cover.badDebt != 0) _totalBadDebt += cover.badDebt;
-
-        // Allocate: F leaves the balance and is charged to the limit at once, paid or not; B arrived from the backstop.
-        // Time: what is paid now (the earlier claim first) leaves both buckets; the rest is the market's pending claim.
-        uint256 charged = cover.fundReward + cover.fundShortfall;
-        uint256 fromBackstop = cover.backstopReward + cover.backstopShortfall;
-        uint256 paid = cover.earlierPendingPaid + cover.paidNow;
-        if (charged != 0 || fromBackstop != 0 || paid != 0) {
-            // Cannot underflow: `charged <= _balance`; `earlierPendingPaid` is part of the total pending.
-            unchecked {
-                _balance -= uint128(charged);
-                if (cover.pending != cover.earlierPendingPaid) {
-                    _totalPending = uint128(_totalPending + cover.pending - cover.earlierPendingPaid);
-                }
-            }
-            (uint256 pendingBefore, ) = m.allocate(charged, charged + fromBackstop, paid);
-            // This claim's paid-now part pays the fund's part first, so what waits of B is min(B, pending).
-            m.trackBackstopPending(pendingBefore - cover.earlierPendingPaid, Math.min(fromBackstop, cover.pending));
-            if (paid != 0) _consumeBuckets(m, paid);
-        }
-
-        emit InsuranceFundBankruptcyCovered(marketId, claim.account, claim.liquidator, cover);
-        if (cover.socialized != 0) {
-            emit InsuranceFundLossSocialized(marketId, claim.account, cover.socialized, claim.openBase, index);
-        }
-        if (cover.badDebt != 0) {
-            emit InsuranceFundBadDebtRecorded(marketId, claim.account, cover.badDebt, m.badDebt);
-        }
-        if (paid != 0) _quoteToken.safeTransfer(msg.sender, paid);
+    /// @inheritdoc ITradeSettlement
+    function settleBankruptcy(
+        uint256 marketId,
+        BankruptcyClaim calldata claim,
+        uint256 penalty,
+        uint256 openInterest
+    ) external nonReentrant onlyExchange(marketId) returns (BankruptcyCover memory cover, uint256 badDebtRepaid) {
+        return _settleBankruptcy(marketId, claim, penalty, true, openInterest);
     }
 
     /// @inheritdoc IFeeSplitter
@@ -291,42 +302,17 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         onlyExchange(marketId)
         returns (uint256 fundPart, uint256 treasuryPart, uint256 badDebtRepaid)
     {
-        if (amount == 0) return (0, 0, 0);
-
-        // Bad debt first, from the whole fee: the exchange keeps the repayment, the policy splits the rest.
-        uint256 marketBadDebt;
-        (badDebtRepaid, marketBadDebt) = _markets[marketId].repayBadDebt(amount);
-        if (marketBadDebt != 0) {
-            // Cannot underflow: `badDebtRepaid <= the market's bad debt <= _totalBadDebt`.
-            unchecked {
-                _totalBadDebt -= badDebtRepaid;
-            }
-            emit InsuranceFundBadDebtRepaid(marketId, badDebtRepaid, marketBadDebt - badDebtRepaid);
-        }
-        // Cannot underflow: `badDebtRepaid <= amount`.
-        uint256 rest;
-        unchecked {
-            rest = amount - badDebtRepaid;
-        }
-        if (rest != 0) {
-            (fundPart, treasuryPart) = _split(kind, rest);
-            // The sums are checked (`_toAmount`) and saturate rather than wrap before the check.
-            _balance = _toAmount(_addCapped(_balance, fundPart));
-            _treasuryAccrued = _toAmount(_addCapped(_treasuryAccrued, treasuryPart));
-        }
-
+        MarketLedger.State storage m = _markets[marketId];
+        (fundPart, treasuryPart, badDebtRepaid) = _takeFee(m, marketId, kind, amount);
+        (uint256 toPull, ) = _receiveOrDefer(m, marketId, fundPart, treasuryPart);
         emit InsuranceFundFeeCollected(marketId, kind, amount, fundPart, treasuryPart, badDebtRepaid);
-        if (rest != 0) _quoteToken.safeTransferFrom(msg.sender, address(this), rest);
+        if (toPull != 0) _quoteToken.safeTransferFrom(msg.sender, address(this), toPull);
     }
 
     /// @inheritdoc IOpenInterestTracker
     function recordOpenInterest(uint256 marketId, uint256 openInterest) external onlyExchange(marketId) {
-        uint256 previous = _markets[marketId].recordOpenInterest(marketId, openInterest);
-        if (previous == openInterest) return;
-        // Cannot truncate: every active market's open interest is at most its cap, and the caps sum below 2^128.
-        uint256 total = _openInterest.current() - previous + openInterest;
-        _openInterest.record(uint128(total), _windowSeconds);
-        emit InsuranceFundOpenInterestRecorded(marketId, openInterest, total);
+        (bool changed, uint256 total) = _recordOpenInterest(_markets[marketId], marketId, openInterest);
+        if (changed) emit InsuranceFundOpenInterestRecorded(marketId, openInterest, total);
     }
 
     // ================================================================ governance
@@ -360,18 +346,21 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IMarketLifecycle
-    function moveMarket(uint256 marketId, address newExchange) external restricted {
+    function moveMarket(uint256 marketId, address newExchange) external restricted nonReentrant {
         if (newExchange == address(0)) revert InsuranceFundZeroAddress();
         MarketLedger.State storage m = _activeMarket(marketId);
         address oldExchange = m.exchange;
         if (newExchange == oldExchange) revert InsuranceFundSameExchange(marketId, newExchange);
+        // The old exchange owes the deferred fees: received (or dropped) before the new one takes the market.
+        _receiveDebt(m, marketId, false);
         m.exchange = newExchange;
         emit InsuranceFundMarketMoved(marketId, oldExchange, newExchange);
     }
 
     /// @inheritdoc IMarketLifecycle
-    function retireMarket(uint256 marketId) external restricted {
+    function retireMarket(uint256 marketId) external restricted nonReentrant {
         MarketLedger.State storage m = _activeMarket(marketId);
+        _receiveDebt(m, marketId, false);
         uint256 cap = m.openInterestCap;
         uint256 removed = m.retire();
         if (removed != 0) {
@@ -408,13 +397,23 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         // left, and `fromBackstop <= amount`.
         unchecked {
             _totalPending -= uint128(amount);
-            _balance += uint128(amount - fromBackstop);
         }
+        _balance = _toBalance(_balance + amount - fromBackstop);
         emit InsuranceFundPendingClaimRejected(marketId, amount);
         if (fromBackstop != 0) {
             emit InsuranceFundBackstopClaimReturned(marketId, address(backstop_), fromBackstop);
             _payBackstop(backstop_, fromBackstop);
         }
+    }
+
+    /// @inheritdoc ITradeSettlement
+    function setFeeDeferral(uint256 marketId, uint128 cap) external restricted nonReentrant {
+        if (cap >= 1 << 80) revert InsuranceFundDeferralCapTooLarge(cap);
+        MarketLedger.State storage m = _activeMarket(marketId);
+        _receiveDebt(m, marketId, true);
+        m.debt.cap = uint96(cap);
+        m.deferred = cap != 0;
+        emit InsuranceFundFeeDeferralSet(marketId, cap);
     }
 
     /// @inheritdoc IFundBackstop
@@ -559,6 +558,14 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         return _knownMarket(marketId).pendingFromBackstop;
     }
 
+    /// @inheritdoc ITradeSettlement
+    function deferredFees(
+        uint256 marketId
+    ) external view returns (uint256 fundPart, uint256 treasuryPart, uint256 cap) {
+        MarketLedger.FeeDebt memory d = _knownMarket(marketId).debt;
+        return (d.fundPart, d.treasuryPart, d.cap);
+    }
+
     /// @inheritdoc IPayoutLimits
     function totalPending() external view returns (uint256) {
         return _totalPending;
@@ -649,9 +656,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         uint256 absBase,
         uint256 settledIndex
     ) external view returns (uint256 loss, uint256 currentIndex) {
-        currentIndex = _knownMarket(marketId).lossIndex;
-        if (settledIndex > currentIndex) revert InsuranceFundIndexAhead(marketId, settledIndex, currentIndex);
-        loss = LossIndex.owed(absBase, settledIndex, currentIndex);
+        return _positionLoss(_knownMarket(marketId), marketId, absBase, settledIndex);
     }
 
     // ================================================================ internal
@@ -678,18 +683,270 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         if (m.retired) revert InsuranceFundMarketIsRetired(marketId);
     }
 
-    /// @dev Replaces a market's cap `oldCap` by `newCap` in the cap sum, which must stay below 2^128.
+    /// @dev Replaces a market's cap `oldCap` by `newCap` in the cap sum, which must stay below 2^96.
     function _updateCapSum(uint256 marketId, uint256 oldCap, uint256 newCap) private {
         uint256 capSum = _openInterestCapSum - oldCap + newCap;
-        if (capSum > type(uint128).max) revert InsuranceFundOpenInterestCapsTooLarge(capSum);
+        if (capSum > type(uint96).max) revert InsuranceFundOpenInterestCapsTooLarge(capSum);
         _openInterestCapSum = capSum;
         emit InsuranceFundOpenInterestCapSet(marketId, newCap, capSum);
     }
 
-    /// @dev Asks the policy for the split and re-checks it. A policy that reverts, runs out of its gas, answers
-    /// too little data or answers parts that do not add up to `amount` sends the whole amount to the fund:
-    /// income is never lost and a liquidation never blocked by a broken policy.
+    /// @dev The loss of a position of `absBase` settled at `settledIndex`, and the index to settle it at.
+    function _positionLoss(
+        MarketLedger.State storage m,
+        uint256 marketId,
+        uint256 absBase,
+        uint256 settledIndex
+    ) private view returns (uint256 loss, uint256 currentIndex) {
+        currentIndex = m.lossIndex;
+        if (settledIndex > currentIndex) revert InsuranceFundIndexAhead(marketId, settledIndex, currentIndex);
+        if (settledIndex != currentIndex) loss = LossIndex.owed(absBase, settledIndex, currentIndex);
+    }
+
+    /// @dev A fee's way in, before it is received: it repays the market's bad debt first, from the whole fee (the
+    /// exchange keeps the repayment), and the policy splits the rest.
+    function _takeFee(
+        MarketLedger.State storage m,
+        uint256 marketId,
+        FeeKind kind,
+        uint256 amount
+    ) private returns (uint256 fundPart, uint256 treasuryPart, uint256 badDebtRepaid) {
+        if (amount == 0) return (0, 0, 0);
+        // Every part the fund keeps fits 128 bits: refused here rather than wrapped anywhere later.
+        if (amount > type(uint128).max) revert InsuranceFundAmountTooLarge(amount);
+        uint256 marketBadDebt;
+        (badDebtRepaid, marketBadDebt) = m.repayBadDebt(amount);
+        if (badDebtRepaid != 0) {
+            // Cannot underflow: `badDebtRepaid <= the market's bad debt <= _totalBadDebt`.
+            unchecked {
+                _totalBadDebt -= badDebtRepaid;
+            }
+            emit InsuranceFundBadDebtRepaid(marketId, badDebtRepaid, marketBadDebt - badDebtRepaid);
+        }
+        // Cannot underflow: `badDebtRepaid <= amount`.
+        unchecked {
+            if (amount != badDebtRepaid) (fundPart, treasuryPart) = _split(kind, amount - badDebtRepaid);
+        }
+    }
+
+    /// @dev Receives a fee's parts now (`toPull` is what the caller must transfer in), or books them as the market's
+    /// debt when it defers its fees and the debt stays within its cap; past the cap the whole debt is due now.
+    function _receiveOrDefer(
+        MarketLedger.State storage m,
+        uint256 marketId,
+        uint256 fundPart,
+        uint256 treasuryPart
+    ) private returns (uint256 toPull, bool deferred) {
+        if (fundPart == 0 && treasuryPart == 0) return (0, false);
+        if (m.deferred) {
+            MarketLedger.FeeDebt memory d = m.debt;
+            // Cannot overflow: 80-bit debts plus 128-bit parts.
+            unchecked {
+                if (m.keepDebt(d.fundPart + fundPart, d.treasuryPart + treasuryPart)) return (0, true);
+                if (d.fundPart != 0 || d.treasuryPart != 0) {
+                    emit InsuranceFundDeferredFeesReceived(marketId, msg.sender, d.fundPart, d.treasuryPart, false);
+                }
+                fundPart += d.fundPart;
+                treasuryPart += d.treasuryPart;
+            }
+        }
+        _credit(fundPart, treasuryPart);
+        return (fundPart + treasuryPart, false);
+    }
+
+    /// @dev Receives the market's deferred fees from its exchange: strictly (a failed pull reverts) or, when the market
+    /// is retired or moved, leniently (a failed pull drops them: the fund never counted them).
+    /// @return amount What was received.
+    function _receiveDebt(MarketLedger.State storage m, uint256 marketId, bool strict) private returns (uint256 amount) {
+        MarketLedger.FeeDebt memory d = m.debt;
+        // Cannot overflow: two 80-bit parts.
+        unchecked {
+            amount = uint256(d.fundPart) + d.treasuryPart;
+        }
+        if (amount == 0) return 0;
+        m.debt = MarketLedger.FeeDebt(d.cap, 0, 0);
+        address exchange = m.exchange;
+        if (strict) {
+            _quoteToken.safeTransferFrom(exchange, address(this), amount);
+        } else if (!_quoteToken.trySafeTransferFrom(exchange, address(this), amount)) {
+            emit InsuranceFundDeferredFeesDropped(marketId, exchange, amount);
+            return 0;
+        }
+        // Credited after the transfer (governance or `nonReentrant` callers): only what arrived counts.
+        _credit(d.fundPart, d.treasuryPart);
+        emit InsuranceFundDeferredFeesReceived(marketId, exchange, d.fundPart, d.treasuryPart, false);
+    }
+
+    /// @dev The market's deferred fees, when it defers them: what a payout to its exchange nets against.
+    function _debtDue(MarketLedger.State storage m) private view returns (uint256 fundPart, uint256 treasuryPart) {
+        if (!m.deferred) return (0, 0);
+        MarketLedger.FeeDebt memory d = m.debt;
+        return (d.fundPart, d.treasuryPart);
+    }
+
+    /// @dev Adds received parts to the balance and the treasury's accrual (each checked to stay within its width).
+    function _credit(uint256 fundPart, uint256 treasuryPart) private {
+        if (fundPart != 0) _balance = _toBalance(_addCapped(_balance, fundPart));
+        if (treasuryPart != 0) _treasuryAccrued = _toBalance(_addCapped(_treasuryAccrued, treasuryPart));
+    }
+
+    /// @dev Sets the market's open interest and the platform's; `changed` is false when it is the same.
+    function _recordOpenInterest(
+        MarketLedger.State storage m,
+        uint256 marketId,
+        uint256 openInterest
+    ) private returns (bool changed, uint256 total) {
+        uint256 previous = m.recordOpenInterest(marketId, openInterest);
+        if (previous == openInterest) return (false, 0);
+        // Cannot underflow: the total includes the market's previous open interest. Within 96 bits: every active
+        // market's open interest is at most its cap, and the caps sum below 2^96.
+        total = _openInterest.current() - previous + openInterest;
+        _openInterest.record(total, _windowSeconds);
+        return (true, total);
+    }
+
+    /// @dev A bankruptcy (docs/behaviour.md 3.1), with a penalty handed in first and the open interest recorded after
+    /// when `withOpenInterest`. What the exchange owes in the call (the penalty's parts, and the market's deferred
+    /// fees when it defers them) may be allocated as if in the balance: it settles against the payout by netting
+    /// (`_settleWithExchange`). The one call out before the state is written is to the backstop (`_runWaterfall`).
+    function _settleBankruptcy(
+        uint256 marketId,
+        BankruptcyClaim calldata claim,
+        uint256 penalty,
+        bool withOpenInterest,
+        uint256 openInterest
+    ) private returns (BankruptcyCover memory cover, uint256 badDebtRepaid) {
+        MarketLedger.State storage m = _markets[marketId];
+        (uint256 dueFund, uint256 dueTreasury) = _debtDue(m);
+        {
+            (uint256 fundPart, uint256 treasuryPart, uint256 repaid) = _takeFee(
+                m,
+                marketId,
+                FeeKind.LiquidationPenalty,
+                penalty
+            );
+            badDebtRepaid = repaid;
+            if (penalty != 0) {
+                emit InsuranceFundFeeCollected(
+                    marketId,
+                    FeeKind.LiquidationPenalty,
+                    penalty,
+                    fundPart,
+                    treasuryPart,
+                    repaid
+                );
+            }
+            // Cannot overflow: 80-bit debts plus 128-bit parts.
+            unchecked {
+                dueFund += fundPart;
+                dueTreasury += treasuryPart;
+            }
+        }
+        Waterfall.Result memory w = _runWaterfall(m, marketId, claim, dueFund);
+        cover = Waterfall.toCover(w);
+        uint256 rest = w.remainder.reward + w.remainder.shortfall;
+
+        uint256 index;
+        (cover.socialized, cover.badDebt, index) = m.absorb(rest, claim.openBase);
+        if (cover.badDebt != 0) _totalBadDebt += cover.badDebt;
+
+        // Allocate: F leaves the balance and is charged to the limit at once, paid or not; B arrived from the backstop.
+        // Time: what is paid now (the earlier claim first) leaves both buckets; the rest is the market's pending claim.
+        uint256 charged = cover.fundReward + cover.fundShortfall;
+        uint256 fromBackstop = cover.backstopReward + cover.backstopShortfall;
+        uint256 paid = cover.earlierPendingPaid + cover.paidNow;
+        if (charged != 0 || fromBackstop != 0 || paid != 0) {
+            // Cannot overflow: the new pending total is at most what the fund and the backstop hold.
+            unchecked {
+                if (cover.pending != cover.earlierPendingPaid) {
+                    _totalPending = uint128(_totalPending + cover.pending - cover.earlierPendingPaid);
+                }
+            }
+            (uint256 pendingBefore, ) = m.allocate(charged, charged + fromBackstop, paid);
+            // This claim's paid-now part pays the fund's part first, so what waits of B is min(B, pending).
+            m.trackBackstopPending(pendingBefore - cover.earlierPendingPaid, Math.min(fromBackstop, cover.pending));
+            if (paid != 0) _consumeBuckets(m, paid);
+        }
+        if (withOpenInterest) {
+            (bool changed, uint256 total) = _recordOpenInterest(m, marketId, openInterest);
+            if (changed) emit InsuranceFundOpenInterestRecorded(marketId, openInterest, total);
+        }
+
+        emit InsuranceFundBankruptcyCovered(marketId, claim.account, claim.liquidator, cover);
+        if (cover.socialized != 0) {
+            emit InsuranceFundLossSocialized(marketId, claim.account, cover.socialized, claim.openBase, index);
+        }
+        if (cover.badDebt != 0) {
+            emit InsuranceFundBadDebtRecorded(marketId, claim.account, cover.badDebt, m.badDebt);
+        }
+        _settleWithExchange(m, marketId, msg.sender, dueFund, dueTreasury, charged, paid);
+    }
+
+    /// @dev The end of a call that pays the market's exchange: the fund owes it `paid` now and the market's pending
+    /// claim; it owes the fund `dueFund` and `dueTreasury`. The smaller side nets against the larger, the fund part
+    /// first and the payment now first; what the exchange still owes stays its debt (deferred, within the cap) or is
+    /// pulled, what the fund still owes now is transferred: at most one transfer. `charged` (the allocation) leaves
+    /// the balance here, once what nets is in: the balance cannot go below zero, since the allocation counted at most
+    /// `dueFund` beyond it and at least `min(charged, dueFund)` of it nets (the fund owes at least `charged`).
+    function _settleWithExchange(
+        MarketLedger.State storage m,
+        uint256 marketId,
+        address exchange,
+        uint256 dueFund,
+        uint256 dueTreasury,
+        uint256 charged,
+        uint256 paid
+    ) private {
+        uint256 fundIn;
+        uint256 treasuryIn;
+        uint256 toPull;
+        if (dueFund != 0 || dueTreasury != 0) {
+            uint256 pending = m.pending;
+            uint256 netted = Math.min(paid + pending, dueFund + dueTreasury);
+            fundIn = Math.min(netted, dueFund);
+            uint256 fromPaid = Math.min(paid, netted);
+            // Cannot underflow: each is the smaller of a pair it is taken from.
+            unchecked {
+                treasuryIn = netted - fundIn;
+                paid -= fromPaid;
+                if (netted != fromPaid) {
+                    uint256 fromPending = netted - fromPaid;
+                    m.allocate(0, 0, fromPending);
+                    m.trackBackstopPending(pending - fromPending, 0);
+                    _totalPending -= uint128(fromPending);
+                }
+                if (m.deferred && netted != 0) {
+                    emit InsuranceFundDeferredFeesReceived(marketId, exchange, fundIn, treasuryIn, true);
+                }
+                uint256 restFund = dueFund - fundIn;
+                uint256 restTreasury = dueTreasury - treasuryIn;
+                if (!(m.deferred && m.keepDebt(restFund, restTreasury)) && restFund + restTreasury != 0) {
+                    (fundIn, treasuryIn, toPull) = (dueFund, dueTreasury, restFund + restTreasury);
+                }
+            }
+        }
+        if (fundIn != charged) _balance = _toBalance(_balance + fundIn - charged);
+        if (treasuryIn != 0) _treasuryAccrued = _toBalance(_treasuryAccrued + treasuryIn);
+        if (paid != 0) _quoteToken.safeTransfer(exchange, paid);
+        else if (toPull != 0) _quoteToken.safeTransferFrom(exchange, address(this), toPull);
+    }
+
+    /// @dev Splits `amount` (below 2^128): with a fixed-share policy, the fund splits it itself with the shares the
+    /// policy declared when it was set (`mulBpsUp` for the fund, as the policy does); otherwise it asks the policy
+    /// and re-checks the answer. A policy that reverts, runs out of its gas, answers too little data or answers
+    /// parts that do not add up to `amount` sends the whole amount to the fund: income is never lost and a
+    /// liquidation never blocked by a broken policy.
     function _split(FeeKind kind, uint256 amount) private returns (uint256 fundPart, uint256 treasuryPart) {
+        uint256 tradingFeeBps = _fixedTradingFeeBps;
+        if (tradingFeeBps != NOT_FIXED) {
+            uint256 shareBps = kind == FeeKind.TradingFee ? tradingFeeBps : _fixedPenaltyBps;
+            // Rounded up (favours the fund); cannot overflow: `amount < 2^128` and `shareBps <= 10_000`.
+            unchecked {
+                fundPart = Math.ceilDiv(amount * shareBps, BasisPoints.MAX_BPS);
+                treasuryPart = amount - fundPart;
+            }
+            return (fundPart, treasuryPart);
+        }
         IFeePolicy policy = _feePolicy;
         (bool ok, uint256 f, uint256 t) = _askPolicy(
             policy,
@@ -729,12 +986,13 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     /// paid.
     function _waterfallInput(
         MarketLedger.State storage m,
-        BankruptcyClaim calldata claim
+        BankruptcyClaim calldata claim,
+        uint256 dueFund
     ) private view returns (Waterfall.Input memory) {
         if (claim.shortfall == 0 && claim.reward == 0) revert InsuranceFundZeroAmount();
         if (claim.shortfall > type(uint128).max) revert InsuranceFundAmountTooLarge(claim.shortfall);
         if (claim.reward != 0 && claim.liquidator == address(0)) revert InsuranceFundZeroAddress();
-        uint256 spendable = _balance;
+        uint256 spendable = _balance + dueFund;
         uint256 limitLeft = m.limitLeft();
         uint256 earlierPending = m.pending;
         bool canPay = earlierPending != 0 || (spendable != 0 && limitLeft != 0);
@@ -763,9 +1021,10 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     function _runWaterfall(
         MarketLedger.State storage m,
         uint256 marketId,
-        BankruptcyClaim calldata claim
+        BankruptcyClaim calldata claim,
+        uint256 dueFund
     ) private returns (Waterfall.Result memory w) {
-        Waterfall.Input memory input = _waterfallInput(m, claim);
+        Waterfall.Input memory input = _waterfallInput(m, claim, dueFund);
         w = Waterfall.run(input);
         uint256 rest = w.remainder.reward + w.remainder.shortfall;
         if (rest == 0) return w;
@@ -846,22 +1105,46 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         _treasury = treasury_;
     }
 
-    /// @dev Probes the policy with both kinds before accepting it.
+    /// @dev Probes the policy with both kinds before accepting it. A policy that declares fixed shares
+    /// (`IFixedSharePolicy`) and splits the probes by them is taken at its word: the fund then splits every fee by
+    /// those shares itself, without calling it.
     function _setFeePolicy(IFeePolicy policy) private {
         if (address(policy) == address(0)) revert InsuranceFundZeroAddress();
         FundState memory state = _fundState();
+        uint256[2] memory fundParts;
         for (uint256 k; k < 2; ++k) {
             bytes memory probe = abi.encodeCall(IFeePolicy.split, (FeeKind(k), POLICY_PROBE_AMOUNT, state));
             (bool ok, uint256 f, uint256 t) = _askPolicy(policy, probe, 64);
             if (!ok || f > POLICY_PROBE_AMOUNT || t != POLICY_PROBE_AMOUNT - f) {
                 revert InsuranceFundInvalidPolicy(address(policy));
             }
+            fundParts[k] = f;
         }
+        (bool tradingOk, uint256 tradingFeeBps, ) = _askPolicy(
+            policy,
+            abi.encodeCall(IFixedSharePolicy.tradingFeeShareBps, ()),
+            32
+        );
+        (bool penaltyOk, uint256 penaltyBps, ) = _askPolicy(
+            policy,
+            abi.encodeCall(IFixedSharePolicy.penaltyShareBps, ()),
+            32
+        );
+        bool fixedShare = tradingOk &&
+            penaltyOk &&
+            tradingFeeBps <= BasisPoints.MAX_BPS &&
+            penaltyBps <= BasisPoints.MAX_BPS &&
+            fundParts[0] == BasisPoints.mulBpsUp(POLICY_PROBE_AMOUNT, tradingFeeBps) &&
+            fundParts[1] == BasisPoints.mulBpsUp(POLICY_PROBE_AMOUNT, penaltyBps);
         emit InsuranceFundFeePolicySet(address(_feePolicy), address(policy));
         _feePolicy = policy;
+        // Cannot truncate: both at most 10,000 when used.
+        (_fixedTradingFeeBps, _fixedPenaltyBps) = fixedShare
+            ? (uint16(tradingFeeBps), uint16(penaltyBps))
+            : (NOT_FIXED, 0);
     }
 
-    /// @dev `a + b`, saturating at `2^256 - 1` instead of overflowing, for `_toAmount` to name the error.
+    /// @dev `a + b`, saturating at `2^256 - 1` instead of overflowing, for `_toBalance` to name the error.
     function _addCapped(uint256 a, uint256 b) private pure returns (uint256) {
         unchecked {
             uint256 sum = a + b;
@@ -869,8 +1152,9 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         }
     }
 
-    function _toAmount(uint256 amount) private pure returns (uint128) {
-        if (amount > type(uint128).max) revert InsuranceFundAmountTooLarge(amount);
-        return uint128(amount);
+    /// @dev The balance's and the treasury accrual's width.
+    function _toBalance(uint256 amount) private pure returns (uint112) {
+        if (amount > type(uint112).max) revert InsuranceFundAmountTooLarge(amount);
+        return uint112(amount);
     }
 }

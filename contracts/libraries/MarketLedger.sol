@@ -13,9 +13,9 @@ import {PayoutBucket} from "./PayoutBucket.sol";
 /// @notice One market's money at the fund: its exchange, insurance limit and what it allocated, pending claim,
 /// payout bucket, reward caps, bad debt, open interest and loss index; and the per-market steps of the waterfall
 /// and of fee income.
-/// @dev Laid out so that each hot path reads few slots: `collectFee` and `recordOpenInterest` need only
-/// `exchange`/`retired` (slot 0) and `badDebt`/`openInterest` (slot 1); a report that raises the open interest
-/// also reads the cap (slot 4). A bankruptcy reads the limit and charges it in slot 2, and reads the reward cap and
+/// @dev Laid out so that each hot path reads few slots: a trade needs `exchange`, `retired` and the flags (slot 0),
+/// the open interest and its cap (slot 1) and the loss index; the bad debt only when its flag is set, the deferred
+/// fees only when the market defers them. A bankruptcy reads the limit and charges it in slot 2, and reads the reward cap and
 /// moves the pending claim in slot 3: both slots hold a setting that registration made non-zero in practice, so a
 /// market's first bankruptcy or pending claim rewrites a slot rather than filling an empty one. Amounts fit 128
 /// bits: the fund casts what it
@@ -26,27 +26,42 @@ library MarketLedger {
 
     // ─────────────────────────────────────────── Storage ───────────────────────────────────────────
 
+    /// @notice What a market's exchange owes the fund in deferred fees, by part, and the most it may owe (0: the
+    /// market pulls every fee). One slot: a deferred fee reads and writes it once, and the cap keeps it non-zero
+    /// while the deferral is on, so booking a fee after a pull rewrites a slot rather than filling an empty one.
+    struct FeeDebt {
+        uint96 cap;
+        uint80 fundPart;
+        uint80 treasuryPart;
+    }
+
     /// @notice One market's state.
+    /// @param hasBadDebt Whether `badDebt` is non-zero: a fee reads that slot only then.
+    /// @param deferred Whether the market defers its fees (`debt.cap != 0`).
     /// @param insurancePaid What the fund allocated to the market so far (paid or pending): the limit charged.
     /// @param pending What the fund allocated and has not paid yet: owed to the market's exchange, reserved.
     /// @param backstopPending Whether `pendingFromBackstop` is non-zero: a bankruptcy or payment reads that slot only
     /// then.
     /// @param pendingFromBackstop The part of `pending` the backstop paid in (0 whenever `backstopPending` is false):
     /// the fund's part of a pending claim is paid out first, so this is what a rejection returns to the backstop.
+    /// @param debt The exchange's deferred fees.
     struct State {
         address exchange;
         uint16 rewardCapBps;
         bool retired;
         bool backstopPending;
-        uint128 badDebt;
+        bool hasBadDebt;
+        bool deferred;
         uint128 openInterest;
+        uint128 openInterestCap;
         uint128 insuranceLimit;
         uint128 insurancePaid;
         uint128 rewardCap;
         uint128 pending;
-        uint128 openInterestCap;
+        uint128 badDebt;
         uint128 pendingFromBackstop;
         uint256 lossIndex;
+        FeeDebt debt;
         PayoutBucket.State bucket;
     }
 
@@ -173,6 +188,7 @@ library MarketLedger {
             return (rest, 0, index);
         }
         self.badDebt = _toAmount(self.badDebt + rest);
+        self.hasBadDebt = true;
         return (0, rest, index);
     }
 
@@ -182,13 +198,28 @@ library MarketLedger {
     /// @return repaid min(income, bad debt).
     /// @return before The bad debt before the repayment.
     function repayBadDebt(State storage self, uint256 income) internal returns (uint256 repaid, uint256 before) {
+        if (!self.hasBadDebt) return (0, 0);
         before = self.badDebt;
-        if (before == 0) return (0, 0);
         repaid = Math.min(income, before);
         // Cannot underflow: `repaid <= before`.
         unchecked {
             self.badDebt = uint128(before - repaid);
         }
+        if (repaid == before) self.hasBadDebt = false;
+    }
+
+    // ─────────────────────────────────────────── Deferred fees ───────────────────────────────────────
+
+    /// @notice Keeps `fundPart` and `treasuryPart` as the debt, if they are within the cap; else leaves the debt at 0.
+    /// @return kept Whether they were kept; if not, the caller receives them now.
+    function keepDebt(State storage self, uint256 fundPart, uint256 treasuryPart) internal returns (bool kept) {
+        uint256 cap = self.debt.cap;
+        // Cannot overflow: two 128-bit amounts.
+        unchecked {
+            kept = fundPart + treasuryPart <= cap;
+        }
+        // Cannot truncate: each part is at most the cap, below 2^80.
+        self.debt = kept ? FeeDebt(uint96(cap), uint80(fundPart), uint80(treasuryPart)) : FeeDebt(uint96(cap), 0, 0);
     }
 
     // ─────────────────────────────────────────── Open interest ───────────────────────────────────────
@@ -225,6 +256,7 @@ library MarketLedger {
     function writeOffBadDebt(State storage self) internal returns (uint256 amount) {
         amount = self.badDebt;
         self.badDebt = 0;
+        self.hasBadDebt = false;
     }
 
     // ─────────────────────────────────────────── Views ───────────────────────────────────────────────

@@ -218,7 +218,12 @@ describe("OpenInterestWindow", function () {
       await harness.prepare();
       return harness;
     };
-    const recordAt = async (harness: OpenInterestWindowHarness, model: OpenInterestHistory, time: bigint, value: bigint) => {
+    const recordAt = async (
+      harness: OpenInterestWindowHarness,
+      model: OpenInterestHistory,
+      time: bigint,
+      value: bigint,
+    ) => {
       await early.networkHelpers.time.setNextBlockTimestamp(time);
       await harness.record(value);
       model.record(time, value);
@@ -270,7 +275,9 @@ describe("OpenInterestWindow", function () {
         .withArgs(32n, END + 1n);
       const fresh = await early.ethers.deployContract("OpenInterestWindowHarness", [WEEK]);
       await early.networkHelpers.time.setNextBlockTimestamp(END + 10n);
-      await expect(fresh.record(2n)).to.be.revertedWithCustomError(fresh, safeCast).withArgs(32n, END + 10n);
+      await expect(fresh.record(2n))
+        .to.be.revertedWithCustomError(fresh, safeCast)
+        .withArgs(32n, END + 10n);
     });
   });
 

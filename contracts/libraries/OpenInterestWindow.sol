@@ -8,12 +8,12 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// over a trailing window of `W` seconds, recorded and read in O(1) gas whatever the length of history.
 /// @dev Let C(x) be the integral of the value from the first report to time x (the value is piecewise
 /// constant between reports and zero before the first one), in value-seconds. The window is split into
-/// `BUCKETS` buckets of `g = W / BUCKETS` seconds, aligned on multiples of `g`; C is kept (modulo 2^128:
-/// see Widths) at the last report and at the newest `SLOTS` bucket boundaries `j * g` (a ring of checkpoints). The average is
-/// `(C(now) - C(now - W)) / W`, where C at the window's start, which falls inside a bucket, is interpolated
-/// linearly between that bucket's two ends (clipped to the first and last reports); this is exact whenever
-/// the value did not change inside that bucket. Before a whole window of history exists, the average is
-/// `C(now) / (now - first)`, exact. Every division rounds down.
+/// `BUCKETS` buckets of `g = W / BUCKETS` seconds, aligned on multiples of `g`; C is kept (modulo 2^128: see
+/// Widths) at the last report and at the newest `SLOTS` bucket boundaries `j * g` (a ring of checkpoints). The
+/// average is `(C(now) - C(now - W)) / W`, where C at the window's start, which falls inside a bucket, is
+/// interpolated linearly between that bucket's two ends (clipped to the first and last reports); this is exact
+/// whenever the value did not change inside that bucket. Before a whole window of history exists, the average
+/// is `C(now) / (now - first)`, exact. Every division rounds down.
 ///
 /// Widths: timestamps are `uint32` (SafeCast reverts from 2106 on; a record at timestamp 0 reverts, as 0 means
 /// "no history"); the value is `uint96` (SafeCast reverts above); bucket numbers are below 2^32, timestamps

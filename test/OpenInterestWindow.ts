@@ -233,7 +233,10 @@ describe("OpenInterestWindow", function () {
       const harness = await early.networkHelpers.loadFixture(earlyHarness);
       const model = new OpenInterestHistory();
       const random = new SplitMix64(2n ** 96n + 7n);
-      await recordAt(harness, model, 10n, MAX_UINT96);
+      // The chain's clock runs from timestamp 1: a few seconds to minutes in, far below the window.
+      const start = BigInt(await early.networkHelpers.time.latest()) + 10n;
+      expect(start).to.be.lessThan(DAY);
+      await recordAt(harness, model, start, MAX_UINT96);
       // The last two windows before 2^32 at values near 2^96, changing inside buckets.
       for (let time = END - 2n * WEEK; time < END; time += 1n + (random.next64() % (9n * HOUR))) {
         await recordAt(harness, model, time, MAX_UINT96 - (random.next64() % 2n ** 90n));
@@ -256,11 +259,12 @@ describe("OpenInterestWindow", function () {
       const harness = await early.networkHelpers.loadFixture(earlyHarness);
       const model = new OpenInterestHistory();
       const [safeCast, uint96Overflow] = ["SafeCastOverflowedUintDowncast", 2n ** 96n];
-      await early.networkHelpers.time.setNextBlockTimestamp(20n);
+      const start = BigInt(await early.networkHelpers.time.latest()) + 10n;
+      await early.networkHelpers.time.setNextBlockTimestamp(start);
       await expect(harness.record(uint96Overflow))
         .to.be.revertedWithCustomError(harness, safeCast)
         .withArgs(96n, uint96Overflow);
-      await recordAt(harness, model, 21n, MAX_UINT96);
+      await recordAt(harness, model, start + 1n, MAX_UINT96);
       await recordAt(harness, model, END - DAY, 1n);
       await expect(harness.record(uint96Overflow))
         .to.be.revertedWithCustomError(harness, safeCast)

@@ -11,6 +11,8 @@ export const HOUR = 3_600n;
 export const DAY = 24n * HOUR;
 export const WEEK = 7n * DAY;
 
+export const MAX_UINT32 = 2n ** 32n - 1n;
+export const MAX_UINT96 = 2n ** 96n - 1n;
 export const MAX_UINT128 = 2n ** 128n - 1n;
 export const MAX_UINT256 = 2n ** 256n - 1n;
 

@@ -8,24 +8,28 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// over a trailing window of `W` seconds, recorded and read in O(1) gas whatever the length of history.
 /// @dev Let C(x) be the integral of the value from the first report to time x (the value is piecewise
 /// constant between reports and zero before the first one), in value-seconds. The window is split into
-/// `BUCKETS` buckets of `g = W / BUCKETS` seconds, aligned on multiples of `g`; C is kept exactly at the
-/// last report and at the newest `SLOTS` bucket boundaries `j * g` (a ring of checkpoints). The average is
-/// `(C(now) - C(now - W)) / W`, where C at the window's start, which falls inside a bucket, is interpolated
-/// linearly between that bucket's two ends (clipped to the first and last reports); this is exact whenever
-/// the value did not change inside that bucket. Before a whole window of history exists, the average is
-/// `C(now) / (now - first)`, exact. Every division rounds down.
+/// `BUCKETS` buckets of `g = W / BUCKETS` seconds, aligned on multiples of `g`; C is kept (modulo 2^128: see
+/// Widths) at the last report and at the newest `SLOTS` bucket boundaries `j * g` (a ring of checkpoints). The
+/// average is `(C(now) - C(now - W)) / W`, where C at the window's start, which falls inside a bucket, is
+/// interpolated linearly between that bucket's two ends (clipped to the first and last reports); this is exact
+/// whenever the value did not change inside that bucket. Before a whole window of history exists, the average
+/// is `C(now) / (now - first)`, exact. Every division rounds down.
 ///
-/// Widths: timestamps are `uint40` (SafeCast reverts after year 36,812); the value is `uint128` (SafeCast
-/// reverts above); C < 2^128 * 2^40 = 2^168 always, so `uint216` checkpoints cannot overflow; bucket
-/// numbers are below 2^40 because they are timestamps divided by `g >= 1`.
+/// Widths: timestamps are `uint32` (SafeCast reverts from 2106 on; a record at timestamp 0 reverts, as 0 means
+/// "no history"); the value is `uint96` (SafeCast reverts above); bucket numbers are below 2^32, timestamps
+/// divided by `g >= 1`. C itself is unbounded, so the head and the checkpoints keep it modulo 2^128, with
+/// wrapping arithmetic. Every difference a read takes, C(now) - C(x) for x in the window and C(hi) - C(lo)
+/// across a bucket, is below 2^96 * 365 days < 2^121, so the wrapping difference of two stored values is the
+/// true one: the average is exactly what the same formula gives on unbounded integers.
 ///
 /// Rounding: the interpolated C(start) rounds down (raising the average by under 1 / W) and the average
 /// rounds down, so the result is within one unit of the interpolated average and never outside the range of
 /// the values it averages. Down favours the treasury (a lower target), by less than one unit of open interest.
 ///
-/// Gas: O(1) in the length of history; a record writes at most `SLOTS` checkpoints (after an idle gap of a whole
-/// window), a read loads at most two. The measured figures are in `gas-snapshot.json` (`scripts/bench.ts`) and
-/// `test/OpenInterestWindow.ts`.
+/// Gas: O(1) in the length of history. A record after the first reads and writes the one slot of `Head`, plus
+/// the checkpoints it crosses (at most `SLOTS`, after an idle gap of a whole window); a read loads `Head`,
+/// `firstReportTimestamp` and at most two checkpoints. The measured figures are in `gas-snapshot.json`
+/// (`scripts/bench-task.ts`) and `test/OpenInterestWindow.ts`.
 ///
 /// Every `windowSeconds` argument must be the same for the life of a `State` and pass `isValidWindow`.
 library OpenInterestWindow {
@@ -40,7 +44,7 @@ library OpenInterestWindow {
     uint256 internal constant SLOTS = BUCKETS + 2;
 
     /// @notice The bucket number of a ring slot that `prepare` filled: no real bucket (a bucket number is a
-    /// `uint40` timestamp divided by at least 128 seconds), so no read takes it for a checkpoint.
+    /// `uint32` timestamp divided by at least 129 seconds), so no read takes it for a checkpoint.
     uint40 internal constant PLACEHOLDER_BUCKET = type(uint40).max;
 
     /// @notice Shortest valid window, in seconds.
@@ -55,33 +59,34 @@ library OpenInterestWindow {
     /// window stays the same (the tests show it); it guards against a read of a stale checkpoint.
     error OpenInterestWindowCheckpointMissing(uint256 bucket);
 
+    /// @notice A record at timestamp 0, which the state cannot tell from "no history". No real chain has it.
+    error OpenInterestWindowTimestampZero();
+
     // ──────────────────────────────────────────── Storage ─────────────────────────────────────────────
 
-    /// @notice The last report, in one slot.
-    /// @param started Whether there has been a report (timestamp 0 is a valid time for the library).
-    /// @param firstTimestamp Time of the first report.
-    /// @param lastTimestamp Time of the last report.
+    /// @notice The last report and C there, in one slot: all that a record after the first reads and writes.
+    /// @param lastTimestamp Time of the last report; 0 without history.
     /// @param lastValue The value since the last report.
+    /// @param cumulative C(lastTimestamp) modulo 2^128, in value-seconds.
     struct Head {
-        bool started;
-        uint40 firstTimestamp;
-        uint40 lastTimestamp;
-        uint128 lastValue;
+        uint32 lastTimestamp;
+        uint96 lastValue;
+        uint128 cumulative;
     }
 
-    /// @notice C at the boundary `bucket * g`, in value-seconds.
+    /// @notice C at the boundary `bucket * g` modulo 2^128, in value-seconds.
     struct Boundary {
         uint40 bucket;
-        uint216 cumulative;
+        uint128 cumulative;
     }
 
     /// @notice The window's state.
     /// @param head The last report.
-    /// @param cumulative C(head.lastTimestamp), in value-seconds.
+    /// @param firstReportTimestamp Time of the first report; written once, read by `average` and `firstTimestamp`.
     /// @param ring Boundary `j` lives in slot `j % SLOTS`.
     struct State {
         Head head;
-        uint256 cumulative;
+        uint32 firstReportTimestamp;
         mapping(uint256 slot => Boundary) ring;
     }
 
@@ -99,23 +104,25 @@ library OpenInterestWindow {
 
     /// @notice Records that the value is `value` from `block.timestamp` on. A second record in the same
     /// second replaces the first.
-    /// @param value The new value; at most `type(uint128).max`.
+    /// @param value The new value; at most `type(uint96).max`.
     /// @param windowSeconds The window; see `isValidWindow`.
     function record(State storage self, uint256 value, uint256 windowSeconds) internal {
-        uint128 newValue = value.toUint128();
+        uint96 newValue = value.toUint96();
         Head memory head = self.head;
-        if (!head.started) {
-            uint40 now40 = block.timestamp.toUint40();
-            self.head = Head({started: true, firstTimestamp: now40, lastTimestamp: now40, lastValue: newValue});
+        uint256 last = head.lastTimestamp;
+        if (last == 0) {
+            if (block.timestamp == 0) revert OpenInterestWindowTimestampZero();
+            uint32 now32 = block.timestamp.toUint32();
+            self.firstReportTimestamp = now32;
+            self.head = Head({lastTimestamp: now32, lastValue: newValue, cumulative: 0});
             return;
         }
-        uint256 last = head.lastTimestamp;
         if (block.timestamp == last) {
             if (newValue != head.lastValue) self.head.lastValue = newValue;
             return;
         }
         uint256 lastValue = head.lastValue;
-        uint256 cumulative = self.cumulative;
+        uint256 cumulative = head.cumulative;
 
         // Checkpoint every boundary in (last, now], but only the newest SLOTS: no read reaches older ones.
         uint256 bucketLength = bucketSeconds(windowSeconds);
@@ -123,16 +130,16 @@ library OpenInterestWindow {
         uint256 bucket = last / bucketLength + 1;
         if (newestBucket >= bucket + SLOTS) bucket = newestBucket + 1 - SLOTS;
         for (; bucket <= newestBucket; ++bucket) {
+            // The bucket number fits 40 bits (else `toUint32` below reverts); the sum is below 2^129, and the
+            // truncation keeps it modulo 2^128.
             uint256 boundaryCumulative = cumulative + lastValue * (bucket * bucketLength - last);
-            self.ring[bucket % SLOTS] = Boundary(bucket.toUint40(), boundaryCumulative.toUint216());
+            self.ring[bucket % SLOTS] = Boundary(uint40(bucket), uint128(boundaryCumulative));
         }
 
-        if (lastValue != 0) self.cumulative = cumulative + lastValue * (block.timestamp - last);
         self.head = Head({
-            started: true,
-            firstTimestamp: head.firstTimestamp,
-            lastTimestamp: block.timestamp.toUint40(),
-            lastValue: newValue
+            lastTimestamp: block.timestamp.toUint32(),
+            lastValue: newValue,
+            cumulative: _cumulativeNow(head)
         });
     }
 
@@ -143,23 +150,22 @@ library OpenInterestWindow {
     /// @param windowSeconds The window; see `isValidWindow`.
     function average(State storage self, uint256 windowSeconds) internal view returns (uint256) {
         Head memory head = self.head;
-        if (!head.started) return 0;
+        if (head.lastTimestamp == 0) return 0;
 
-        // Less than a window of history: the exact average since the first report.
-        uint256 elapsed = block.timestamp - head.firstTimestamp;
+        // Less than a window of history: the exact average since the first report (C(first) = 0, and C(now)
+        // is below 2^128, so its stored residue is C(now) itself).
+        uint256 first = self.firstReportTimestamp;
+        uint256 elapsed = block.timestamp - first;
         if (elapsed < windowSeconds) {
             if (elapsed == 0) return head.lastValue;
-            return _cumulativeNow(head, self.cumulative) / elapsed;
+            return _cumulativeNow(head) / elapsed;
         }
 
         // The value has not changed during the window.
         uint256 start = block.timestamp - windowSeconds;
         if (start >= head.lastTimestamp) return head.lastValue;
 
-        uint256 cumulative = self.cumulative;
-        return
-            (_cumulativeNow(head, cumulative) - _cumulativeAtDown(self, head, cumulative, start, windowSeconds)) /
-            windowSeconds;
+        return _cumulativeSinceUp(self, head, first, start, windowSeconds) / windowSeconds;
     }
 
     /// @notice The value since the last report (0 without history).
@@ -169,12 +175,12 @@ library OpenInterestWindow {
 
     /// @notice Whether there has been a report.
     function hasHistory(State storage self) internal view returns (bool) {
-        return self.head.started;
+        return self.head.lastTimestamp != 0;
     }
 
     /// @notice Time of the first report (0 without history).
     function firstTimestamp(State storage self) internal view returns (uint256) {
-        return self.head.firstTimestamp;
+        return self.firstReportTimestamp;
     }
 
     /// @notice Time of the last report (0 without history).
@@ -195,18 +201,21 @@ library OpenInterestWindow {
 
     // ──────────────────────────────────────────── Internal ────────────────────────────────────────────
 
-    /// @dev C(now), exact.
-    function _cumulativeNow(Head memory head, uint256 cumulative) private view returns (uint256) {
-        return cumulative + head.lastValue * (block.timestamp - head.lastTimestamp);
+    /// @dev C(now) modulo 2^128. The sum is below 2^128 + 2^96 * (now - last), far from 2^256.
+    function _cumulativeNow(Head memory head) private view returns (uint128) {
+        return uint128(head.cumulative + uint256(head.lastValue) * (block.timestamp - head.lastTimestamp));
     }
 
-    /// @dev C(x) for `first <= x < last`: linear between the ends `lo <= x < hi` of x's bucket, each clipped
-    /// to the history (C(first) = 0, C(last) = `cumulative`). Rounded down, so the average is never below
-    /// the interpolated one (nor above the largest value live from `lo` on: see the tests).
-    function _cumulativeAtDown(
+    /// @dev C(now) - C(x) for `first <= x < last`, C(x) linear between the ends `lo <= x < hi` of x's bucket,
+    /// each clipped to the history (C(first) = 0, C(last) = `head.cumulative`), and rounded down, so the
+    /// difference rounds up and the average is never below the interpolated one (nor above the largest value
+    /// live from `lo` on: see the tests). Written as (C(now) - C(lo)) - D * (x - lo) / (hi - lo) with
+    /// D = C(hi) - C(lo): both wrapping differences are true ones (see the header), and the result is the
+    /// same integer as C(now) - (C(lo) + D * (x - lo) / (hi - lo)).
+    function _cumulativeSinceUp(
         State storage self,
         Head memory head,
-        uint256 cumulative,
+        uint256 first,
         uint256 x,
         uint256 windowSeconds
     ) private view returns (uint256) {
@@ -214,20 +223,27 @@ library OpenInterestWindow {
         uint256 bucket = x / bucketLength;
 
         uint256 lo = bucket * bucketLength;
-        uint256 cumulativeLo;
-        if (lo <= head.firstTimestamp) lo = head.firstTimestamp;
+        uint128 cumulativeLo;
+        if (lo <= first) lo = first;
         else cumulativeLo = _checkpoint(self, bucket);
 
         uint256 hi = (bucket + 1) * bucketLength;
-        uint256 cumulativeHi;
-        if (hi >= head.lastTimestamp) (hi, cumulativeHi) = (head.lastTimestamp, cumulative);
+        uint128 cumulativeHi;
+        if (hi >= head.lastTimestamp) (hi, cumulativeHi) = (head.lastTimestamp, head.cumulative);
         else cumulativeHi = _checkpoint(self, bucket + 1);
 
-        return cumulativeLo + ((cumulativeHi - cumulativeLo) * (x - lo)) / (hi - lo);
+        uint256 sinceLo;
+        uint256 acrossBucket;
+        // Wrapping: each difference is below 2^121 (see the header), so its residue modulo 2^128 is itself.
+        unchecked {
+            sinceLo = _cumulativeNow(head) - cumulativeLo;
+            acrossBucket = cumulativeHi - cumulativeLo;
+        }
+        return sinceLo - (acrossBucket * (x - lo)) / (hi - lo);
     }
 
     /// @dev C at the boundary of `bucket`, which must be in the ring.
-    function _checkpoint(State storage self, uint256 bucket) private view returns (uint256) {
+    function _checkpoint(State storage self, uint256 bucket) private view returns (uint128) {
         Boundary memory boundary = self.ring[bucket % SLOTS];
         if (boundary.bucket != bucket) revert OpenInterestWindowCheckpointMissing(bucket);
         return boundary.cumulative;

@@ -69,19 +69,19 @@ contract OpenInterestWindowHarness {
         return _window.lastTimestamp();
     }
 
-    /// @notice C at the last report.
+    /// @notice C at the last report, modulo 2^128.
     function cumulative() external view returns (uint256) {
-        return _window.cumulative;
+        return _window.head.cumulative;
     }
 
-    /// @notice The checkpoint in ring slot `slot`.
+    /// @notice The checkpoint in ring slot `slot` (C modulo 2^128).
     function checkpoint(uint256 slot) external view returns (uint256 bucket, uint256 cumulativeValue) {
         OpenInterestWindow.Boundary storage boundary = _window.ring[slot];
         return (boundary.bucket, boundary.cumulative);
     }
 
     /// @notice Overwrites ring slot `slot`, to show that a stale checkpoint is detected.
-    function corruptCheckpoint(uint256 slot, uint40 bucket, uint216 cumulativeValue) external {
+    function corruptCheckpoint(uint256 slot, uint40 bucket, uint128 cumulativeValue) external {
         _window.ring[slot] = OpenInterestWindow.Boundary(bucket, cumulativeValue);
     }
 }

@@ -153,19 +153,80 @@ contract OpenInterestWindowTest is Assertions {
     }
 
     function test_record_acceptsLargestValue() public {
-        window.record(type(uint128).max);
+        window.record(type(uint96).max);
         VM.warp(T0 + 3 * W);
-        window.record(type(uint128).max);
+        window.record(type(uint96).max);
         VM.warp(T0 + 3 * W + 1 hours + 7);
-        _assertEq(window.average(), type(uint128).max, "largest value");
-        _assertEq(window.cumulative(), uint256(type(uint128).max) * 3 * W, "cumulative");
+        _assertEq(window.average(), type(uint96).max, "largest value");
+        _assertEq(window.cumulative(), uint256(type(uint96).max) * 3 * W, "cumulative");
     }
 
-    function test_record_revertsAboveUint128() public {
-        VM.expectRevert(
-            abi.encodeWithSelector(SafeCast.SafeCastOverflowedUintDowncast.selector, 128, uint256(1) << 128)
-        );
-        window.record(uint256(1) << 128);
+    function test_record_revertsAboveUint96() public {
+        VM.expectRevert(abi.encodeWithSelector(SafeCast.SafeCastOverflowedUintDowncast.selector, 96, uint256(1) << 96));
+        window.record(uint256(1) << 96);
+        window.record(1);
+        VM.warp(T0 + 1 days);
+        VM.expectRevert(abi.encodeWithSelector(SafeCast.SafeCastOverflowedUintDowncast.selector, 96, uint256(1) << 96));
+        window.record(uint256(1) << 96);
+    }
+
+    function test_record_revertsAtTimestampZero() public {
+        VM.warp(0);
+        VM.expectRevert(OpenInterestWindow.OpenInterestWindowTimestampZero.selector);
+        window.record(100);
+        _assertTrue(!window.hasHistory(), "no history");
+        VM.warp(1);
+        window.record(100);
+        _assertTrue(window.hasHistory(), "history from timestamp 1");
+        _assertEq(window.firstTimestamp(), 1, "first");
+    }
+
+    function test_record_acceptsLargestTimestamp() public {
+        uint256 largest = type(uint32).max;
+        window.record(100);
+        VM.warp(largest);
+        window.record(200);
+        _assertEq(window.lastTimestamp(), largest, "last");
+        _assertEq(window.cumulative(), 100 * (largest - T0), "cumulative");
+        VM.warp(largest + W / 2);
+        // Half a window of 100, then half of 200; the start bucket saw only 100: exact.
+        _assertEq(window.average(), 150, "average read after the largest timestamp");
+    }
+
+    function test_record_revertsAfterUint32Timestamp() public {
+        uint256 tooLate = uint256(type(uint32).max) + 1;
+        window.record(100);
+        VM.warp(tooLate);
+        VM.expectRevert(abi.encodeWithSelector(SafeCast.SafeCastOverflowedUintDowncast.selector, 32, tooLate));
+        window.record(200);
+        OpenInterestWindowHarness fresh = new OpenInterestWindowHarness(W);
+        VM.expectRevert(abi.encodeWithSelector(SafeCast.SafeCastOverflowedUintDowncast.selector, 32, tooLate));
+        fresh.record(200);
+    }
+
+    /// @dev From timestamp 1 at values near 2^96, C(now) passes 2^128 for reads after 2^32 (no record can
+    /// store such a C: C(last) < 2^96 * 2^32), so the read's differences wrap. Each read must equal the
+    /// interpolation rule computed on unbounded integers.
+    function test_average_exactWhenCumulativePasses2To128() public {
+        VM.warp(1);
+        window = new OpenInterestWindowHarness(W);
+        History memory history = History(new uint256[](8), new uint256[](8), 0);
+        uint256 top = type(uint96).max;
+        uint256 end = type(uint32).max;
+        uint256[6] memory times = [uint256(1), end - 3 days, end - 2 days - 5 hours, end - 1 days, end - 7, end];
+        uint256[6] memory values = [top, top - 1e20, top, top - 3e27, top - 1, top - 2];
+        for (uint256 i = 0; i < 6; ++i) {
+            VM.warp(times[i]);
+            window.record(values[i]);
+            _push(history, times[i], values[i]);
+        }
+        uint256 wrapped;
+        for (uint256 now_ = end + 1; now_ < end + W; now_ += 12_345) {
+            VM.warp(now_);
+            if (_cumulativeAt(history, now_) >= 1 << 128) ++wrapped;
+            _assertEq(window.average(), _interpolatedAverage(history, now_), "wrapping average");
+        }
+        _assertGe(wrapped, 40, "C(now) passed 2^128");
     }
 
     // ──────────────────────────────────────────── Average ─────────────────────────────────────────────
@@ -277,8 +338,9 @@ contract OpenInterestWindowTest is Assertions {
 
     // ───────────────────────────────────────────── Fuzz ───────────────────────────────────────────────
 
-    function testFuzz_constantOiAverageIsExact(uint128 value, uint32 offset, uint256 seed) public {
-        uint256 time = T0 + offset;
+    function testFuzz_constantOiAverageIsExact(uint96 value, uint32 offset, uint256 seed) public {
+        // Twelve gaps of at most 4 W each after the first report stay below 2^32.
+        uint256 time = T0 + _bound(offset, 0, type(uint32).max - T0 - 48 * W);
         VM.warp(time);
         window.record(value);
         for (uint256 i = 0; i < 12; ++i) {
@@ -386,7 +448,7 @@ contract OpenInterestWindowTest is Assertions {
         uint256 kind = r % 8;
         if (kind == 0) return 0;
         if (kind == 1) return history.count == 0 ? 0 : history.values[history.count - 1];
-        if (kind == 2) return type(uint128).max - ((r >> 8) % 1e6);
+        if (kind == 2) return type(uint96).max - ((r >> 8) % 1e6);
         return (r >> 8) % 1e18;
     }
 
@@ -445,6 +507,22 @@ contract OpenInterestWindowTest is Assertions {
                 if (history.values[i] > max) max = history.values[i];
             }
         }
+    }
+
+    /// @dev The documented rule on unbounded integers (C exact from the whole history), for `now_ - W >= first`.
+    function _interpolatedAverage(History memory history, uint256 now_) private pure returns (uint256) {
+        uint256 x = now_ - W;
+        uint256 first = history.times[0];
+        uint256 last = history.times[history.count - 1];
+        if (x >= last) return history.values[history.count - 1];
+        uint256 lo = (x / G) * G;
+        if (lo < first) lo = first;
+        uint256 hi = (x / G + 1) * G;
+        if (hi > last) hi = last;
+        uint256 cumulativeLo = _cumulativeAt(history, lo);
+        uint256 cumulativeHi = _cumulativeAt(history, hi);
+        uint256 cumulativeStart = cumulativeLo + ((cumulativeHi - cumulativeLo) * (x - lo)) / (hi - lo);
+        return (_cumulativeAt(history, now_) - cumulativeStart) / W;
     }
 
     function _cumulativeAt(History memory history, uint256 x) private pure returns (uint256 sum) {

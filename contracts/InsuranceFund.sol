@@ -34,6 +34,8 @@ import {MarketLedger} from "./libraries/MarketLedger.sol";
 import {OpenInterestWindow} from "./libraries/OpenInterestWindow.sol";
 import {PayoutBucket} from "./libraries/PayoutBucket.sol";
 import {Waterfall} from "./libraries/Waterfall.sol";
+import {InsuranceFundBase} from "./InsuranceFundBase.sol";
+import {InsuranceFundGovernance} from "./InsuranceFundGovernance.sol";
 
 /// @title InsuranceFund
 /// @notice The insurance vault, fee splitter, open-interest tracker and socialized-loss ledger of a perp
@@ -45,67 +47,18 @@ import {Waterfall} from "./libraries/Waterfall.sol";
 /// governance role (a timelock or multisig in production) for parameters and a guardian role for pausing.
 /// Each market's money lives in `MarketLedger`, the waterfall's arithmetic in `Waterfall`; the fund sequences
 /// them: checks, state, events, transfers.
-contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransient {
+contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
     using MarketLedger for MarketLedger.State;
     using OpenInterestWindow for OpenInterestWindow.State;
     using PayoutBucket for PayoutBucket.State;
     using SafeERC20 for IERC20;
 
-    // ================================================================ constants
-
-    /// @notice Gas a fee policy may use per answer: enough for any honest view, and it leaves a
-    /// liquidation enough gas to finish if a policy loops.
-    uint256 public constant POLICY_GAS_LIMIT = 100_000;
-
-    /// @notice The lowest target share `setTarget` accepts: 1 % of the average open interest.
-    uint16 public constant MIN_TARGET_SHARE_BPS = 100;
-
-    /// @notice The amount a new policy is probed with when governance sets it.
-    uint256 private constant POLICY_PROBE_AMOUNT = 1e6 + 1;
-
-    /// @notice `_fixedTradingFeeBps` when the policy is not a fixed-share one: the fund asks it for every split.
-    uint16 private constant NOT_FIXED = type(uint16).max;
-
     // ================================================================ storage
 
-    IERC20 private immutable _quoteToken;
     uint8 private immutable _quoteDecimals;
-    uint256 private immutable _windowSeconds;
-    uint128 private immutable _minFloor;
 
-    /// @dev Both change on every fee: one slot, one write. The fixed-share policy's shares ride along, so that a fee
-    /// under it reads nothing else of the fund's settings. 112 bits: 5 * 10^33 units, ample for any quote token.
-    uint112 private _balance;
-    uint112 private _treasuryAccrued;
-    uint16 private _fixedTradingFeeBps;
-    uint16 private _fixedPenaltyBps;
-
-    uint128 private _floor;
-    /// @dev All markets' pending claims: tokens held, reserved, outside `_balance`.
-    uint128 private _totalPending;
-
-    /// @dev 256 bits: each market's bad debt fits 128 bits, so their sum can never overflow (market isolation).
-    uint256 private _totalBadDebt;
-
-    IFeePolicy private _feePolicy;
-    uint16 private _targetShareBps;
-    bool private _paused;
-
-    address private _treasury;
-
-    /// @dev Read only by a bankruptcy the fund does not cover in full, and by a flush.
-    IBackstopVault private _backstop;
-    uint16 private _backstopShareBps;
-
-    /// @dev The active markets' open-interest caps summed: below 2^96, so the platform's open interest is too (the
-    /// width `OpenInterestWindow` keeps it in).
-    uint256 private _openInterestCapSum;
-
-    mapping(uint256 marketId => MarketLedger.State) private _markets;
-
-    OpenInterestWindow.State private _openInterest;
-
-    PayoutBucket.State private _fundBucket;
+    /// @dev The governance half (`InsuranceFundGovernance`), run on this storage by `DELEGATECALL`.
+    address private immutable _governance;
 
     // ================================================================ constructor
 
@@ -126,13 +79,11 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         uint128 minFloor_,
         IFeePolicy feePolicy_,
         address treasury_
-    ) AccessManaged(authority) {
+    ) InsuranceFundBase(quoteToken_, authority, windowSeconds, minFloor_) {
         if (address(quoteToken_) == address(0) || treasury_ == address(0)) revert InsuranceFundZeroAddress();
         if (!OpenInterestWindow.isValidWindow(windowSeconds)) revert InsuranceFundWindowOutOfBounds(windowSeconds);
-        _quoteToken = quoteToken_;
         _quoteDecimals = IERC20Metadata(address(quoteToken_)).decimals();
-        _windowSeconds = windowSeconds;
-        _minFloor = minFloor_;
+        _governance = address(new InsuranceFundGovernance(quoteToken_, windowSeconds, minFloor_));
         _openInterest.prepare();
         _fundBucket.configure(PayoutBucket.DISABLED, 0);
         _setTarget(targetShareBps_, floor_);
@@ -145,11 +96,6 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
     /// @dev Checks the caller against the market's exchange from storage: no external call.
     modifier onlyExchange(uint256 marketId) {
         _checkExchange(marketId);
-        _;
-    }
-
-    modifier whenNotPaused() {
-        if (_paused) revert InsuranceFundPaused();
         _;
     }
 
@@ -185,21 +131,6 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         address treasury_ = _treasury;
         emit InsuranceFundSurplusSwept(treasury_, surplus, unaccounted);
         _quoteToken.safeTransfer(treasury_, surplus + unaccounted);
-    }
-
-    /// @inheritdoc IInsuranceVault
-    function recoverToken(IERC20 token) external nonReentrant returns (uint256 amount) {
-        if (token == _quoteToken) revert InsuranceFundCannotRecoverQuoteToken();
-        amount = token.balanceOf(address(this));
-        if (amount == 0) revert InsuranceFundZeroAmount();
-        address treasury_ = _treasury;
-        uint256 quoteHeld = _quoteToken.balanceOf(address(this));
-        emit InsuranceFundTokenRecovered(address(token), treasury_, amount);
-        token.safeTransfer(treasury_, amount);
-        // A token with a second entry point to the quote token's balances (legacy TUSD style) would move the
-        // fund itself: undo the whole recovery.
-        if (_quoteToken.balanceOf(address(this)) != quoteHeld)
-            revert InsuranceFundRecoveryMovedQuoteToken(address(token));
     }
 
     /// @inheritdoc IFeeSplitter
@@ -244,13 +175,6 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         _settleWithExchange(m, marketId, exchange, dueFund, dueTreasury, 0, paid);
     }
 
-    /// @inheritdoc ITradeSettlement
-    function pullDeferredFees(uint256 marketId) external nonReentrant returns (uint256 amount) {
-        MarketLedger.State storage m = _knownMarket(marketId);
-        amount = _receiveDebt(m, marketId, true);
-        if (amount == 0) revert InsuranceFundNoDeferredFees(marketId);
-    }
-
     // ================================================================ the exchange
 
     /// @inheritdoc ITradeSettlement
@@ -261,9 +185,9 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         FeeKind kind,
         uint256 fee,
         uint256 openInterest
-    ) external nonReentrant onlyExchange(marketId) returns (uint256 loss, uint256 lossIndex, uint256 badDebtRepaid) {
+    ) external nonReentrant onlyExchange(marketId) returns (uint256 loss, uint256 currentIndex, uint256 badDebtRepaid) {
         MarketLedger.State storage m = _markets[marketId];
-        (loss, lossIndex) = _positionLoss(m, marketId, absBase, settledIndex);
+        (loss, currentIndex) = _positionLoss(m, marketId, absBase, settledIndex);
         uint256 fundPart;
         uint256 treasuryPart;
         (fundPart, treasuryPart, badDebtRepaid) = _takeFee(m, marketId, kind, fee);
@@ -302,6 +226,7 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         onlyExchange(marketId)
         returns (uint256 fundPart, uint256 treasuryPart, uint256 badDebtRepaid)
     {
+        if (amount == 0) return (0, 0, 0);
         MarketLedger.State storage m = _markets[marketId];
         (fundPart, treasuryPart, badDebtRepaid) = _takeFee(m, marketId, kind, amount);
         (uint256 toPull, ) = _receiveOrDefer(m, marketId, fundPart, treasuryPart);
@@ -315,175 +240,101 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         if (changed) emit InsuranceFundOpenInterestRecorded(marketId, openInterest, total);
     }
 
-    // ================================================================ governance
+    // ================================================================ governance (InsuranceFundGovernance)
 
     /// @inheritdoc IInsuranceVault
-    function registerMarket(uint256 marketId, MarketConfig calldata config) external restricted {
-        if (config.exchange == address(0)) revert InsuranceFundZeroAddress();
-        if (config.rewardCapBps > BasisPoints.MAX_BPS) revert InsuranceFundBpsOutOfBounds(config.rewardCapBps);
-        MarketLedger.State storage m = _markets[marketId];
-        if (m.isRegistered()) revert InsuranceFundMarketExists(marketId);
-        m.register(config);
-        emit InsuranceFundMarketRegistered(
-            marketId,
-            config.exchange,
-            config.insuranceLimit,
-            config.rewardCap,
-            config.rewardCapBps
-        );
-        _updateCapSum(marketId, 0, config.openInterestCap);
+    function registerMarket(uint256, MarketConfig calldata) external {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IMarketLifecycle
-    function setOpenInterestCap(uint256 marketId, uint128 openInterestCap) external restricted {
-        MarketLedger.State storage m = _activeMarket(marketId);
-        if (openInterestCap < m.openInterest) {
-            revert InsuranceFundOpenInterestCapBelowOpenInterest(marketId, openInterestCap, m.openInterest);
-        }
-        uint256 oldCap = m.openInterestCap;
-        m.openInterestCap = openInterestCap;
-        _updateCapSum(marketId, oldCap, openInterestCap);
+    function setOpenInterestCap(uint256, uint128) external {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IMarketLifecycle
-    function moveMarket(uint256 marketId, address newExchange) external restricted nonReentrant {
-        if (newExchange == address(0)) revert InsuranceFundZeroAddress();
-        MarketLedger.State storage m = _activeMarket(marketId);
-        address oldExchange = m.exchange;
-        if (newExchange == oldExchange) revert InsuranceFundSameExchange(marketId, newExchange);
-        // The old exchange owes the deferred fees: received (or dropped) before the new one takes the market.
-        _receiveDebt(m, marketId, false);
-        m.exchange = newExchange;
-        emit InsuranceFundMarketMoved(marketId, oldExchange, newExchange);
+    function moveMarket(uint256, address) external {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IMarketLifecycle
-    function retireMarket(uint256 marketId) external restricted nonReentrant {
-        MarketLedger.State storage m = _activeMarket(marketId);
-        _receiveDebt(m, marketId, false);
-        uint256 cap = m.openInterestCap;
-        uint256 removed = m.retire();
-        if (removed != 0) {
-            // Cannot underflow: the total includes the market's open interest.
-            uint256 total = _openInterest.current() - removed;
-            _openInterest.record(uint128(total), _windowSeconds);
-            emit InsuranceFundOpenInterestRecorded(marketId, 0, total);
-        }
-        emit InsuranceFundMarketRetired(marketId, removed, m.badDebt);
-        _updateCapSum(marketId, cap, 0);
+    function retireMarket(uint256) external {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IMarketLifecycle
-    function writeOffBadDebt(uint256 marketId) external restricted returns (uint256 amount) {
-        MarketLedger.State storage m = _knownMarket(marketId);
-        if (!m.retired) revert InsuranceFundMarketNotRetired(marketId);
-        amount = m.writeOffBadDebt();
-        if (amount == 0) revert InsuranceFundZeroAmount();
-        _totalBadDebt -= amount;
-        emit InsuranceFundBadDebtWrittenOff(marketId, amount);
+    function writeOffBadDebt(uint256) external returns (uint256 /* amount */) {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IPayoutLimits
-    function rejectPendingClaim(uint256 marketId) external restricted nonReentrant returns (uint256 amount) {
-        MarketLedger.State storage m = _knownMarket(marketId);
-        if (!m.retired) revert InsuranceFundMarketNotRetired(marketId);
-        uint256 fromBackstop;
-        (amount, fromBackstop) = m.clearPending();
-        if (amount == 0) revert InsuranceFundNoPendingClaim(marketId);
-        IBackstopVault backstop_ = _backstop;
-        // A backstop removed since keeps nothing here: its part then returns to the fund's balance.
-        if (address(backstop_) == address(0)) fromBackstop = 0;
-        // Cannot overflow or underflow: the claim leaves the pending total, the fund's part returns to the balance it
-        // left, and `fromBackstop <= amount`.
-        unchecked {
-            _totalPending -= uint128(amount);
-        }
-        _balance = _toBalance(_balance + amount - fromBackstop);
-        emit InsuranceFundPendingClaimRejected(marketId, amount);
-        if (fromBackstop != 0) {
-            emit InsuranceFundBackstopClaimReturned(marketId, address(backstop_), fromBackstop);
-            _payBackstop(backstop_, fromBackstop);
-        }
+    function rejectPendingClaim(uint256) external returns (uint256 /* amount */) {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc ITradeSettlement
-    function setFeeDeferral(uint256 marketId, uint128 cap) external restricted nonReentrant {
-        if (cap >= 1 << 80) revert InsuranceFundDeferralCapTooLarge(cap);
-        MarketLedger.State storage m = _activeMarket(marketId);
-        _receiveDebt(m, marketId, true);
-        m.debt.cap = uint96(cap);
-        m.deferred = cap != 0;
-        emit InsuranceFundFeeDeferralSet(marketId, cap);
+    function setFeeDeferral(uint256, uint128) external {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IFundBackstop
-    function setBackstop(IBackstopVault backstop_, uint16 incomeShareBps) external restricted {
-        if (incomeShareBps > BasisPoints.MAX_BPS) revert InsuranceFundBpsOutOfBounds(incomeShareBps);
-        if (
-            address(backstop_) == address(0)
-                ? incomeShareBps != 0
-                : backstop_.fund() != address(this) || backstop_.asset() != address(_quoteToken)
-        ) revert InsuranceFundInvalidBackstop(address(backstop_));
-        _backstop = backstop_;
-        _backstopShareBps = incomeShareBps;
-        emit InsuranceFundBackstopSet(address(backstop_), incomeShareBps);
+    function setBackstop(IBackstopVault, uint16) external {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IPayoutLimits
-    function setMarketPayoutLimit(uint256 marketId, uint128 capacity, uint128 refillPerSecond) external restricted {
-        _knownMarket(marketId).bucket.configure(capacity, refillPerSecond);
-        emit InsuranceFundMarketPayoutLimitSet(marketId, capacity, refillPerSecond);
+    function setMarketPayoutLimit(uint256, uint128, uint128) external {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IPayoutLimits
-    function setFundPayoutLimit(uint128 capacity, uint128 refillPerSecond) external restricted {
-        _fundBucket.configure(capacity, refillPerSecond);
-        emit InsuranceFundFundPayoutLimitSet(capacity, refillPerSecond);
+    function setFundPayoutLimit(uint128, uint128) external {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IInsuranceVault
-    function raiseInsuranceLimit(uint256 marketId, uint128 newLimit) external restricted {
-        MarketLedger.State storage m = _knownMarket(marketId);
-        uint128 oldLimit = m.insuranceLimit;
-        if (newLimit <= oldLimit) revert InsuranceFundLimitNotRaised(marketId, oldLimit, newLimit);
-        m.insuranceLimit = newLimit;
-        emit InsuranceFundLimitRaised(marketId, oldLimit, newLimit);
+    function raiseInsuranceLimit(uint256, uint128) external {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IInsuranceVault
-    function setRewardCaps(uint256 marketId, uint128 rewardCap, uint16 rewardCapBps) external restricted {
-        if (rewardCapBps > BasisPoints.MAX_BPS) revert InsuranceFundBpsOutOfBounds(rewardCapBps);
-        _knownMarket(marketId).setRewardCaps(rewardCap, rewardCapBps);
-        emit InsuranceFundRewardCapsSet(marketId, rewardCap, rewardCapBps);
+    function setRewardCaps(uint256, uint128, uint16) external {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IInsuranceVault
-    function setTarget(uint16 targetShareBps_, uint128 floor_) external restricted {
-        _setTarget(targetShareBps_, floor_);
+    function setTarget(uint16, uint128) external {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IFeeSplitter
-    function setFeePolicy(IFeePolicy policy) external restricted {
-        _setFeePolicy(policy);
+    function setFeePolicy(IFeePolicy) external {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IFeeSplitter
-    function setTreasury(address treasury_) external restricted {
-        if (treasury_ == address(0)) revert InsuranceFundZeroAddress();
-        _setTreasury(treasury_);
+    function setTreasury(address) external {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IInsuranceVault
-    function pause() external restricted whenNotPaused {
-        _paused = true;
-        emit InsuranceFundPausedBy(msg.sender);
+    function pause() external {
+        _delegateToGovernance();
     }
 
     /// @inheritdoc IInsuranceVault
-    function unpause() external restricted {
-        if (!_paused) revert InsuranceFundNotPaused();
-        _paused = false;
-        emit InsuranceFundUnpausedBy(msg.sender);
+    function unpause() external {
+        _delegateToGovernance();
+    }
+
+    /// @inheritdoc IInsuranceVault
+    function recoverToken(IERC20) external returns (uint256 /* amount */) {
+        _delegateToGovernance();
+    }
+
+    /// @inheritdoc ITradeSettlement
+    function pullDeferredFees(uint256) external returns (uint256 /* amount */) {
+        _delegateToGovernance();
     }
 
     // ================================================================ views
@@ -672,25 +523,6 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         if (m.retired) revert InsuranceFundMarketIsRetired(marketId);
     }
 
-    function _knownMarket(uint256 marketId) private view returns (MarketLedger.State storage m) {
-        m = _markets[marketId];
-        if (!m.isRegistered()) revert InsuranceFundUnknownMarket(marketId);
-    }
-
-    /// @dev A registered market that is not retired: what the lifecycle calls act on.
-    function _activeMarket(uint256 marketId) private view returns (MarketLedger.State storage m) {
-        m = _knownMarket(marketId);
-        if (m.retired) revert InsuranceFundMarketIsRetired(marketId);
-    }
-
-    /// @dev Replaces a market's cap `oldCap` by `newCap` in the cap sum, which must stay below 2^96.
-    function _updateCapSum(uint256 marketId, uint256 oldCap, uint256 newCap) private {
-        uint256 capSum = _openInterestCapSum - oldCap + newCap;
-        if (capSum > type(uint96).max) revert InsuranceFundOpenInterestCapsTooLarge(capSum);
-        _openInterestCapSum = capSum;
-        emit InsuranceFundOpenInterestCapSet(marketId, newCap, capSum);
-    }
-
     /// @dev The loss of a position of `absBase` settled at `settledIndex`, and the index to settle it at.
     function _positionLoss(
         MarketLedger.State storage m,
@@ -754,40 +586,11 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         return (fundPart + treasuryPart, false);
     }
 
-    /// @dev Receives the market's deferred fees from its exchange: strictly (a failed pull reverts) or, when the market
-    /// is retired or moved, leniently (a failed pull drops them: the fund never counted them).
-    /// @return amount What was received.
-    function _receiveDebt(MarketLedger.State storage m, uint256 marketId, bool strict) private returns (uint256 amount) {
-        MarketLedger.FeeDebt memory d = m.debt;
-        // Cannot overflow: two 80-bit parts.
-        unchecked {
-            amount = uint256(d.fundPart) + d.treasuryPart;
-        }
-        if (amount == 0) return 0;
-        m.debt = MarketLedger.FeeDebt(d.cap, 0, 0);
-        address exchange = m.exchange;
-        if (strict) {
-            _quoteToken.safeTransferFrom(exchange, address(this), amount);
-        } else if (!_quoteToken.trySafeTransferFrom(exchange, address(this), amount)) {
-            emit InsuranceFundDeferredFeesDropped(marketId, exchange, amount);
-            return 0;
-        }
-        // Credited after the transfer (governance or `nonReentrant` callers): only what arrived counts.
-        _credit(d.fundPart, d.treasuryPart);
-        emit InsuranceFundDeferredFeesReceived(marketId, exchange, d.fundPart, d.treasuryPart, false);
-    }
-
     /// @dev The market's deferred fees, when it defers them: what a payout to its exchange nets against.
     function _debtDue(MarketLedger.State storage m) private view returns (uint256 fundPart, uint256 treasuryPart) {
         if (!m.deferred) return (0, 0);
         MarketLedger.FeeDebt memory d = m.debt;
         return (d.fundPart, d.treasuryPart);
-    }
-
-    /// @dev Adds received parts to the balance and the treasury's accrual (each checked to stay within its width).
-    function _credit(uint256 fundPart, uint256 treasuryPart) private {
-        if (fundPart != 0) _balance = _toBalance(_addCapped(_balance, fundPart));
-        if (treasuryPart != 0) _treasuryAccrued = _toBalance(_addCapped(_treasuryAccrued, treasuryPart));
     }
 
     /// @dev Sets the market's open interest and the platform's; `changed` is false when it is the same.
@@ -958,27 +761,6 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         return (amount, 0);
     }
 
-    /// @dev Calls a policy view with `POLICY_GAS_LIMIT` gas and reads the first two words of its answer without
-    /// trusting it: a revert, running out of gas or an answer shorter than `minAnswerBytes` comes back as
-    /// `ok = false` instead of reverting here (as a `try` would when decoding a short answer), and at most
-    /// 64 bytes are copied however long the answer is.
-    function _askPolicy(
-        IFeePolicy policy,
-        bytes memory data,
-        uint256 minAnswerBytes
-    ) private view returns (bool ok, uint256 first, uint256 second) {
-        assembly ("memory-safe") {
-            // The answer lands in the scratch space (0x00-0x3f), which Solidity leaves free for this; clear it
-            // first so that a one-word answer does not leave stale data in the second word.
-            mstore(0x00, 0)
-            mstore(0x20, 0)
-            ok := staticcall(POLICY_GAS_LIMIT, policy, add(data, 0x20), mload(data), 0x00, 0x40)
-            ok := and(ok, iszero(lt(returndatasize(), minAnswerBytes)))
-            first := mload(0x00)
-            second := mload(0x20)
-        }
-    }
-
     /// @dev The waterfall's input for `claim` (docs/behaviour.md section 3.1), after its checks: the fund allocates
     /// within its balance and what is left of the market's limit, the capped reward first; the market's earlier
     /// pending claim, then the allocation, are paid within both buckets (nothing while paused). The backstop's
@@ -1050,12 +832,6 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         received = Math.min(_quoteToken.balanceOf(address(this)) - before, wanted);
     }
 
-    /// @dev Sends the backstop `amount` as income, streamed to its stakers.
-    function _payBackstop(IBackstopVault backstop_, uint256 amount) private {
-        _quoteToken.safeTransfer(address(backstop_), amount);
-        backstop_.notifyIncome(amount);
-    }
-
     /// @dev What both buckets let through now: the smaller level.
     function _bucketsAvailable(MarketLedger.State storage m) private view returns (uint256) {
         return Math.min(m.bucket.available(), _fundBucket.available());
@@ -1071,90 +847,18 @@ contract InsuranceFund is IInsuranceFund, AccessManaged, ReentrancyGuardTransien
         return BucketLevel({available: b.available(), capacity: b.capacity, refillPerSecond: b.refillPerSecond});
     }
 
-    function _fundState() private view returns (FundState memory) {
-        return
-            FundState({
-                balance: _balance,
-                averageOpenInterest: _openInterest.average(_windowSeconds),
-                floor: _floor,
-                targetShareBps: _targetShareBps
-            });
-    }
-
-    function _target() private view returns (uint256) {
-        return _target(_openInterest.average(_windowSeconds));
-    }
-
-    /// @dev See `FundTarget.targetUp`.
-    function _target(uint256 averageOpenInterest_) private view returns (uint256) {
-        return FundTarget.targetUp(averageOpenInterest_, _targetShareBps, _floor);
-    }
-
-    function _setTarget(uint16 targetShareBps_, uint128 floor_) private {
-        if (targetShareBps_ < MIN_TARGET_SHARE_BPS || targetShareBps_ > BasisPoints.MAX_BPS) {
-            revert InsuranceFundTargetShareOutOfBounds(targetShareBps_);
-        }
-        if (floor_ < _minFloor) revert InsuranceFundFloorBelowMinimum(floor_, _minFloor);
-        _targetShareBps = targetShareBps_;
-        _floor = floor_;
-        emit InsuranceFundTargetSet(targetShareBps_, floor_);
-    }
-
-    function _setTreasury(address treasury_) private {
-        emit InsuranceFundTreasurySet(_treasury, treasury_);
-        _treasury = treasury_;
-    }
-
-    /// @dev Probes the policy with both kinds before accepting it. A policy that declares fixed shares
-    /// (`IFixedSharePolicy`) and splits the probes by them is taken at its word: the fund then splits every fee by
-    /// those shares itself, without calling it.
-    function _setFeePolicy(IFeePolicy policy) private {
-        if (address(policy) == address(0)) revert InsuranceFundZeroAddress();
-        FundState memory state = _fundState();
-        uint256[2] memory fundParts;
-        for (uint256 k; k < 2; ++k) {
-            bytes memory probe = abi.encodeCall(IFeePolicy.split, (FeeKind(k), POLICY_PROBE_AMOUNT, state));
-            (bool ok, uint256 f, uint256 t) = _askPolicy(policy, probe, 64);
-            if (!ok || f > POLICY_PROBE_AMOUNT || t != POLICY_PROBE_AMOUNT - f) {
-                revert InsuranceFundInvalidPolicy(address(policy));
+    /// @dev Runs the call as it came on the governance half, on this storage, and returns or reverts as it did.
+    function _delegateToGovernance() private {
+        address governance = _governance;
+        assembly ("memory-safe") {
+            let data := mload(0x40)
+            calldatacopy(data, 0, calldatasize())
+            let ok := delegatecall(gas(), governance, data, calldatasize(), 0, 0)
+            returndatacopy(data, 0, returndatasize())
+            if iszero(ok) {
+                revert(data, returndatasize())
             }
-            fundParts[k] = f;
+            return(data, returndatasize())
         }
-        (bool tradingOk, uint256 tradingFeeBps, ) = _askPolicy(
-            policy,
-            abi.encodeCall(IFixedSharePolicy.tradingFeeShareBps, ()),
-            32
-        );
-        (bool penaltyOk, uint256 penaltyBps, ) = _askPolicy(
-            policy,
-            abi.encodeCall(IFixedSharePolicy.penaltyShareBps, ()),
-            32
-        );
-        bool fixedShare = tradingOk &&
-            penaltyOk &&
-            tradingFeeBps <= BasisPoints.MAX_BPS &&
-            penaltyBps <= BasisPoints.MAX_BPS &&
-            fundParts[0] == BasisPoints.mulBpsUp(POLICY_PROBE_AMOUNT, tradingFeeBps) &&
-            fundParts[1] == BasisPoints.mulBpsUp(POLICY_PROBE_AMOUNT, penaltyBps);
-        emit InsuranceFundFeePolicySet(address(_feePolicy), address(policy));
-        _feePolicy = policy;
-        // Cannot truncate: both at most 10,000 when used.
-        (_fixedTradingFeeBps, _fixedPenaltyBps) = fixedShare
-            ? (uint16(tradingFeeBps), uint16(penaltyBps))
-            : (NOT_FIXED, 0);
-    }
-
-    /// @dev `a + b`, saturating at `2^256 - 1` instead of overflowing, for `_toBalance` to name the error.
-    function _addCapped(uint256 a, uint256 b) private pure returns (uint256) {
-        unchecked {
-            uint256 sum = a + b;
-            return sum < a ? type(uint256).max : sum;
-        }
-    }
-
-    /// @dev The balance's and the treasury accrual's width.
-    function _toBalance(uint256 amount) private pure returns (uint112) {
-        if (amount > type(uint112).max) revert InsuranceFundAmountTooLarge(amount);
-        return uint112(amount);
     }
 }

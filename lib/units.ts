@@ -34,7 +34,7 @@ export function wad(amount: number | bigint | string): bigint {
 }
 
 /**
- * A market's open-interest cap when none is chosen: 2^96 quote units (79 billion billion USDC), so that 2^32
- * markets' caps still sum below the fund's 2^128 (`MarketConfig.openInterestCap`).
+ * A market's open-interest cap when none is chosen: 2^80 quote units (1.2 million billion USDC), so that 2^16
+ * markets' caps still sum below the fund's 2^96 (`MarketConfig.openInterestCap`).
  */
-export const DEFAULT_OPEN_INTEREST_CAP = 2n ** 96n;
+export const DEFAULT_OPEN_INTEREST_CAP = 2n ** 80n;

@@ -6,18 +6,18 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { deployExchange, type ExchangeSuite, MARKET_ID } from "../lib/exchangeFixture.js";
-import { DAY, DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, usdc, wad, WEEK } from "../lib/units.js";
+import { DAY, DEFAULT_OPEN_INTEREST_CAP, MAX_UINT128, MAX_UINT96, usdc, wad, WEEK } from "../lib/units.js";
 import { openPosition } from "./helpers/referenceExchange.js";
 
 const { ethers, networkHelpers } = await network.create();
 
 const ROGUE_MARKET = 2n;
-const ROGUE_CAP = 2n ** 127n;
+const ROGUE_CAP = 2n ** 95n;
 
 /**
  * Market 1 on the reference exchange (Alice short 4 on 1,000 USDC, Bob long 30 and Carol short 26 on 20,000 USDC
  * each, all at 2,000), and market 2 bound to an account that may report and claim whatever it likes, its open
- * interest capped at 2^127.
+ * interest capped at 2^95 (the caps sum below 2^96).
  */
 async function twoMarkets() {
   return buildTwoMarkets(usdc(10_000));
@@ -70,10 +70,11 @@ describe("InsuranceFund: market isolation and lifecycle", () => {
     it("test_freeze_openInterestReports_breakOnlyTheirOwnMarket", async () => {
       const s = await networkHelpers.loadFixture(twoMarkets);
       const total = await s.fund.totalOpenInterest();
-      // The sequence of 834b281: a report of 2^128 - 1 - total. Above its cap it is refused, to market 2 alone.
-      await expect(s.fund.connect(s.rogue).recordOpenInterest(ROGUE_MARKET, MAX_UINT128 - total))
+      // The sequence of 834b281, at today's width: a report of 2^96 - 1 - total. Above its cap it is refused, to
+      // market 2 alone.
+      await expect(s.fund.connect(s.rogue).recordOpenInterest(ROGUE_MARKET, MAX_UINT96 - total))
         .to.be.revertedWithCustomError(s.fund, "InsuranceFundOpenInterestAboveCap")
-        .withArgs(ROGUE_MARKET, MAX_UINT128 - total, ROGUE_CAP);
+        .withArgs(ROGUE_MARKET, MAX_UINT96 - total, ROGUE_CAP);
       // The most it may report still leaves market 1 its whole cap.
       await s.fund.connect(s.rogue).recordOpenInterest(ROGUE_MARKET, ROGUE_CAP);
       expect(await s.fund.totalOpenInterest()).to.equal(total + ROGUE_CAP);
@@ -102,11 +103,11 @@ describe("InsuranceFund: market isolation and lifecycle", () => {
       expect(await s.fund.totalBadDebt()).to.equal(MAX_UINT128 - income + marketOne);
     });
 
-    it("test_caps_sumBelow2Pow128_andNeverBelowTheOpenInterest", async () => {
+    it("test_caps_sumBelow2Pow96_andNeverBelowTheOpenInterest", async () => {
       const s = await networkHelpers.loadFixture(twoMarkets);
       const sum = await s.fund.openInterestCapSum();
       expect(sum).to.equal(DEFAULT_OPEN_INTEREST_CAP + ROGUE_CAP);
-      const tooLarge = MAX_UINT128 - sum + 1n;
+      const tooLarge = MAX_UINT96 - sum + 1n;
       await expect(
         s.fund.connect(s.governor).registerMarket(3n, {
           exchange: s.rogue.address,

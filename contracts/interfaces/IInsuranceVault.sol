@@ -9,7 +9,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 /// @param rewardCap The most reward the fund recognises for one bankruptcy (`type(uint128).max`: no cap).
 /// @param rewardCapBps The same cap as a share of the liquidated notional (10_000: no cap below the notional).
 /// @param openInterestCap The most open interest the market may report, in quote units: the caps of all markets
-/// sum to less than 2^128, so one market's reports can never overflow the platform's total.
+/// sum to less than 2^96, so one market's reports can never overflow the platform's total.
 struct MarketConfig {
     address exchange;
     uint128 insuranceLimit;

@@ -6,7 +6,7 @@ pragma solidity ^0.8.24;
 /// exchange contract, retire it, and write off a retired market's bad debt. Every call is governance's and waits
 /// for the governance delay.
 /// @dev Markets are isolated: a market's open interest is capped (`MarketConfig.openInterestCap`), the caps of
-/// all markets sum to less than 2^128, and the platform totals never overflow, so nothing one market's exchange
+/// all markets sum to less than 2^96, and the platform totals never overflow, so nothing one market's exchange
 /// reports or claims can make another market's call revert. A retired market's exchange can no longer report or
 /// claim anything; its loss index stays readable so its positions can still settle.
 interface IMarketLifecycle {
@@ -29,7 +29,7 @@ interface IMarketLifecycle {
     error InsuranceFundMarketNotRetired(uint256 marketId);
     /// @notice A report above the market's open-interest cap.
     error InsuranceFundOpenInterestAboveCap(uint256 marketId, uint256 openInterest, uint256 openInterestCap);
-    /// @notice The caps of all markets would sum to 2^128 or more.
+    /// @notice The caps of all markets would sum to 2^96 or more.
     error InsuranceFundOpenInterestCapsTooLarge(uint256 capSum);
     /// @notice A cap below the market's open interest now.
     error InsuranceFundOpenInterestCapBelowOpenInterest(
@@ -45,7 +45,7 @@ interface IMarketLifecycle {
     /// @notice Sets a market's open-interest cap.
     /// @param marketId A registered, active market.
     /// @param openInterestCap In quote units; at least the market's open interest now, and the caps of all
-    /// markets stay below 2^128.
+    /// markets stay below 2^96.
     function setOpenInterestCap(uint256 marketId, uint128 openInterestCap) external;
 
     /// @notice Binds a market to a new exchange contract (an exchange upgrade). Its limit and what was paid, its
@@ -68,6 +68,6 @@ interface IMarketLifecycle {
 
     // ---------------------------------------------------------------- views
 
-    /// @notice The sum of the active markets' open-interest caps (always below 2^128).
+    /// @notice The sum of the active markets' open-interest caps (always below 2^96).
     function openInterestCapSum() external view returns (uint256);
 }

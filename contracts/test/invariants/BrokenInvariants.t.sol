@@ -889,7 +889,7 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         AccessManager manager;
         (fund, manager) = _realFund(halfAndHalf, address(0), 0);
         ex = new BrokenExchange(bug, fund, MARKET_ID);
-        fund.registerMarket(MARKET_ID, MarketConfig(address(ex), 0, type(uint128).max, 10_000, 2 ** 96));
+        fund.registerMarket(MARKET_ID, MarketConfig(address(ex), 0, type(uint128).max, 10_000, 2 ** 80));
     }
 
     /// @dev The real fund on MockUSDC; this contract is the AccessManager's admin, so it governs. Registers
@@ -902,7 +902,7 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         manager = new AccessManager(address(this));
         fund = new InsuranceFund(IERC20(address(usdc)), address(manager), 7 days, 500, 0, 0, policy, _treasury());
         if (exchange != address(0)) {
-            fund.registerMarket(MARKET_ID, MarketConfig(exchange, limit, type(uint128).max, 10_000, 2 ** 96));
+            fund.registerMarket(MARKET_ID, MarketConfig(exchange, limit, type(uint128).max, 10_000, 2 ** 80));
         }
     }
 

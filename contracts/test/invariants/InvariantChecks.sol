@@ -501,7 +501,7 @@ abstract contract InvariantChecks is InvariantsSpec {
         }
         if (which == 3) return abi.encodeCall(IOpenInterestTracker.recordOpenInterest, (marketId, amount));
         if (which == 4) {
-            MarketConfig memory config = MarketConfig(stranger, type(uint128).max, type(uint128).max, 10_000, 2 ** 96);
+            MarketConfig memory config = MarketConfig(stranger, type(uint128).max, type(uint128).max, 10_000, 2 ** 80);
             return abi.encodeCall(IInsuranceVault.registerMarket, (ATTACK_MARKET_ID, config));
         }
         if (which == 5) return abi.encodeCall(IInsuranceVault.raiseInsuranceLimit, (marketId, type(uint128).max));

@@ -460,7 +460,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
         VM.prank(GOVERNOR);
         fund.registerMarket(
             marketId,
-            MarketConfig(address(exchange), insuranceLimit, rewardCap, rewardCapBps, 2 ** 96)
+            MarketConfig(address(exchange), insuranceLimit, rewardCap, rewardCapBps, 2 ** 80)
         );
         VM.prank(EXCHANGE_OWNER);
         exchange.listMarket(marketId, feed, params);

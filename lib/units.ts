@@ -32,7 +32,7 @@ export function wad(amount: number | bigint | string): bigint {
 }
 
 /**
- * A market's open-interest cap when none is chosen: 2^96 quote units (79 billion billion USDC), so that 2^32
- * markets' caps still sum below the fund's 2^128 (`MarketConfig.openInterestCap`).
+ * A market's open-interest cap when none is chosen: 2^88 quote units (309 billion billion USDC), so that 255
+ * markets' caps still sum below the fund's 2^96 (`InsuranceFundOpenInterestCapsTooLarge`).
  */
-export const DEFAULT_OPEN_INTEREST_CAP = 2n ** 96n;
+export const DEFAULT_OPEN_INTEREST_CAP = 2n ** 88n;

@@ -218,21 +218,14 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
         uint256 priceWad = _price(marketId, m);
         Position storage p = _positions[msg.sender][marketId];
 
-        // Split the trade into the part that closes the old position and the part that opens new size:
-        // increase: closes nothing; reduce or close: closes -delta; flip: closes all, opens old + delta.
         int256 oldBaseWad = p.baseWad;
         int256 newBaseWad = oldBaseWad + sizeDeltaWad;
-        int256 closedBaseWad = _closedBase(oldBaseWad, sizeDeltaWad);
-        int256 openedBaseWad = sizeDeltaWad + closedBaseWad;
-
-        int256 openNotionalWad = p.openNotionalWad;
-        int256 realizedPnl;
-        if (closedBaseWad != 0) {
-            int256 closedCostWad = _closedCost(openNotionalWad, closedBaseWad, oldBaseWad);
-            realizedPnl = _toQuoteDown(_valueWad(closedBaseWad, priceWad, Math.Rounding.Floor) - closedCostWad);
-            openNotionalWad -= closedCostWad;
-        }
-        if (openedBaseWad != 0) openNotionalWad += _valueWad(openedBaseWad, priceWad, Math.Rounding.Ceil);
+        (int256 realizedPnl, int256 openNotionalWad, bool opens) = _resize(
+            oldBaseWad,
+            sizeDeltaWad,
+            p.openNotionalWad,
+            priceWad
+        );
 
         // Fee: tradingFeeBps of the traded notional, both rounded up (fees favour the exchange).
         uint256 fee = Math.mulDiv(
@@ -264,7 +257,7 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
         _repayBadDebt(m, badDebtRepaid);
 
         // New exposure (open, increase, flip) needs the initial margin; reducing only needs to stay solvent.
-        if (openedBaseWad != 0) {
+        if (opens) {
             _requireInitialMargin(msg.sender, marketId, m, p, priceWad);
         } else if (p.collateral < 0) {
             revert ReferenceExchangeNegativeCollateral(msg.sender, marketId, p.collateral);
@@ -679,6 +672,28 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
             negative ? Math.Rounding.Floor : Math.Rounding.Ceil
         );
         return negative ? -magnitude.toInt256() : magnitude.toInt256();
+    }
+
+    /// @dev A trade of `sizeDeltaWad` on a position of `oldBaseWad` with `openNotionalWad`: the PnL it realizes, the
+    /// position's new open notional, and whether it opens new size. The trade splits into the part that closes the
+    /// old position and the part that opens new size: increase: closes nothing; reduce or close: closes -delta;
+    /// flip: closes all, opens old + delta.
+    function _resize(
+        int256 oldBaseWad,
+        int256 sizeDeltaWad,
+        int256 openNotionalWad,
+        uint256 priceWad
+    ) private view returns (int256 realizedPnl, int256 newOpenNotionalWad, bool opens) {
+        int256 closedBaseWad = _closedBase(oldBaseWad, sizeDeltaWad);
+        int256 openedBaseWad = sizeDeltaWad + closedBaseWad;
+        newOpenNotionalWad = openNotionalWad;
+        if (closedBaseWad != 0) {
+            int256 closedCostWad = _closedCost(openNotionalWad, closedBaseWad, oldBaseWad);
+            realizedPnl = _toQuoteDown(_valueWad(closedBaseWad, priceWad, Math.Rounding.Floor) - closedCostWad);
+            newOpenNotionalWad -= closedCostWad;
+        }
+        if (openedBaseWad != 0) newOpenNotionalWad += _valueWad(openedBaseWad, priceWad, Math.Rounding.Ceil);
+        opens = openedBaseWad != 0;
     }
 
     /// @dev The part of `oldBaseWad` a trade of `sizeDeltaWad` closes, signed like `oldBaseWad`: zero when the

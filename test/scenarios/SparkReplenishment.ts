@@ -133,10 +133,7 @@ describe("scenario: Spark's replenishment", () => {
     expect([fundGain, treasuryGain]).to.deep.equal([72_253_510n, 72_253_497n]);
     // Event by event too: each split is the 50 % rounded up.
     for (const e of collected) {
-      expect([e.args.fundPart, e.args.treasuryPart]).to.deep.equal([
-        fundHalf(e.args.fee),
-        treasuryHalf(e.args.fee),
-      ]);
+      expect([e.args.fundPart, e.args.treasuryPart]).to.deep.equal([fundHalf(e.args.fee), treasuryHalf(e.args.fee)]);
     }
 
     // Kim kept the other half of each penalty.

@@ -87,16 +87,17 @@ struct AccountHealth {
 ///
 /// The exchange, in one paragraph: accounts deposit the quote token as isolated margin per market (one
 /// collateral balance and one position per (account, market)) and trade against the exchange at the oracle
-/// price; the exchange is the counterparty of the book's net. A trade pays `tradingFeeBps` of its notional,
-/// which the exchange hands to the fund (FUND: `collectFee(TradingFee)`), and reports the market's open
-/// interest (FUND: `recordOpenInterest`). The margin ratio is equity / collateral (equity = collateral +
-/// unrealized PnL): below `liquidationRatioWad` (0.7) anyone may liquidate; the penalty goes partly to the
-/// liquidator and the rest to the fund (FUND: `collectFee(LiquidationPenalty)`). Below `bankruptcyRatioWad`
-/// (0: negative equity) the account pays what it can and the fund runs the loss waterfall (FUND:
-/// `coverBankruptcy`) for the shortfall and the rest of the liquidator's reward: it bears them as far as its
+/// price; the exchange is the counterparty of the book's net. A trade pays `tradingFeeBps` of its notional; one
+/// call to the fund (FUND: `settleTrade`) charges the position its share of the socialized losses, hands in the
+/// fee and reports the market's open interest. The margin ratio is equity / collateral (equity = collateral +
+/// unrealized PnL): below `liquidationRatioWad` (0.7) anyone may liquidate; the position's losses are charged
+/// first (FUND: `positionLoss`, a view), then the penalty goes partly to the liquidator and the rest to the fund
+/// with the open interest (FUND: `settleTrade(LiquidationPenalty)`). Below `bankruptcyRatioWad` (0: negative
+/// equity) the account pays what it can and the fund runs the loss waterfall in the same one call (FUND:
+/// `settleBankruptcy`) for the shortfall and the rest of the liquidator's reward: it bears them as far as its
 /// balance and the market's limit go (paid now or later, as a pending claim) and socializes the rest over the
-/// market's open positions, which pay their share as they are next touched (FUND: `positionLoss` before every
-/// size change). The exchange pays the liquidator the whole capped reward at once, from its own tokens.
+/// market's open positions, which pay their share as they are next touched (before every size change). The
+/// exchange pays the liquidator the whole capped reward at once, from its own tokens.
 ///
 /// Units: money in quote-token units (the token's own decimals); prices and base sizes 18-decimal fixed
 /// point; open notional in quote value with 18 decimals. Every rounding favours the exchange (the side that
@@ -244,9 +245,9 @@ interface IReferenceExchange {
     function withdraw(uint256 marketId, uint256 amount) external;
 
     /// @notice Trades `sizeDeltaWad` of base at the oracle price: opens, increases, reduces, closes or flips
-    /// the caller's position. Settles socialized losses first, realizes the PnL of the part closed, charges
-    /// `tradingFeeBps` of the traded notional (FUND: `collectFee(TradingFee)`) and reports the market's open
-    /// interest (FUND: `recordOpenInterest`). Opening, increasing or flipping needs the initial margin
+    /// the caller's position. Settles socialized losses on the size held before, realizes the PnL of the part
+    /// closed, charges `tradingFeeBps` of the traded notional and reports the market's open interest, all three in
+    /// one call to the fund (FUND: `settleTrade(TradingFee)`). Opening, increasing or flipping needs the initial margin
     /// afterwards; reducing or closing needs non-negative collateral afterwards.
     /// @param marketId A listed market.
     /// @param sizeDeltaWad Signed base, 18-decimal: positive buys, negative sells. Non-zero.
@@ -264,10 +265,12 @@ interface IReferenceExchange {
     /// below the liquidation ratio. Settles first, then closes the whole position and realizes its PnL.
     /// - Solvent (margin ratio >= bankruptcy ratio): the account pays `liquidationPenaltyBps` of the notional,
     ///   at most what its collateral holds; `liquidatorShareBps` of that is transferred to the caller, the
-    ///   rest goes to the fund (FUND: `collectFee(LiquidationPenalty)`).
+    ///   rest goes to the fund with the market's open interest (FUND: `settleTrade(LiquidationPenalty)`).
     /// - Bankrupt: the account pays the penalty, at most its equity (nothing when it is negative), the caller's
-    ///   reward (`liquidatorShareBps` of the full penalty) first. The fund's waterfall (FUND: `coverBankruptcy`)
-    ///   takes the shortfall and the reward the account could not pay: its part is paid to the exchange now or
+    ///   reward (`liquidatorShareBps` of the full penalty) first. The fund's waterfall (FUND: `settleBankruptcy`,
+    ///   with the penalty's rest and the open interest; `settleTrade` when the account leaves no shortfall and no
+    ///   reward to ask for) takes the shortfall and the reward the account could not pay: its part is paid to the
+    ///   exchange now or
     ///   later (a pending claim), the rest is socialized or recorded as bad debt. The exchange transfers the
     ///   caller the whole capped reward at once, out of its own tokens. Never reverts because the fund is short,
     ///   limited or paused.

@@ -25,7 +25,8 @@ import {
 
 /// @title ReferenceExchange
 /// @notice The reference perpetual-futures exchange: how an exchange calls the insurance fund. It imports only
-/// the fund's interfaces; the four calls it makes are marked `FUND:`.
+/// the fund's interfaces; its calls to it are marked `FUND:`: one state-changing call per trade or liquidation
+/// (`settleTrade`, `settleBankruptcy`), and the views `positionLoss` and `lossIndex` where a position settles alone.
 /// @dev Design choices, each the simplest one that is correct:
 /// - Isolated margin: collateral and one position per (account, market). The margin ratio of the seeds,
 ///   equity / collateral, is then about one position, and a bankruptcy uses up exactly that collateral.
@@ -43,9 +44,11 @@ import {
 ///   fund, the open positions or income pay back (docs/behaviour.md 3.1). House capital keeps that liquid.
 /// - Open interest reported to the fund: the total |base| of longs and shorts times the oracle price, in
 ///   quote units rounded down, sent after every trade and liquidation (the price moves it too).
-/// Order in every entry point: checks, settle (the only accumulator), compute, write, emit, then calls to the
-/// fund. Counters that depend on the fund's answer (bad debt repaid, the cover) are written after the call;
-/// every entry point is `nonReentrant` and the fund is the trusted module bound to the market.
+/// Order in every entry point: checks, settle (the only accumulator), compute, write, emit, then the call to the
+/// fund. A trade settles inside that call: it computes the fee and the open interest (neither depends on the
+/// loss), calls the fund, then writes the loss it returns and checks the margin. Counters that depend on the
+/// fund's answer (the loss, bad debt repaid, the cover) are written after the call; every entry point is
+/// `nonReentrant` and the fund is the trusted module bound to the market.
 contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -214,24 +217,15 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
         Market storage m = _listedMarket(marketId);
         uint256 priceWad = _price(marketId, m);
         Position storage p = _positions[msg.sender][marketId];
-        // FUND: `positionLoss`, on the size the position held, before the size changes.
-        _settle(msg.sender, marketId, p);
 
-        // Split the trade into the part that closes the old position and the part that opens new size:
-        // increase: closes nothing; reduce or close: closes -delta; flip: closes all, opens old + delta.
         int256 oldBaseWad = p.baseWad;
         int256 newBaseWad = oldBaseWad + sizeDeltaWad;
-        int256 closedBaseWad = _closedBase(oldBaseWad, sizeDeltaWad);
-        int256 openedBaseWad = sizeDeltaWad + closedBaseWad;
-
-        int256 openNotionalWad = p.openNotionalWad;
-        int256 realizedPnl;
-        if (closedBaseWad != 0) {
-            int256 closedCostWad = _closedCost(openNotionalWad, closedBaseWad, oldBaseWad);
-            realizedPnl = _toQuoteDown(_valueWad(closedBaseWad, priceWad, Math.Rounding.Floor) - closedCostWad);
-            openNotionalWad -= closedCostWad;
-        }
-        if (openedBaseWad != 0) openNotionalWad += _valueWad(openedBaseWad, priceWad, Math.Rounding.Ceil);
+        (int256 realizedPnl, int256 openNotionalWad, bool opens) = _resize(
+            oldBaseWad,
+            sizeDeltaWad,
+            p.openNotionalWad,
+            priceWad
+        );
 
         // Fee: tradingFeeBps of the traded notional, both rounded up (fees favour the exchange).
         uint256 fee = Math.mulDiv(
@@ -240,25 +234,35 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
             MAX_BPS,
             Math.Rounding.Ceil
         );
+        uint256 openBaseWad = m.openBaseWad - SignedMath.abs(oldBaseWad) + SignedMath.abs(newBaseWad);
+
+        // FUND: `settleTrade`, one call: the position's socialized loss on the size it held before this trade, the
+        // fee (the fund pulls `fee - badDebtRepaid` and leaves the rest here) and the market's new open interest.
+        // Neither the fee nor the open interest depends on the loss, so both are known before the call.
+        (uint256 loss, uint256 lossIndex, uint256 badDebtRepaid) = _fund.settleTrade(
+            marketId,
+            SignedMath.abs(oldBaseWad),
+            p.settledLossIndex,
+            FeeKind.TradingFee,
+            fee,
+            _openInterest(openBaseWad, priceWad)
+        );
+        _chargeLoss(msg.sender, marketId, m, p, loss, lossIndex);
 
         p.baseWad = newBaseWad;
         p.openNotionalWad = openNotionalWad;
         _setCollateral(p, p.collateral + realizedPnl - fee.toInt256());
-        m.openBaseWad = m.openBaseWad - SignedMath.abs(oldBaseWad) + SignedMath.abs(newBaseWad);
+        m.openBaseWad = openBaseWad;
         _counterpartyRealizedPnl -= realizedPnl;
+        _repayBadDebt(m, badDebtRepaid);
 
         // New exposure (open, increase, flip) needs the initial margin; reducing only needs to stay solvent.
-        if (openedBaseWad != 0) {
+        if (opens) {
             _requireInitialMargin(msg.sender, marketId, m, p, priceWad);
         } else if (p.collateral < 0) {
             revert ReferenceExchangeNegativeCollateral(msg.sender, marketId, p.collateral);
         }
         emit ReferenceExchangeTraded(msg.sender, marketId, sizeDeltaWad, priceWad, realizedPnl, fee, newBaseWad);
-
-        // FUND: hand in the fee; the fund pulls `fee - badDebtRepaid` and leaves the rest here.
-        if (fee != 0) _collectFee(marketId, m, FeeKind.TradingFee, fee);
-        // FUND: the market's open interest changed.
-        _fund.recordOpenInterest(marketId, _openInterest(m.openBaseWad, priceWad));
     }
 
     // ---------------------------------------------------------------- anyone
@@ -277,7 +281,8 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
         liq.baseWad = p.baseWad;
         if (liq.baseWad == 0) revert ReferenceExchangeNoPosition(account, marketId);
         liq.priceWad = _price(marketId, m);
-        // FUND: `positionLoss` first: the position pays its share of earlier losses on its full size.
+        // FUND: `positionLoss` (a view) first: the position pays its share of earlier losses on its full size, before
+        // the penalty, which depends on what is left.
         _settle(account, marketId, p);
 
         int256 collateral = p.collateral;
@@ -309,9 +314,7 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
             liq.liquidatorReward
         );
 
-        _payLiquidation(account, marketId, m, liq);
-        // FUND: the market's open interest changed.
-        _fund.recordOpenInterest(marketId, _openInterest(m.openBaseWad, liq.priceWad));
+        _payLiquidation(account, marketId, m, p.settledLossIndex, liq);
     }
 
     // ---------------------------------------------------------------- views
@@ -407,9 +410,9 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
 
     // ---------------------------------------------------------------- internal: the fund
 
-    /// @dev FUND: `positionLoss` charges a position its share of the losses socialized since it last settled,
-    /// on the size it held all that time, and tells it the index to store. A flat position owes nothing and
-    /// just moves to the current index, so that a position opened next pays nothing of older losses.
+    /// @dev FUND: `positionLoss` (a view) tells a position its share of the losses socialized since it last settled,
+    /// on the size it held all that time, and the index to store. A flat position owes nothing and just moves to the
+    /// current index, so that a position opened next pays nothing of older losses.
     function _settle(address account, uint256 marketId, Position storage p) private {
         uint256 absBaseWad = SignedMath.abs(p.baseWad);
         if (absBaseWad == 0) {
@@ -417,19 +420,31 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
             return;
         }
         (uint256 loss, uint256 lossIndex) = _fund.positionLoss(marketId, absBaseWad, p.settledLossIndex);
+        _chargeLoss(account, marketId, _markets[marketId], p, loss, lossIndex);
+    }
+
+    /// @dev Charges a position the socialized loss the fund said it owes (`positionLoss` or `settleTrade`) and stores
+    /// the index it settled at.
+    function _chargeLoss(
+        address account,
+        uint256 marketId,
+        Market storage m,
+        Position storage p,
+        uint256 loss,
+        uint256 lossIndex
+    ) private {
         p.settledLossIndex = lossIndex;
         if (loss == 0) return;
         // The charge may take the collateral below zero: the account is then liquidatable.
         _setCollateral(p, p.collateral - loss.toInt256());
-        _markets[marketId].unsettledSocializedLoss -= loss.toInt256();
+        m.unsettledSocializedLoss -= loss.toInt256();
         _unsettledSocializedLoss -= loss.toInt256();
         emit ReferenceExchangeLossSettled(account, marketId, loss, lossIndex);
     }
 
-    /// @dev FUND: `collectFee` pulls `amount - badDebtRepaid`: the fee first repays this market's bad debt,
-    /// and that much stays in this vault, where the bankruptcy left a hole.
-    function _collectFee(uint256 marketId, Market storage m, FeeKind kind, uint256 amount) private {
-        (, , uint256 badDebtRepaid) = _fund.collectFee(marketId, kind, amount);
+    /// @dev The fund pulled `fee - badDebtRepaid` of a fee or penalty: it first repays this market's bad debt, and
+    /// that much stays in this vault, where the bankruptcy left a hole.
+    function _repayBadDebt(Market storage m, uint256 badDebtRepaid) private {
         if (badDebtRepaid == 0) return;
         // The fund's bad debt for this market is the one this exchange reported, so the two are equal; the
         // clamp only keeps a misbehaving fund from blocking trades.
@@ -438,13 +453,22 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
         _badDebtOutstanding -= badDebtRepaid;
     }
 
-    /// @dev FUND: `coverBankruptcy` runs the waterfall: it says which part of the shortfall and of the capped
-    /// reward the fund bears (paid to this vault now, or pending: the fund pays it later, to this vault), which
-    /// the open positions bear (`socialized`, paid as they settle) and which is bad debt (repaid from the
-    /// market's next fees). Never reverts for lack of money, a payout limit or a pause. The exchange then pays
-    /// the liquidator the whole capped reward from its own tokens.
-    function _coverBankruptcy(address account, uint256 marketId, Market storage m, Liquidation memory liq) private {
-        BankruptcyCover memory cover = _fund.coverBankruptcy(
+    /// @dev FUND: `settleBankruptcy` hands in the penalty's rest, runs the waterfall and records the open interest:
+    /// it says which part of the shortfall and of the capped reward the fund bears (paid to this vault now, or
+    /// pending: the fund pays it later, to this vault), which the open positions bear (`socialized`, paid as they
+    /// settle) and which is bad debt (repaid from the market's next fees). The penalty nets against what the fund
+    /// pays now (or the rest is pulled): this vault's tokens change by the same net as a pull and a payment would.
+    /// Never reverts for lack of money, a payout limit or a pause. The exchange then pays the liquidator the whole
+    /// capped reward from its own tokens.
+    function _settleBankruptcy(
+        address account,
+        uint256 marketId,
+        Market storage m,
+        Liquidation memory liq,
+        uint256 penaltyRest,
+        uint256 openInterest_
+    ) private {
+        (BankruptcyCover memory cover, uint256 badDebtRepaid) = _fund.settleBankruptcy(
             marketId,
             BankruptcyClaim({
                 account: account,
@@ -453,8 +477,12 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
                 reward: liq.reward,
                 liquidatedNotional: liq.notional,
                 openBase: m.openBaseWad
-            })
+            }),
+            penaltyRest,
+            openInterest_
         );
+        // The penalty repaid the earlier bad debt before this bankruptcy added its own.
+        _repayBadDebt(m, badDebtRepaid);
         m.unsettledSocializedLoss += cover.socialized.toInt256();
         _unsettledSocializedLoss += cover.socialized.toInt256();
         m.badDebtOutstanding += cover.badDebt;
@@ -491,15 +519,35 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
     }
 
     /// @dev The liquidation's transfers, after its state is written: the liquidator's share of the account's
-    /// penalty, the penalty's rest to the fee splitter, a bankrupt account's claim to the waterfall.
-    function _payLiquidation(address account, uint256 marketId, Market storage m, Liquidation memory liq) private {
+    /// penalty, then one call to the fund with the penalty's rest and the market's new open interest: a bankrupt
+    /// account's claim goes to the waterfall with it (`settleBankruptcy`), otherwise `settleTrade` (no size: the
+    /// position's loss was charged before the penalty, at `settledLossIndex`).
+    function _payLiquidation(
+        address account,
+        uint256 marketId,
+        Market storage m,
+        uint256 settledLossIndex,
+        Liquidation memory liq
+    ) private {
         if (liq.liquidatorReward != 0) _quoteToken.safeTransfer(msg.sender, liq.liquidatorReward);
-        // FUND: the penalty's rest goes to the fee splitter.
-        if (liq.penaltyPaid > liq.liquidatorReward) {
-            _collectFee(marketId, m, FeeKind.LiquidationPenalty, liq.penaltyPaid - liq.liquidatorReward);
-        }
+        // Cannot underflow: the liquidator's share is at most what the account paid.
+        uint256 penaltyRest = liq.penaltyPaid - liq.liquidatorReward;
+        uint256 openInterest_ = _openInterest(m.openBaseWad, liq.priceWad);
         // FUND: the waterfall, when the account left a shortfall or could not pay its liquidator in full.
-        if (liq.shortfall != 0 || liq.reward != 0) _coverBankruptcy(account, marketId, m, liq);
+        if (liq.shortfall != 0 || liq.reward != 0) {
+            _settleBankruptcy(account, marketId, m, liq, penaltyRest, openInterest_);
+            return;
+        }
+        // FUND: the penalty's rest to the fee splitter and the open interest.
+        (, , uint256 badDebtRepaid) = _fund.settleTrade(
+            marketId,
+            0,
+            settledLossIndex,
+            FeeKind.LiquidationPenalty,
+            penaltyRest,
+            openInterest_
+        );
+        _repayBadDebt(m, badDebtRepaid);
     }
 
     // ---------------------------------------------------------------- internal: accounts
@@ -624,6 +672,28 @@ contract ReferenceExchange is IReferenceExchange, Ownable2Step, ReentrancyGuardT
             negative ? Math.Rounding.Floor : Math.Rounding.Ceil
         );
         return negative ? -magnitude.toInt256() : magnitude.toInt256();
+    }
+
+    /// @dev A trade of `sizeDeltaWad` on a position of `oldBaseWad` with `openNotionalWad`: the PnL it realizes, the
+    /// position's new open notional, and whether it opens new size. The trade splits into the part that closes the
+    /// old position and the part that opens new size: increase: closes nothing; reduce or close: closes -delta;
+    /// flip: closes all, opens old + delta.
+    function _resize(
+        int256 oldBaseWad,
+        int256 sizeDeltaWad,
+        int256 openNotionalWad,
+        uint256 priceWad
+    ) private view returns (int256 realizedPnl, int256 newOpenNotionalWad, bool opens) {
+        int256 closedBaseWad = _closedBase(oldBaseWad, sizeDeltaWad);
+        int256 openedBaseWad = sizeDeltaWad + closedBaseWad;
+        newOpenNotionalWad = openNotionalWad;
+        if (closedBaseWad != 0) {
+            int256 closedCostWad = _closedCost(openNotionalWad, closedBaseWad, oldBaseWad);
+            realizedPnl = _toQuoteDown(_valueWad(closedBaseWad, priceWad, Math.Rounding.Floor) - closedCostWad);
+            newOpenNotionalWad -= closedCostWad;
+        }
+        if (openedBaseWad != 0) newOpenNotionalWad += _valueWad(openedBaseWad, priceWad, Math.Rounding.Ceil);
+        opens = openedBaseWad != 0;
     }
 
     /// @dev The part of `oldBaseWad` a trade of `sizeDeltaWad` closes, signed like `oldBaseWad`: zero when the

@@ -91,6 +91,12 @@ interface StructLog {
   memory?: string[];
 }
 
+/** Gas and count of one opcode (or opcode class) inside a frame. */
+export interface OpcodeGas {
+  gas: number;
+  count: number;
+}
+
 /** One call of a transaction: who called whom, which function, and the gas spent inside the callee. */
 export interface CallGas {
   from: string;
@@ -98,9 +104,20 @@ export interface CallGas {
   fn: string;
   gas: number;
   inner: CallGas[];
+  /** The caller's CALL opcode's own cost (access, memory, value), beside the `gas` used inside (0 for the root). */
+  callCost: number;
+  /**
+   * The frame's own gas by opcode: each step's cost, a CALL's being the opcode's own cost (access, memory, value)
+   * without what the callee used (that is the inner call's `gas`). SLOAD is split into `SLOAD cold` (2,100) and
+   * `SLOAD warm`. The opcodes' gas plus the inner calls' gas is the frame's `gas` (not for the root, whose `gas` is
+   * the receipt's and includes the intrinsic gas).
+   */
+  opcodes: Record<string, OpcodeGas>;
 }
 
 const CALL_OPS = new Set(["CALL", "CALLCODE", "DELEGATECALL", "STATICCALL"]);
+/** EIP-2929: an SLOAD of a slot not yet touched in the transaction. */
+const COLD_SLOAD = 2_100;
 
 /**
  * The calls a transaction made, as a tree, with the gas used inside each callee: the gas it was given minus
@@ -126,13 +143,35 @@ export async function callsOf(ethers: Ethers, txHash: string, interfaces: Record
     fn: nameOf(tx.to.toLowerCase(), tx.data.slice(0, 10)),
     gas: Number(receipt?.gasUsed ?? 0n),
     inner: [],
+    callCost: 0,
+    opcodes: {},
   };
-  const open: { call: CallGas; depth: number; gasStart: number }[] = [{ call: root, depth: 1, gasStart: 0 }];
+  /** A frame, and the call opcode it is inside of (its cost is known when the callee returns). */
+  interface Frame {
+    call: CallGas;
+    depth: number;
+    gasStart: number;
+    calling?: { op: string; gasBefore: number; callee: CallGas };
+  }
+  const open: Frame[] = [{ call: root, depth: 1, gasStart: 0 }];
+  const addOp = (call: CallGas, op: string, gas: number) => {
+    const key = op === "SLOAD" ? (gas >= COLD_SLOAD ? "SLOAD cold" : "SLOAD warm") : op;
+    const entry = (call.opcodes[key] ??= { gas: 0, count: 0 });
+    entry.gas += gas;
+    entry.count++;
+  };
   const logs = trace.structLogs;
   for (let i = 0; i < logs.length; i++) {
     const step = logs[i];
     const next = logs[i + 1];
     const frame = open[open.length - 1];
+    if (frame.calling !== undefined) {
+      // Back from the callee: the opcode's own cost is the gas it took less what the callee used.
+      const { op, gasBefore, callee } = frame.calling;
+      callee.callCost = gasBefore - step.gas - callee.gas;
+      addOp(frame.call, op, callee.callCost);
+      frame.calling = undefined;
+    }
     if (CALL_OPS.has(step.op) && next !== undefined && next.depth === step.depth + 1) {
       const stack = step.stack ?? [];
       const word = (k: number) => BigInt(`0x${stack[stack.length - 1 - k].replace(/^0x/, "")}`);
@@ -140,9 +179,21 @@ export async function callsOf(ethers: Ethers, txHash: string, interfaces: Record
       const argsOffset = Number(word(step.op === "CALL" || step.op === "CALLCODE" ? 3 : 2));
       const memory = (step.memory ?? []).map((w) => w.replace(/^0x/, "").padStart(64, "0")).join("");
       const selector = `0x${memory.slice(argsOffset * 2, argsOffset * 2 + 8)}`;
-      const call: CallGas = { from: frame.call.to, to, fn: nameOf(to, selector), gas: 0, inner: [] };
+      const call: CallGas = {
+        from: frame.call.to,
+        to,
+        fn: nameOf(to, selector),
+        gas: 0,
+        inner: [],
+        callCost: 0,
+        opcodes: {},
+      };
       frame.call.inner.push(call);
+      frame.calling = { op: step.op, gasBefore: step.gas, callee: call };
       open.push({ call, depth: next.depth, gasStart: next.gas });
+    } else {
+      // Within the frame, a step costs the gas it took; the frame's last step, its own cost.
+      addOp(frame.call, step.op, next !== undefined && next.depth === step.depth ? step.gas - next.gas : step.gasCost);
     }
     // The last step of a callee: what it hands back is its gas after this step's cost.
     if (open.length > 1 && step.depth === frame.depth && (next === undefined || next.depth < step.depth)) {

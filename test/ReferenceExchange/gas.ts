@@ -28,7 +28,7 @@ describe("ReferenceExchange", () => {
       if (process.env.REPORT_GAS) {
         console.log(`trade ${trade!.gasUsed}, liquidation ${solvent!.gasUsed}, bankrupt ${bankrupt!.gasUsed}`);
       }
-      // The fund's `collectFee` is a large part of the trade; the solvent liquidation pays a first transfer to the
+      // The fund's `settleTrade` is a large part of the trade; the solvent liquidation pays a first transfer to the
       // liquidator's empty balance; the bankrupt one adds the exchange's transfer of the whole reward and the
       // fund's payout-limit bookkeeping (the bench table has the figures).
       expect(trade!.gasUsed).to.be.lessThan(160_000n);

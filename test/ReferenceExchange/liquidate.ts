@@ -62,10 +62,11 @@ describe("ReferenceExchange", () => {
       await expect(tx)
         .to.emit(s.exchange, "ReferenceExchangeLiquidated")
         .withArgs(s.alice.address, MARKET_ID, s.dave.address, wad(4), wad(1_900), -usdc(400), usdc(76), usdc(38));
+      // One call to the fund: the penalty's rest, split 19 / 19, and the market's open interest, now 0.
       await expect(tx)
-        .to.emit(s.fund, "InsuranceFundFeeCollected")
-        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(38), usdc(19), usdc(19), 0n);
-      await expect(tx).to.emit(s.fund, "InsuranceFundOpenInterestRecorded").withArgs(MARKET_ID, 0n, 0n);
+        .to.emit(s.fund, "InsuranceFundTradeSettled")
+        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(38), usdc(19), usdc(19), 0n, false);
+      expect(await s.fund.totalOpenInterest()).to.equal(0n);
       await expect(tx).not.to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered");
       expect(await positionOf(s, s.alice)).to.deep.equal(model.flat(usdc(516)));
       expect(await s.quote.balanceOf(s.dave.address)).to.equal(usdc(38));
@@ -80,8 +81,8 @@ describe("ReferenceExchange", () => {
       const expected = model.liquidate(await positionOf(s, s.alice), wad(1_760), P, Q);
       expect(expected).to.deep.include({ bankrupt: false, penalty: usdc("70.4"), penaltyPaid: usdc(32) });
       await expect(s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID))
-        .to.emit(s.fund, "InsuranceFundFeeCollected")
-        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(16), usdc(8), usdc(8), 0n);
+        .to.emit(s.fund, "InsuranceFundTradeSettled")
+        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(16), usdc(8), usdc(8), 0n, false);
       expect(await s.quote.balanceOf(s.dave.address)).to.equal(usdc(16));
       expect(await positionOf(s, s.alice)).to.deep.equal(model.flat(0n));
       await expectSolvent(s, [s.alice]);
@@ -190,8 +191,9 @@ describe("ReferenceExchange", () => {
       await s.depositFor(s.bob, usdc(1_000));
       const tx = s.exchange.connect(s.bob).trade(MARKET_ID, wad(1));
       await expect(tx)
-        .to.emit(s.fund, "InsuranceFundFeeCollected")
-        .withArgs(MARKET_ID, FeeKind.TradingFee, usdc("1.7"), 0n, 0n, usdc("1.7"));
+        .to.emit(s.fund, "InsuranceFundTradeSettled")
+        .withArgs(MARKET_ID, FeeKind.TradingFee, usdc("1.7"), 0n, 0n, usdc(1_700), false);
+      await expect(tx).to.emit(s.fund, "InsuranceFundBadDebtRepaid").withArgs(MARKET_ID, usdc("1.7"), usdc("232.3"));
       expect(await s.exchange.badDebtOutstanding()).to.equal(usdc("232.3"));
       expect(await s.quote.balanceOf(s.exchangeAddress)).to.equal(usdc(2_000) - usdc(34));
       await expectSolvent(s, [s.alice, s.bob]);
@@ -234,6 +236,7 @@ describe("ReferenceExchange", () => {
       });
       const tx = s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID);
       await expect(tx).not.to.emit(s.fund, "InsuranceFundFeeCollected");
+      await expect(tx).not.to.emit(s.fund, "InsuranceFundTradeSettled");
       await expect(tx)
         .to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered")
         .withArgs(
@@ -255,9 +258,10 @@ describe("ReferenceExchange", () => {
       await s.setPrice(1_760);
       const tx = s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID);
       await expect(tx).not.to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered");
+      await expect(tx).not.to.emit(s.fund, "InsuranceFundBankruptcyCovered");
       await expect(tx)
-        .to.emit(s.fund, "InsuranceFundFeeCollected")
-        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(32), usdc(16), usdc(16), 0n);
+        .to.emit(s.fund, "InsuranceFundTradeSettled")
+        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(32), usdc(16), usdc(16), 0n, false);
       await expectSolvent(s, [s.alice]);
     });
   });

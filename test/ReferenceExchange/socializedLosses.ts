@@ -54,6 +54,7 @@ describe("ReferenceExchange", () => {
       await expect(tx)
         .to.emit(s.fund, "InsuranceFundOpenInterestRecorded")
         .withArgs(MARKET_ID, usdc(7_650), usdc(7_650));
+      await expect(tx).not.to.emit(s.fund, "InsuranceFundTradeSettled");
       expect(await s.fund.lossIndex(MARKET_ID)).to.equal(index);
       // Dave is paid his whole reward by the exchange.
       expect(await s.quote.balanceOf(s.dave.address)).to.equal(usdc(34));

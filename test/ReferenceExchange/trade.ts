@@ -32,12 +32,12 @@ describe("ReferenceExchange", () => {
       await expect(tx)
         .to.emit(s.exchange, "ReferenceExchangeTraded")
         .withArgs(s.alice.address, MARKET_ID, wad(4), wad(2_000), 0n, usdc(8), wad(4));
+      // One call to the fund: the fee, split 4 / 4, and the market's open interest.
       await expect(tx)
-        .to.emit(s.fund, "InsuranceFundFeeCollected")
-        .withArgs(MARKET_ID, FeeKind.TradingFee, usdc(8), usdc(4), usdc(4), 0n);
-      await expect(tx)
-        .to.emit(s.fund, "InsuranceFundOpenInterestRecorded")
-        .withArgs(MARKET_ID, usdc(8_000), usdc(8_000));
+        .to.emit(s.fund, "InsuranceFundTradeSettled")
+        .withArgs(MARKET_ID, FeeKind.TradingFee, usdc(8), usdc(4), usdc(4), usdc(8_000), false);
+      await expect(tx).not.to.emit(s.fund, "InsuranceFundFeeCollected");
+      expect(await s.fund.totalOpenInterest()).to.equal(usdc(8_000));
       expect(await positionOf(s, s.alice)).to.deep.equal(expected.position);
       expect(expected.position).to.deep.equal({ collateral: usdc(992), base: wad(4), openNotional: wad(8_000) });
       expect(await s.fund.fundBalance()).to.equal(usdc(10_000) + usdc(4));

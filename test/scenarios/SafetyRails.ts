@@ -99,9 +99,10 @@ describe("scenario: safety rails", () => {
     // Trading goes on: Dave opens long 1 at 1,700 and pays 1.7 of fee, half of it to the fund.
     await d.deposit(dave, usdc(500), MARKET_ID);
     const trade = await d.trade(dave, wad(1), MARKET_ID);
+    const openInterest = await s.exchange.openInterest(MARKET_ID);
     await expect(trade.tx)
-      .to.emit(s.fund, "InsuranceFundFeeCollected")
-      .withArgs(MARKET_ID, FeeKind.TradingFee, usdc("1.7"), usdc("0.85"), usdc("0.85"), 0n);
+      .to.emit(s.fund, "InsuranceFundTradeSettled")
+      .withArgs(MARKET_ID, FeeKind.TradingFee, usdc("1.7"), usdc("0.85"), usdc("0.85"), openInterest, false);
 
     // The guardian resumes payouts; anyone then has the pending claim paid to the exchange.
     const unpause = await d.setPaused(false);

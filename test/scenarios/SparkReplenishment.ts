@@ -106,9 +106,9 @@ describe("scenario: Spark's replenishment", () => {
 
     // What the exchange handed in, read from the events of the day: every fee, and the penalties' rest.
     const traded = await s.exchange.queryFilter(s.exchange.filters.ReferenceExchangeTraded(), firstBlock + 1);
-    const collected = await s.fund.queryFilter(s.fund.filters.InsuranceFundFeeCollected(), firstBlock + 1);
+    const collected = await s.fund.queryFilter(s.fund.filters.InsuranceFundTradeSettled(), firstBlock + 1);
     expect(traded.map((e) => e.args.fee)).to.deep.equal(fees);
-    const byKind = (kind: FeeKind) => collected.filter((e) => e.args.kind === BigInt(kind)).map((e) => e.args.amount);
+    const byKind = (kind: FeeKind) => collected.filter((e) => e.args.kind === BigInt(kind)).map((e) => e.args.fee);
     expect(byKind(FeeKind.TradingFee)).to.deep.equal(fees);
     expect(byKind(FeeKind.LiquidationPenalty)).to.deep.equal(penalties);
 
@@ -133,10 +133,7 @@ describe("scenario: Spark's replenishment", () => {
     expect([fundGain, treasuryGain]).to.deep.equal([72_253_510n, 72_253_497n]);
     // Event by event too: each split is the 50 % rounded up.
     for (const e of collected) {
-      expect([e.args.fundPart, e.args.treasuryPart]).to.deep.equal([
-        fundHalf(e.args.amount),
-        treasuryHalf(e.args.amount),
-      ]);
+      expect([e.args.fundPart, e.args.treasuryPart]).to.deep.equal([fundHalf(e.args.fee), treasuryHalf(e.args.fee)]);
     }
 
     // Kim kept the other half of each penalty.

@@ -105,9 +105,10 @@ describe("scenario: Spin's thresholds", () => {
       expect(await s.fund.averageOpenInterest({ blockTag: block }), "7-day average").to.equal(
         fee.state.averageOpenInterest,
       );
+      const openInterest = await s.exchange.openInterest(BIG);
       await expect(probe.tx)
-        .to.emit(s.fund, "InsuranceFundFeeCollected")
-        .withArgs(BIG, FeeKind.TradingFee, fee.amount, fee.fundPart, fee.treasuryPart, 0n);
+        .to.emit(s.fund, "InsuranceFundTradeSettled")
+        .withArgs(BIG, FeeKind.TradingFee, fee.amount, fee.fundPart, fee.treasuryPart, openInterest, false);
 
       const victim = victims.shift()!;
       await d.deposit(victim, usdc(200), SMALL);
@@ -118,8 +119,8 @@ describe("scenario: Spin's thresholds", () => {
       expect([liq.step.liquidation.bankrupt, penalty.amount]).to.deep.equal([false, usdc("4.5")]);
       await expectBand(penalty.state, (await liq.tx.wait())!.blockNumber, band);
       await expect(liq.tx)
-        .to.emit(s.fund, "InsuranceFundFeeCollected")
-        .withArgs(SMALL, FeeKind.LiquidationPenalty, penalty.amount, penalty.fundPart, penalty.treasuryPart, 0n);
+        .to.emit(s.fund, "InsuranceFundTradeSettled")
+        .withArgs(SMALL, FeeKind.LiquidationPenalty, penalty.amount, penalty.fundPart, penalty.treasuryPart, 0n, false);
       await d.setPrice(wad(100), SMALL);
       return [
         [fee.fundPart, fee.treasuryPart],

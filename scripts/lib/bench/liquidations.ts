@@ -32,12 +32,12 @@ export async function benchLiquidations(results: BenchResults, market: TradingMa
   await measureLiquidation("bankrupt", "bankrupt, covered by the fund (shortfall 208, reward)", frank.address);
   results.table(
     "Per liquidation through the reference exchange",
-    'The market of the trades above; Dave liquidates. "module" is the gas used inside the fund by the ' +
-      "exchange's calls to it, from the trace (a solvent liquidation hands the penalty's rest to collectFee; a " +
-      "bankrupt one calls coverBankruptcy, which pays the exchange the shortfall and the reward it paid its liquidator); " +
-      '"without the ' +
-      "module\" is the rest of the transaction, what the exchange's own liquidation costs (plus 100-2,600 gas " +
-      "per CALL to the fund).",
+    'The market of the trades above; Dave liquidates. "module" is the gas used inside the fund by all the ' +
+      "exchange's calls to it, views included, from the trace: the position's loss first (positionLoss, a view), " +
+      "then one call: a solvent liquidation's settleTrade hands in the penalty's rest and the open interest; a " +
+      "bankrupt one's settleBankruptcy also runs the waterfall and pays the exchange the shortfall and the reward it " +
+      'paid its liquidator, less the penalty\'s rest (netted). "without the module" is the rest of the transaction, ' +
+      "what the exchange's own liquidation costs (plus 100-2,600 gas per CALL to the fund).",
     ["liquidation", ...WITH_AND_WITHOUT, "by call"],
     liquidations,
   );

@@ -70,14 +70,14 @@ export async function benchPositions(results: BenchResults, positionCounts: numb
       await callsOf(ethers, receipt.hash, interfaces),
       s.exchangeAddress.toLowerCase(),
       s.fundAddress.toLowerCase(),
-    ).byFunction.coverBankruptcy;
+    ).byFunction.settleBankruptcy;
     const socialized = (await s.exchange.market(MARKET_ID)).unsettledSocializedLoss;
     if (socialized <= 0n) throw new Error("nothing was socialized");
     if ((await s.exchange.position(shorts[0], MARKET_ID)).baseWad !== -SHORT_SIZE) throw new Error("no position");
     const settle = await gasOf(s.exchange.connect(s.dave).settle(shorts[0], MARKET_ID));
     if ((await s.exchange.market(MARKET_ID)).unsettledSocializedLoss === 0n) throw new Error("counters cleared");
 
-    const entries = { liquidation: Number(receipt.gasUsed), coverBankruptcy: cover, settle };
+    const entries = { liquidation: Number(receipt.gasUsed), settleBankruptcy: cover, settle };
     for (const [name, value] of Object.entries(entries)) {
       results.gas[`positions.${count}.${name}`] = value;
       first[name] ??= value;
@@ -86,8 +86,8 @@ export async function benchPositions(results: BenchResults, positionCounts: numb
       count,
       entries.liquidation,
       ratio(entries.liquidation, first.liquidation),
-      entries.coverBankruptcy,
-      ratio(entries.coverBankruptcy, first.coverBankruptcy),
+      entries.settleBankruptcy,
+      ratio(entries.settleBankruptcy, first.settleBankruptcy),
       entries.settle,
       ratio(entries.settle, first.settle),
       `${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -99,10 +99,10 @@ export async function benchPositions(results: BenchResults, positionCounts: numb
       "deposit and trade, then Alice's long of 4 goes bankrupt " +
       "at 1,700 (equity -200 USDC); the market's insurance limit is 100 USDC, so the fund pays part and " +
       'socializes the rest over the N shorts. "liquidation" is the whole liquidate transaction, ' +
-      '"coverBankruptcy" the fund\'s part inside it; "settle" is exchange.settle of one short afterwards ' +
+      '"settleBankruptcy" the fund\'s part inside it; "settle" is exchange.settle of one short afterwards ' +
       "(it pays its share). Every set-up transaction has the same timestamp, so the open-interest window is in " +
       "the same state for every N. Must stay within 2 % of the first column (O(1)).",
-    ["open positions", "liquidation", "ratio", "coverBankruptcy (inside)", "ratio", "settle", "ratio", "set-up time"],
+    ["open positions", "liquidation", "ratio", "settleBankruptcy (inside)", "ratio", "settle", "ratio", "set-up time"],
     rows,
   );
 }

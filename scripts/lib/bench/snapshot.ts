@@ -65,7 +65,7 @@ export function constantSeries(results: BenchResults, positionCounts: number[]):
   const { gas } = results;
   const problems: string[] = [];
   const series = [
-    ...["liquidation", "coverBankruptcy", "settle"].map((n) => positionCounts.map((c) => `positions.${c}.${n}`)),
+    ...["liquidation", "settleBankruptcy", "settle"].map((n) => positionCounts.map((c) => `positions.${c}.${n}`)),
     HISTORY_DAYS.map((d) => `oiHistory.${d}d.record`),
     ...["averageOpenInterest", "collectFee"].map((n) => WHOLE_WINDOW_DAYS.map((d) => `oiHistory.${d}d.${n}`)),
   ];

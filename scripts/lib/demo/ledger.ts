@@ -52,6 +52,13 @@ export class DayLedger {
             l.income += event.args.fundPart as bigint;
             l.badDebtRepaid += event.args.badDebtRepaid as bigint;
             break;
+          case "InsuranceFundTradeSettled": {
+            // A trade's or a solvent liquidation's one call: what the split did not get repaid bad debt.
+            const fundPart = event.args.fundPart as bigint;
+            l.income += fundPart;
+            l.badDebtRepaid += (event.args.fee as bigint) - fundPart - (event.args.treasuryPart as bigint);
+            break;
+          }
           case "InsuranceFundBankruptcyCovered": {
             const cover = event.args.cover;
             l.fundRewards += cover.fundReward as bigint;

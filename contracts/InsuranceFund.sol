@@ -126,7 +126,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         if (surplus == 0 && unaccounted == 0) revert InsuranceFundNoSurplus(balance, target_);
         // Cannot underflow: `surplus <= balance`.
         unchecked {
-            _balance = uint112(balance - surplus);
+            _balance = uint104(balance - surplus);
         }
         address treasury_ = _treasury;
         emit InsuranceFundSurplusSwept(treasury_, surplus, unaccounted);
@@ -670,10 +670,8 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
             m.trackBackstopPending(pendingBefore - cover.earlierPendingPaid, Math.min(fromBackstop, cover.pending));
             if (paid != 0) _consumeBuckets(m, paid);
         }
-        if (withOpenInterest) {
-            (bool changed, uint256 total) = _recordOpenInterest(m, marketId, openInterest);
-            if (changed) emit InsuranceFundOpenInterestRecorded(marketId, openInterest, total);
-        }
+        // The market's new open interest is in its state (`market`), as after `settleTrade`: no event of its own.
+        if (withOpenInterest) _recordOpenInterest(m, marketId, openInterest);
 
         emit InsuranceFundBankruptcyCovered(marketId, claim.account, claim.liquidator, cover);
         if (cover.socialized != 0) {
@@ -833,14 +831,19 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
     }
 
     /// @dev What both buckets let through now: the smaller level.
+    /// A bucket that is off (disabled) is not read: its flag says so.
     function _bucketsAvailable(MarketLedger.State storage m) private view returns (uint256) {
-        return Math.min(m.bucket.available(), _fundBucket.available());
+        return
+            Math.min(
+                m.bucketOn ? m.bucket.available() : type(uint256).max,
+                _fundBucketOn ? _fundBucket.available() : type(uint256).max
+            );
     }
 
     /// @dev Takes `paid` from both buckets; `paid <= _bucketsAvailable(m)`, so each takes all of it.
     function _consumeBuckets(MarketLedger.State storage m, uint256 paid) private {
-        m.bucket.consume(paid);
-        _fundBucket.consume(paid);
+        if (m.bucketOn) m.bucket.consume(paid);
+        if (_fundBucketOn) _fundBucket.consume(paid);
     }
 
     function _levelOf(PayoutBucket.State storage b) private view returns (BucketLevel memory) {

@@ -53,11 +53,15 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
     uint128 internal immutable _minFloor;
 
     /// @dev Both change on every fee: one slot, one write. The fixed-share policy's shares ride along, so that a fee
-    /// under it reads nothing else of the fund's settings. 112 bits: 5 * 10^33 units, ample for any quote token.
-    uint112 internal _balance;
-    uint112 internal _treasuryAccrued;
+    /// under it reads nothing else of the fund's settings, and so do the pause and the fund-wide bucket's flag, so that
+    /// a bankruptcy reads them with the balance. 104 bits: 2 * 10^31 units, 2 * 10^13 tokens of 18 decimals.
+    uint104 internal _balance;
+    uint104 internal _treasuryAccrued;
     uint16 internal _fixedTradingFeeBps;
     uint16 internal _fixedPenaltyBps;
+    bool internal _paused;
+    /// @dev Whether the fund-wide payout bucket is on (not disabled): a payout reads that bucket only then.
+    bool internal _fundBucketOn;
 
     uint128 internal _floor;
     /// @dev All markets' pending claims: tokens held, reserved, outside `_balance`.
@@ -68,7 +72,6 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
 
     IFeePolicy internal _feePolicy;
     uint16 internal _targetShareBps;
-    bool internal _paused;
 
     address internal _treasury;
 
@@ -268,8 +271,8 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @dev The balance's and the treasury accrual's width.
-    function _toBalance(uint256 amount) internal pure returns (uint112) {
-        if (amount > type(uint112).max) revert IInsuranceVault.InsuranceFundAmountTooLarge(amount);
-        return uint112(amount);
+    function _toBalance(uint256 amount) internal pure returns (uint104) {
+        if (amount > type(uint104).max) revert IInsuranceVault.InsuranceFundAmountTooLarge(amount);
+        return uint104(amount);
     }
 }

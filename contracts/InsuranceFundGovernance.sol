@@ -154,13 +154,16 @@ contract InsuranceFundGovernance is InsuranceFundBase {
 
     /// @dev See IPayoutLimits
     function setMarketPayoutLimit(uint256 marketId, uint128 capacity, uint128 refillPerSecond) external restricted {
-        _knownMarket(marketId).bucket.configure(capacity, refillPerSecond);
+        MarketLedger.State storage m = _knownMarket(marketId);
+        m.bucket.configure(capacity, refillPerSecond);
+        m.bucketOn = capacity != PayoutBucket.DISABLED;
         emit IPayoutLimits.InsuranceFundMarketPayoutLimitSet(marketId, capacity, refillPerSecond);
     }
 
     /// @dev See IPayoutLimits
     function setFundPayoutLimit(uint128 capacity, uint128 refillPerSecond) external restricted {
         _fundBucket.configure(capacity, refillPerSecond);
+        _fundBucketOn = capacity != PayoutBucket.DISABLED;
         emit IPayoutLimits.InsuranceFundFundPayoutLimitSet(capacity, refillPerSecond);
     }
 

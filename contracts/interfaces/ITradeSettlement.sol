@@ -98,7 +98,8 @@ interface ITradeSettlement {
     /// @notice A bankrupt liquidation's one call: hands in the `penalty` the account paid (after the exchange's
     /// own liquidator took its part), runs the waterfall for `claim` and records the market's new open interest.
     /// @dev Only the market's exchange. Equivalent to `collectFee(marketId, LiquidationPenalty, penalty)`,
-    /// `coverBankruptcy(marketId, claim)` and `recordOpenInterest(marketId, openInterest)` in that order, with one
+    /// `coverBankruptcy(marketId, claim)` and `recordOpenInterest(marketId, openInterest)` in that order, with the
+    /// events of the first two (the open interest is in the market's state, as after `settleTrade`) and one
     /// transfer: the penalty (what is left of it after bad debt) nets against what the fund pays the exchange now,
     /// and is booked as debt when the market defers its fees. Never reverts for lack of money, a payout limit, a
     /// pause or the deferral cap.

@@ -13,14 +13,14 @@ import {PayoutBucket} from "./PayoutBucket.sol";
 /// @notice One market's money at the fund: its exchange, insurance limit and what it allocated, pending claim,
 /// payout bucket, reward caps, bad debt, open interest and loss index; and the per-market steps of the waterfall
 /// and of fee income.
-/// @dev Laid out so that each hot path reads few slots: a trade needs `exchange`, `retired` and the flags (slot 0),
-/// the open interest and its cap (slot 1) and the loss index; the bad debt only when its flag is set, the deferred
-/// fees only when the market defers them. A bankruptcy reads the limit and charges it in slot 2, and reads the reward cap and
-/// moves the pending claim in slot 3: both slots hold a setting that registration made non-zero in practice, so a
-/// market's first bankruptcy or pending claim rewrites a slot rather than filling an empty one. Amounts fit 128
-/// bits: the fund casts what it
-/// hands in, and an amount that would outgrow 128 bits reverts with the fund's `InsuranceFundAmountTooLarge`
-/// (the ledger is the fund's storage, so its callers see the fund's error).
+/// @dev Laid out so that each hot path reads few slots: a trade needs `exchange`, `retired` and the flags (slot
+/// 0), the open interest and its cap (slot 1) and the loss index; the bad debt only when its flag is set, the
+/// deferred fees only when the market defers them. A bankruptcy reads the limit and charges it in slot 2, and
+/// reads the reward cap and moves the pending claim in slot 3: both slots hold a setting that registration
+/// made non-zero in practice, so a market's first bankruptcy or pending claim rewrites a slot rather than
+/// filling an empty one. Amounts fit 128 bits: the fund casts what it hands in, and an amount that would
+/// outgrow 128 bits reverts with the fund's `InsuranceFundAmountTooLarge` (the ledger is the fund's storage,
+/// so its callers see the fund's error).
 library MarketLedger {
     using BasisPoints for uint256;
 
@@ -38,6 +38,7 @@ library MarketLedger {
     /// @notice One market's state.
     /// @param hasBadDebt Whether `badDebt` is non-zero: a fee reads that slot only then.
     /// @param deferred Whether the market defers its fees (`debt.cap != 0`).
+    /// @param bucketOn Whether the market's payout bucket is on (not disabled): a payout reads the bucket only then.
     /// @param insurancePaid What the fund allocated to the market so far (paid or pending): the limit charged.
     /// @param pending What the fund allocated and has not paid yet: owed to the market's exchange, reserved.
     /// @param backstopPending Whether `pendingFromBackstop` is non-zero: a bankruptcy or payment reads that slot only
@@ -52,6 +53,7 @@ library MarketLedger {
         bool backstopPending;
         bool hasBadDebt;
         bool deferred;
+        bool bucketOn;
         uint128 openInterest;
         uint128 openInterestCap;
         uint128 insuranceLimit;

@@ -22,8 +22,8 @@ export const FEATURE_ABI = [
   "function backstopIncomeShareBps() view returns (uint16)",
   "function pendingFromBackstop(uint256 marketId) view returns (uint256)",
   // fees an exchange owes the fund and the fund pulls
-  "function deferredFees(uint256 marketId) view returns (uint256)",
-  "function pullDeferredFees(uint256 marketId) returns (uint256 pulled)",
+  "function deferredFees(uint256 marketId) view returns (uint256 fundPart, uint256 treasuryPart, uint256 cap)",
+  "function pullDeferredFees(uint256 marketId) returns (uint256 amount)",
 ];
 
 /** The view each feature is detected by, and the arguments of the probe. */
@@ -41,7 +41,10 @@ export function featureContract(address: string, runner: ContractRunner): Contra
   return new Contract(address, FEATURE_ABI, runner);
 }
 
-/** Which optional parts the fund has: a view that answers is there, one that reverts (no such selector) is not. */
+/**
+ * Which optional parts the fund has: a view that answers is there, and so is one that reverts with the fund's own
+ * error (the probe's market 0 is unknown); one that reverts without data (no such selector) is not.
+ */
 export async function detectFeatures(contract: Contract): Promise<Features> {
   const entries = await Promise.all(
     (Object.keys(PROBES) as FeatureName[]).map(async (name): Promise<[FeatureName, boolean]> => {
@@ -49,8 +52,9 @@ export async function detectFeatures(contract: Contract): Promise<Features> {
       try {
         await contract.getFunction(view).staticCall(...args);
         return [name, true];
-      } catch {
-        return [name, false];
+      } catch (error) {
+        const data = (error as { data?: string | null }).data;
+        return [name, typeof data === "string" && data.length > 2];
       }
     }),
   );

@@ -39,6 +39,8 @@ const KINDS: Record<string, FundEventKind> = {
   InsuranceFundBadDebtRecorded: "badDebt",
   InsuranceFundBadDebtRepaid: "badDebt",
   InsuranceFundFeeCollected: "income",
+  InsuranceFundTradeSettled: "income",
+  InsuranceFundDeferredFeesReceived: "income",
   InsuranceFundDeposited: "income",
   InsuranceFundSurplusSwept: "treasury",
   InsuranceFundTreasuryFlushed: "treasury",

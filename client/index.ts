@@ -353,11 +353,19 @@ export class InsuranceFundClient {
     return await readBackstop(this.runner, address, this.optional, marketIds);
   }
 
-  /** Fees each market's exchange owes the fund; undefined when the fund pulls none. */
-  async deferredFees(marketIds: bigint[]): Promise<{ marketId: bigint; amount: bigint }[] | undefined> {
+  /**
+   * Fees each market's exchange owes the fund (booked, not yet received: `amount` is the fund's and the treasury's
+   * parts together) and the market's cap (0: the market pulls every fee); undefined on a fund without deferral.
+   */
+  async deferredFees(
+    marketIds: bigint[],
+  ): Promise<{ marketId: bigint; amount: bigint; fundPart: bigint; treasuryPart: bigint; cap: bigint }[] | undefined> {
     if (!(await this.features()).deferredFees) return undefined;
     return await Promise.all(
-      marketIds.map(async (marketId) => ({ marketId, amount: (await this.optional.deferredFees(marketId)) as bigint })),
+      marketIds.map(async (marketId) => {
+        const [fundPart, treasuryPart, cap] = (await this.optional.deferredFees(marketId)) as [bigint, bigint, bigint];
+        return { marketId, amount: fundPart + treasuryPart, fundPart, treasuryPart, cap };
+      }),
     );
   }
 

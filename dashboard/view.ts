@@ -210,8 +210,16 @@ export function flowTotals(events: readonly FundEvent[]): Record<string, bigint>
         add("bad debt repaid", a.amount);
         break;
       case "InsuranceFundFeeCollected":
+      case "InsuranceFundDeferredFeesReceived":
         add("fee income to the fund", a.fundPart);
         add("fees to the treasury", a.treasuryPart);
+        break;
+      case "InsuranceFundTradeSettled":
+        // A deferred fee is income when it is received (InsuranceFundDeferredFeesReceived), not when it is booked.
+        if (!a.deferred) {
+          add("fee income to the fund", a.fundPart);
+          add("fees to the treasury", a.treasuryPart);
+        }
         break;
       case "InsuranceFundDeposited":
         add("deposits", a.amount);

@@ -80,12 +80,13 @@ describe("client", function () {
     expect(pages).to.equal(Math.ceil((latest + 1) / 3));
     expect(paged).to.deep.equal(whole.events);
     const names = whole.events.map((e) => e.name);
-    expect(names).to.include.members(["InsuranceFundDeposited", "InsuranceFundFeeCollected"]);
-    const fee = whole.events.find((e) => e.name === "InsuranceFundFeeCollected")!;
+    expect(names).to.include.members(["InsuranceFundDeposited", "InsuranceFundTradeSettled"]);
+    const fee = whole.events.find((e) => e.name === "InsuranceFundTradeSettled")!;
     expect(fee.kind).to.equal("income");
     expect(fee.args).to.include({
       marketId: ETH_PERP,
-      amount: usdc(8),
+      fee: usdc(8),
+      deferred: false,
       fundPart: usdc("1.6"),
       treasuryPart: usdc("6.4"),
     });
@@ -132,14 +133,14 @@ describe("client", function () {
     expect((await client.operations.operation(governor.address, data)).executableAt).to.equal(0n);
   });
 
-  it("test_client_pendingClaimsBucketsAndTheBackstopHookAreOnThisFundDeferredFeesAreNot", async () => {
+  it("test_client_pendingClaimsBucketsTheBackstopHookAndDeferredFeesAreOnThisFund", async () => {
     const { fundAddress } = await networkHelpers.loadFixture(suiteInUse);
     const client = await InsuranceFundClient.connect(ethers.provider, fundAddress);
     expect(await client.features()).to.deep.equal({
       pendingClaims: true,
       buckets: true,
       backstop: true,
-      deferredFees: false,
+      deferredFees: true,
     });
     expect(await client.pendingClaims([ETH_PERP])).to.deep.equal({
       total: 0n,
@@ -159,10 +160,14 @@ describe("client", function () {
     );
     // The fund can take a backstop; the suite sets none.
     expect(await client.backstop()).to.equal(undefined);
-    expect(await client.deferredFees([ETH_PERP])).to.equal(undefined);
-    const error = await client.pullDeferredFees(ETH_PERP).catch((e) => e);
-    expect(error).to.be.instanceOf(FundClientError);
-    expect(error.message).to.equal(`deferredFees: not on this fund (${fundAddress})`);
+    // The suite's market pulls every fee: nothing is owed, and a pull is the fund's own refusal.
+    expect(await client.deferredFees([ETH_PERP])).to.deep.equal([
+      { marketId: ETH_PERP, amount: 0n, fundPart: 0n, treasuryPart: 0n, cap: 0n },
+    ]);
+    await expectRejection(
+      client.connectSigner(keeper).pullDeferredFees(ETH_PERP),
+      /InsuranceFundNoDeferredFees|reverted/,
+    );
   });
 
   it("test_client_decodesABankruptcysCoverIntoItsFields", async () => {

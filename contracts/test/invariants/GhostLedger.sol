@@ -10,6 +10,7 @@ import {IFundBackstop} from "../../interfaces/IFundBackstop.sol";
 import {BankruptcyCover, IInsuranceVault} from "../../interfaces/IInsuranceVault.sol";
 import {IPayoutLimits} from "../../interfaces/IPayoutLimits.sol";
 import {IReferenceExchange} from "../../interfaces/IReferenceExchange.sol";
+import {ITradeSettlement} from "../../interfaces/ITradeSettlement.sol";
 import {VM, Vm} from "../utils/Vm.sol";
 import {HandlerBase} from "./HandlerBase.sol";
 
@@ -263,7 +264,23 @@ abstract contract GhostLedger is HandlerBase {
     function _processFundLog(Vm.Log memory log, Effects memory e) internal {
         bytes32 topic = log.topics[0];
         if (topic == IFeeSplitter.InsuranceFundFeeCollected.selector) {
-            _processFee(log, e);
+            FeeSplit memory f;
+            (f.amount, f.fundPart, f.treasuryPart, f.badDebtRepaid) = abi.decode(
+                log.data,
+                (uint256, uint256, uint256, uint256)
+            );
+            _processFee(uint256(log.topics[1]), FeeKind(uint8(uint256(log.topics[2]))), f, e);
+        } else if (topic == ITradeSettlement.InsuranceFundTradeSettled.selector) {
+            // One call per trade: the fee's split, its repayment (what the parts leave of the fee) and the market's
+            // open interest; no fee, no split.
+            FeeSplit memory f;
+            FeeKind kind;
+            (kind, f.amount, f.fundPart, f.treasuryPart, , ) = abi.decode(
+                log.data,
+                (FeeKind, uint256, uint256, uint256, uint256, bool)
+            );
+            f.badDebtRepaid = f.amount - Math.min(f.fundPart + f.treasuryPart, f.amount);
+            if (f.amount != 0) _processFee(uint256(log.topics[1]), kind, f, e);
         } else if (topic == IInsuranceVault.InsuranceFundBankruptcyCovered.selector) {
             e.fundCovered = true;
             e.cover = abi.decode(log.data, (BankruptcyCover));
@@ -306,17 +323,11 @@ abstract contract GhostLedger is HandlerBase {
 
     /// @dev SPLIT-01 and SPLIT-02 against the market's bad debt just before the fee and the policy's answer for
     /// what the repayment left.
-    function _processFee(Vm.Log memory log, Effects memory e) internal {
-        FeeSplit memory f;
-        (f.amount, f.fundPart, f.treasuryPart, f.badDebtRepaid) = abi.decode(
-            log.data,
-            (uint256, uint256, uint256, uint256)
-        );
-        MarketGhosts storage mg = _mg[uint256(log.topics[1])];
+    function _processFee(uint256 marketId, FeeKind kind, FeeSplit memory f, Effects memory e) internal {
+        MarketGhosts storage mg = _mg[marketId];
         f.badDebtBefore = mg.badDebt;
         // A repayment above the amount or the bad debt is a SPLIT-01 violation (flagged below); the books saturate.
         uint256 rest = f.amount - Math.min(f.badDebtRepaid, f.amount);
-        FeeKind kind = FeeKind(uint8(uint256(log.topics[2])));
         if (rest != 0) {
             try _policy.split(kind, rest, _stateBefore) returns (uint256 fundPart, uint256 treasuryPart) {
                 (f.policyAnswered, f.policyFundPart, f.policyTreasuryPart) = (true, fundPart, treasuryPart);

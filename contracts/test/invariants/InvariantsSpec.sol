@@ -106,7 +106,7 @@ abstract contract InvariantsSpec {
     string internal constant ISO_01 =
         "ISO-01: nothing one market's exchange reports or claims changes whether another market's calls succeed:"
         " every active market can always report up to its cap and record its own bad debt, because total open"
-        " interest - the market's own + its cap < 2^128";
+        " interest - the market's own + its cap < 2^96";
 
     // ---------------------------------------------------------------- tokens
 

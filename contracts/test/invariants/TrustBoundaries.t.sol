@@ -128,10 +128,11 @@ contract TrustBoundariesTest is TrustBoundaryActions {
         _advance(other % 7 days);
     }
 
-    /// @dev Any amount, and often one of the edges: what fills 2^128 - 1, the rogue's cap, 2^128 - 1, 2^256 - 1.
+    /// @dev Any amount, and often one of the edges: what fills the platform's 2^96 - 1, the rogue's cap, 2^128 - 1,
+    /// 2^256 - 1.
     function _rogueAmount(IInsuranceFund f, uint256 seed) internal view returns (uint256) {
         uint256 edge = (seed >> 2) % 6;
-        uint256 room = type(uint128).max - f.totalOpenInterest();
+        uint256 room = type(uint96).max - f.totalOpenInterest();
         if (edge == 0) return room;
         if (edge == 1) return ROGUE_CAP;
         if (edge == 2) return type(uint128).max;

@@ -41,9 +41,9 @@ abstract contract TrustBoundaryActions is InvariantChecks {
     uint256 internal constant ROGUE_MARKET = 2;
     /// @dev The market the governor may register for the attacker.
     uint256 internal constant ATTACKER_MARKET = 3;
-    uint128 internal constant HONEST_CAP = 2 ** 100;
-    /// @dev All the room the honest market's cap leaves below 2^128.
-    uint128 internal constant ROGUE_CAP = type(uint128).max - HONEST_CAP;
+    uint128 internal constant HONEST_CAP = 2 ** 90;
+    /// @dev All the room the honest market's cap leaves below 2^96 (the caps' sum must stay below it).
+    uint128 internal constant ROGUE_CAP = type(uint96).max - HONEST_CAP;
 
     address internal constant BOUNDARY_GOVERNOR = address(0x6001);
     address internal constant HONEST_EXCHANGE = address(0xE001);

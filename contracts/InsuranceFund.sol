@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IBackstopVault} from "./interfaces/IBackstopVault.sol";
 import {FeeKind, FundState, IFeePolicy} from "./interfaces/IFeePolicy.sol";
 import {IFeeSplitter} from "./interfaces/IFeeSplitter.sol";
-import {IFixedSharePolicy} from "./interfaces/IFixedSharePolicy.sol";
 import {IFundBackstop} from "./interfaces/IFundBackstop.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
 import {IMarketLifecycle} from "./interfaces/IMarketLifecycle.sol";
@@ -620,31 +617,9 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         uint256 openInterest
     ) private returns (BankruptcyCover memory cover, uint256 badDebtRepaid) {
         MarketLedger.State storage m = _markets[marketId];
-        (uint256 dueFund, uint256 dueTreasury) = _debtDue(m);
-        {
-            (uint256 fundPart, uint256 treasuryPart, uint256 repaid) = _takeFee(
-                m,
-                marketId,
-                FeeKind.LiquidationPenalty,
-                penalty
-            );
-            badDebtRepaid = repaid;
-            if (penalty != 0) {
-                emit InsuranceFundFeeCollected(
-                    marketId,
-                    FeeKind.LiquidationPenalty,
-                    penalty,
-                    fundPart,
-                    treasuryPart,
-                    repaid
-                );
-            }
-            // Cannot overflow: 80-bit debts plus 128-bit parts.
-            unchecked {
-                dueFund += fundPart;
-                dueTreasury += treasuryPart;
-            }
-        }
+        uint256 dueFund;
+        uint256 dueTreasury;
+        (dueFund, dueTreasury, badDebtRepaid) = _takePenalty(m, marketId, penalty);
         Waterfall.Result memory w = _runWaterfall(m, marketId, claim, dueFund);
         cover = Waterfall.toCover(w);
         uint256 rest = w.remainder.reward + w.remainder.shortfall;
@@ -681,6 +656,28 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
             emit InsuranceFundBadDebtRecorded(marketId, claim.account, cover.badDebt, m.badDebt);
         }
         _settleWithExchange(m, marketId, msg.sender, dueFund, dueTreasury, charged, paid);
+    }
+
+    /// @dev A bankrupt liquidation's penalty, handed in (bad debt first, then the split), and what the exchange owes
+    /// in the call: the penalty's parts, plus the market's deferred fees when it defers them.
+    function _takePenalty(
+        MarketLedger.State storage m,
+        uint256 marketId,
+        uint256 penalty
+    ) private returns (uint256 dueFund, uint256 dueTreasury, uint256 badDebtRepaid) {
+        (dueFund, dueTreasury) = _debtDue(m);
+        if (penalty == 0) return (dueFund, dueTreasury, 0);
+        (uint256 fundPart, uint256 treasuryPart, uint256 repaid) = _takeFee(
+            m,
+            marketId,
+            FeeKind.LiquidationPenalty,
+            penalty
+        );
+        emit InsuranceFundFeeCollected(marketId, FeeKind.LiquidationPenalty, penalty, fundPart, treasuryPart, repaid);
+        // Cannot overflow: 80-bit debts plus 128-bit parts.
+        unchecked {
+            return (dueFund + fundPart, dueTreasury + treasuryPart, repaid);
+        }
     }
 
     /// @dev The end of a call that pays the market's exchange: the fund owes it `paid` now and the market's pending

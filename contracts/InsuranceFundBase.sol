@@ -25,6 +25,8 @@ import {PayoutBucket} from "./libraries/PayoutBucket.sol";
 /// paths), which the fund runs on its own storage by `DELEGATECALL`. One base, so one storage layout for both.
 /// @dev Two halves because one contract no longer fits EIP-170's 24,576 bytes with its hot paths compiled for
 /// speed. State is `internal` rather than private for that reason only: nothing else derives from this base.
+// The fund's state: one variable per concern, packed where a hot path reads them together.
+// solhint-disable-next-line max-states-count
 abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
     using MarketLedger for MarketLedger.State;
     using OpenInterestWindow for OpenInterestWindow.State;
@@ -136,7 +138,11 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
     /// @dev Receives the market's deferred fees from its exchange: strictly (a failed pull reverts) or, when the market
     /// is retired or moved, leniently (a failed pull drops them: the fund never counted them).
     /// @return amount What was received.
-    function _receiveDebt(MarketLedger.State storage m, uint256 marketId, bool strict) internal returns (uint256 amount) {
+    function _receiveDebt(
+        MarketLedger.State storage m,
+        uint256 marketId,
+        bool strict
+    ) internal returns (uint256 amount) {
         MarketLedger.FeeDebt memory d = m.debt;
         // Cannot overflow: two 80-bit parts.
         unchecked {
@@ -242,12 +248,13 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
             abi.encodeCall(IFixedSharePolicy.penaltyShareBps, ()),
             32
         );
-        bool fixedShare = tradingOk &&
-            penaltyOk &&
-            tradingFeeBps <= BasisPoints.MAX_BPS &&
-            penaltyBps <= BasisPoints.MAX_BPS &&
-            fundParts[0] == BasisPoints.mulBpsUp(POLICY_PROBE_AMOUNT, tradingFeeBps) &&
-            fundParts[1] == BasisPoints.mulBpsUp(POLICY_PROBE_AMOUNT, penaltyBps);
+        bool fixedShare =
+            tradingOk &&
+                penaltyOk &&
+                tradingFeeBps <= BasisPoints.MAX_BPS &&
+                penaltyBps <= BasisPoints.MAX_BPS &&
+                fundParts[0] == BasisPoints.mulBpsUp(POLICY_PROBE_AMOUNT, tradingFeeBps) &&
+                fundParts[1] == BasisPoints.mulBpsUp(POLICY_PROBE_AMOUNT, penaltyBps);
         emit IFeeSplitter.InsuranceFundFeePolicySet(address(_feePolicy), address(policy));
         _feePolicy = policy;
         // Cannot truncate: both at most 10,000 when used.

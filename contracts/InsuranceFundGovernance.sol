@@ -6,7 +6,6 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 
 import {IBackstopVault} from "./interfaces/IBackstopVault.sol";
 import {IFeePolicy} from "./interfaces/IFeePolicy.sol";
-import {IFeeSplitter} from "./interfaces/IFeeSplitter.sol";
 import {IFundBackstop} from "./interfaces/IFundBackstop.sol";
 import {IInsuranceVault, MarketConfig} from "./interfaces/IInsuranceVault.sol";
 import {IMarketLifecycle} from "./interfaces/IMarketLifecycle.sol";
@@ -43,7 +42,8 @@ contract InsuranceFundGovernance is InsuranceFundBase {
     /// @dev See IInsuranceVault
     function registerMarket(uint256 marketId, MarketConfig calldata config) external restricted {
         if (config.exchange == address(0)) revert IInsuranceVault.InsuranceFundZeroAddress();
-        if (config.rewardCapBps > BasisPoints.MAX_BPS) revert IInsuranceVault.InsuranceFundBpsOutOfBounds(config.rewardCapBps);
+        if (config.rewardCapBps > BasisPoints.MAX_BPS)
+            revert IInsuranceVault.InsuranceFundBpsOutOfBounds(config.rewardCapBps);
         MarketLedger.State storage m = _markets[marketId];
         if (m.isRegistered()) revert IInsuranceVault.InsuranceFundMarketExists(marketId);
         m.register(config);
@@ -61,7 +61,11 @@ contract InsuranceFundGovernance is InsuranceFundBase {
     function setOpenInterestCap(uint256 marketId, uint128 openInterestCap) external restricted {
         MarketLedger.State storage m = _activeMarket(marketId);
         if (openInterestCap < m.openInterest) {
-            revert IMarketLifecycle.InsuranceFundOpenInterestCapBelowOpenInterest(marketId, openInterestCap, m.openInterest);
+            revert IMarketLifecycle.InsuranceFundOpenInterestCapBelowOpenInterest(
+                marketId,
+                openInterestCap,
+                m.openInterest
+            );
         }
         uint256 oldCap = m.openInterestCap;
         m.openInterestCap = openInterestCap;

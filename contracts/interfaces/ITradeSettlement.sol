@@ -127,7 +127,5 @@ interface ITradeSettlement {
     // ---------------------------------------------------------------- views
 
     /// @notice What the market's exchange owes the fund in deferred fees, by part, and the market's cap (0: off).
-    function deferredFees(
-        uint256 marketId
-    ) external view returns (uint256 fundPart, uint256 treasuryPart, uint256 cap);
+    function deferredFees(uint256 marketId) external view returns (uint256 fundPart, uint256 treasuryPart, uint256 cap);
 }

@@ -271,16 +271,7 @@ abstract contract GhostLedger is HandlerBase {
             );
             _processFee(uint256(log.topics[1]), FeeKind(uint8(uint256(log.topics[2]))), f, e);
         } else if (topic == ITradeSettlement.InsuranceFundTradeSettled.selector) {
-            // One call per trade: the fee's split, its repayment (what the parts leave of the fee) and the market's
-            // open interest; no fee, no split.
-            FeeSplit memory f;
-            FeeKind kind;
-            (kind, f.amount, f.fundPart, f.treasuryPart, , ) = abi.decode(
-                log.data,
-                (FeeKind, uint256, uint256, uint256, uint256, bool)
-            );
-            f.badDebtRepaid = f.amount - Math.min(f.fundPart + f.treasuryPart, f.amount);
-            if (f.amount != 0) _processFee(uint256(log.topics[1]), kind, f, e);
+            _processTradeSettled(log, e);
         } else if (topic == IInsuranceVault.InsuranceFundBankruptcyCovered.selector) {
             e.fundCovered = true;
             e.cover = abi.decode(log.data, (BankruptcyCover));
@@ -319,6 +310,19 @@ abstract contract GhostLedger is HandlerBase {
         } else if (topic == IFundBackstop.InsuranceFundBackstopIncomePaid.selector) {
             _g.backstopIncome += abi.decode(log.data, (uint256));
         }
+    }
+
+    /// @dev One call per trade: the fee's split, its repayment (what the parts leave of the fee) and the market's open
+    /// interest; no fee, no split.
+    function _processTradeSettled(Vm.Log memory log, Effects memory e) internal {
+        FeeSplit memory f;
+        FeeKind kind;
+        (kind, f.amount, f.fundPart, f.treasuryPart, , ) = abi.decode(
+            log.data,
+            (FeeKind, uint256, uint256, uint256, uint256, bool)
+        );
+        f.badDebtRepaid = f.amount - Math.min(f.fundPart + f.treasuryPart, f.amount);
+        if (f.amount != 0) _processFee(uint256(log.topics[1]), kind, f, e);
     }
 
     /// @dev SPLIT-01 and SPLIT-02 against the market's bad debt just before the fee and the policy's answer for

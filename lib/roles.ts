@@ -23,6 +23,7 @@ export const GOVERNOR_FUNCTIONS = [
   "setFundPayoutLimit(uint128,uint128)",
   "rejectPendingClaim(uint256)",
   "setBackstop(address,uint16)",
+  "setFeeDeferral(uint256,uint128)",
 ] as const;
 
 export const GUARDIAN_FUNCTIONS = ["pause()", "unpause()"] as const;

@@ -6,7 +6,7 @@ import {InsuranceFund} from "../../InsuranceFund.sol";
 /// @notice The fund's functions the governor role may call (lib/roles.ts `GOVERNOR_FUNCTIONS`, as the deploy modules
 /// wire them), for the Solidity suites that wire an AccessManager themselves.
 function governedSelectors() pure returns (bytes4[] memory governed) {
-    governed = new bytes4[](14);
+    governed = new bytes4[](15);
     governed[0] = InsuranceFund.registerMarket.selector;
     governed[1] = InsuranceFund.raiseInsuranceLimit.selector;
     governed[2] = InsuranceFund.setRewardCaps.selector;
@@ -21,4 +21,5 @@ function governedSelectors() pure returns (bytes4[] memory governed) {
     governed[11] = InsuranceFund.setFundPayoutLimit.selector;
     governed[12] = InsuranceFund.rejectPendingClaim.selector;
     governed[13] = InsuranceFund.setBackstop.selector;
+    governed[14] = InsuranceFund.setFeeDeferral.selector;
 }

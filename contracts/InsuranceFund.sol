@@ -57,6 +57,15 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
     /// @dev The governance half (`InsuranceFundGovernance`), run on this storage by `DELEGATECALL`.
     address private immutable _governance;
 
+    /// @dev What the market's exchange owes the fund in a call that pays it: its earlier deferred fees (when the
+    /// market defers them) and this call's parts (a bankrupt liquidation's penalty), each by part.
+    struct Due {
+        uint256 debtFund;
+        uint256 debtTreasury;
+        uint256 fundPart;
+        uint256 treasuryPart;
+    }
+
     // ================================================================ constructor
 
     /// @param quoteToken_ The quote token (USDC); its decimals are read once here.
@@ -168,8 +177,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         _consumeBuckets(m, paid);
         address exchange = m.exchange;
         emit InsuranceFundPendingClaimPaid(marketId, exchange, paid, pendingAfter);
-        (uint256 dueFund, uint256 dueTreasury) = _debtDue(m);
-        _settleWithExchange(m, marketId, exchange, dueFund, dueTreasury, 0, paid);
+        _settleWithExchange(m, marketId, exchange, _dueFrom(m, 0, 0), 0, paid);
     }
 
     // ================================================================ the exchange
@@ -617,10 +625,14 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         uint256 openInterest
     ) private returns (BankruptcyCover memory cover, uint256 badDebtRepaid) {
         MarketLedger.State storage m = _markets[marketId];
-        uint256 dueFund;
-        uint256 dueTreasury;
-        (dueFund, dueTreasury, badDebtRepaid) = _takePenalty(m, marketId, penalty);
-        Waterfall.Result memory w = _runWaterfall(m, marketId, claim, dueFund);
+        Due memory due;
+        {
+            (uint256 fundPart, uint256 treasuryPart, uint256 repaid) = _takePenalty(m, marketId, penalty);
+            due = _dueFrom(m, fundPart, treasuryPart);
+            badDebtRepaid = repaid;
+        }
+        // Cannot overflow: an 80-bit debt and a 128-bit part.
+        Waterfall.Result memory w = _runWaterfall(m, marketId, claim, due.debtFund + due.fundPart);
         cover = Waterfall.toCover(w);
         uint256 rest = w.remainder.reward + w.remainder.shortfall;
 
@@ -655,49 +667,58 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         if (cover.badDebt != 0) {
             emit InsuranceFundBadDebtRecorded(marketId, claim.account, cover.badDebt, m.badDebt);
         }
-        _settleWithExchange(m, marketId, msg.sender, dueFund, dueTreasury, charged, paid);
+        _settleWithExchange(m, marketId, msg.sender, due, charged, paid);
     }
 
-    /// @dev A bankrupt liquidation's penalty, handed in (bad debt first, then the split), and what the exchange owes
-    /// in the call: the penalty's parts, plus the market's deferred fees when it defers them.
+    /// @dev A bankrupt liquidation's penalty, handed in: bad debt first, then the split.
     function _takePenalty(
         MarketLedger.State storage m,
         uint256 marketId,
         uint256 penalty
-    ) private returns (uint256 dueFund, uint256 dueTreasury, uint256 badDebtRepaid) {
-        (dueFund, dueTreasury) = _debtDue(m);
-        if (penalty == 0) return (dueFund, dueTreasury, 0);
-        (uint256 fundPart, uint256 treasuryPart, uint256 repaid) = _takeFee(
-            m,
+    ) private returns (uint256 fundPart, uint256 treasuryPart, uint256 badDebtRepaid) {
+        if (penalty == 0) return (0, 0, 0);
+        (fundPart, treasuryPart, badDebtRepaid) = _takeFee(m, marketId, FeeKind.LiquidationPenalty, penalty);
+        emit InsuranceFundFeeCollected(
             marketId,
             FeeKind.LiquidationPenalty,
-            penalty
+            penalty,
+            fundPart,
+            treasuryPart,
+            badDebtRepaid
         );
-        emit InsuranceFundFeeCollected(marketId, FeeKind.LiquidationPenalty, penalty, fundPart, treasuryPart, repaid);
-        // Cannot overflow: 80-bit debts plus 128-bit parts.
-        unchecked {
-            return (dueFund + fundPart, dueTreasury + treasuryPart, repaid);
-        }
+    }
+
+    /// @dev What the market's exchange owes in a call that pays it: this call's parts (a penalty's), and the market's
+    /// deferred fees when it defers them.
+    function _dueFrom(
+        MarketLedger.State storage m,
+        uint256 fundPart,
+        uint256 treasuryPart
+    ) private view returns (Due memory due) {
+        (due.debtFund, due.debtTreasury) = _debtDue(m);
+        (due.fundPart, due.treasuryPart) = (fundPart, treasuryPart);
     }
 
     /// @dev The end of a call that pays the market's exchange: the fund owes it `paid` now and the market's pending
-    /// claim; it owes the fund `dueFund` and `dueTreasury`. The smaller side nets against the larger, the fund part
+    /// claim; it owes the fund `due` (fund and treasury parts). The smaller side nets against the larger, the fund part
     /// first and the payment now first; what the exchange still owes stays its debt (deferred, within the cap) or is
     /// pulled, what the fund still owes now is transferred: at most one transfer. `charged` (the allocation) leaves
     /// the balance here, once what nets is in: the balance cannot go below zero, since the allocation counted at most
-    /// `dueFund` beyond it and at least `min(charged, dueFund)` of it nets (the fund owes at least `charged`).
+    /// the due fund part beyond it and at least `min(charged, that part)` of it nets (the fund owes at least `charged`).
     function _settleWithExchange(
         MarketLedger.State storage m,
         uint256 marketId,
         address exchange,
-        uint256 dueFund,
-        uint256 dueTreasury,
+        Due memory due,
         uint256 charged,
         uint256 paid
     ) private {
         uint256 fundIn;
         uint256 treasuryIn;
         uint256 toPull;
+        // Cannot overflow: 80-bit debts and 128-bit parts.
+        uint256 dueFund = due.debtFund + due.fundPart;
+        uint256 dueTreasury = due.debtTreasury + due.treasuryPart;
         if (dueFund != 0 || dueTreasury != 0) {
             uint256 pending = m.pending;
             uint256 netted = Math.min(paid + pending, dueFund + dueTreasury);
@@ -713,12 +734,19 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
                     m.trackBackstopPending(pending - fromPending, 0);
                     _totalPending -= uint128(fromPending);
                 }
-                if (m.deferred && netted != 0) {
-                    emit InsuranceFundDeferredFeesReceived(marketId, exchange, fundIn, treasuryIn, true);
+                // The earlier debt's share of what nets: this call's parts count as received first.
+                uint256 debtFundIn = fundIn - Math.min(fundIn, due.fundPart);
+                uint256 debtTreasuryIn = treasuryIn - Math.min(treasuryIn, due.treasuryPart);
+                if (debtFundIn != 0 || debtTreasuryIn != 0) {
+                    emit InsuranceFundDeferredFeesReceived(marketId, exchange, debtFundIn, debtTreasuryIn, true);
                 }
                 uint256 restFund = dueFund - fundIn;
                 uint256 restTreasury = dueTreasury - treasuryIn;
                 if (!(m.deferred && m.keepDebt(restFund, restTreasury)) && restFund + restTreasury != 0) {
+                    (debtFundIn, debtTreasuryIn) = (due.debtFund - debtFundIn, due.debtTreasury - debtTreasuryIn);
+                    if (debtFundIn != 0 || debtTreasuryIn != 0) {
+                        emit InsuranceFundDeferredFeesReceived(marketId, exchange, debtFundIn, debtTreasuryIn, false);
+                    }
                     (fundIn, treasuryIn, toPull) = (dueFund, dueTreasury, restFund + restTreasury);
                 }
             }

@@ -16,6 +16,7 @@ import {MockUSDC} from "../../mocks/MockUSDC.sol";
 import {OverAllocatingPolicy} from "../../mocks/OverAllocatingPolicy.sol";
 import {FixedSharePolicy} from "../../policies/FixedSharePolicy.sol";
 import {VM} from "../utils/Vm.sol";
+import {BrokenDeferralFund} from "./doubles/BrokenDeferralFund.sol";
 import {BrokenExchange} from "./doubles/BrokenExchange.sol";
 import {BrokenFund} from "./doubles/BrokenFund.sol";
 import {BrokenPayoutFund} from "./doubles/BrokenPayoutFund.sol";
@@ -64,6 +65,14 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         FundTokens memory broken = _payoutTokens(BrokenFund.Bug.PaysWithoutDebit);
         _expectViolation(FUND_02);
         this.checkFund02(broken);
+    }
+
+    function test_DEFER_01_catchesBookedFeeCredited() external {
+        this.checkDefer01(_bookThenPull(BrokenDeferralFund.Bug.None, false));
+        this.checkDefer01(_bookThenPull(BrokenDeferralFund.Bug.None, true));
+        DeferralLedger memory broken = _bookThenPull(BrokenDeferralFund.Bug.CreditsWhenBooking, false);
+        _expectViolation(DEFER_01);
+        this.checkDefer01(broken);
     }
 
     function test_FUND_03_catchesLimitNotChecked() external {
@@ -395,6 +404,10 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         _checkFund01(ledger);
     }
 
+    function checkDefer01(DeferralLedger calldata d) external pure {
+        _checkDefer01(d);
+    }
+
     function checkFund02(FundTokens calldata t) external pure {
         _checkFund02(t);
     }
@@ -530,6 +543,23 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         t.tokenBalance = usdc.balanceOf(address(f));
         t.balance = f.fundBalance();
         t.treasuryAccrued = f.treasuryAccrued();
+    }
+
+    /// @dev DEFER-01: a 30 USDC fee booked within a 100 USDC cap (then pulled, when `pull`), as the ledger sees it.
+    function _bookThenPull(BrokenDeferralFund.Bug bug, bool pull) internal returns (DeferralLedger memory d) {
+        BrokenDeferralFund f = new BrokenDeferralFund(bug, IERC20(address(usdc)), EXCHANGE, 100e6);
+        usdc.mint(EXCHANGE, 30e6);
+        VM.prank(EXCHANGE);
+        usdc.approve(address(f), type(uint256).max);
+        VM.prank(EXCHANGE);
+        f.settleTrade(30e6);
+        if (pull) f.pullDeferredFees();
+        d.debt = f.debtFund() + f.debtTreasury();
+        if (d.debt > f.cap()) d.overCap = 1;
+        (d.booked, d.received) = (f.booked(), f.received());
+        d.tokenBalance = usdc.balanceOf(address(f));
+        d.balance = f.fundBalance();
+        d.treasuryAccrued = f.treasuryAccrued();
     }
 
     /// @dev FUND-03: a limit of 50 USDC, 100 USDC in the fund, a shortfall of 80 USDC.

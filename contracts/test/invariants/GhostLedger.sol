@@ -48,6 +48,12 @@ abstract contract GhostLedger is HandlerBase {
         uint256 feeAmounts;
         uint256 fundParts;
         uint256 treasuryParts;
+        /// @dev The treasury parts received (pulled with the fee, or later with the deferred debt): FUND-04.
+        uint256 treasuryIncome;
+        /// @dev DEFER-01: fee parts booked as an exchange's debt, received later (pulled or netted), dropped.
+        uint256 deferredBooked;
+        uint256 deferredReceived;
+        uint256 deferredDropped;
         uint256 flushed;
         uint256 backstopIncome;
         uint256 badDebtRecorded;
@@ -94,6 +100,8 @@ abstract contract GhostLedger is HandlerBase {
         uint256 pendingPayments;
         uint256 bucketConfigs;
         uint256 bucketBound;
+        uint256 deferredBookings;
+        uint256 deferredPulls;
     }
 
     /// @notice One payout bucket since it was last configured (PAY-01): its settings and its payouts.
@@ -219,7 +227,7 @@ abstract contract GhostLedger is HandlerBase {
 
     /// @notice Every address the handler ever minted to or that can hold tokens: the CONS-01 holders.
     function holders() external view returns (address[] memory list) {
-        uint256 fixedHolders = TRADERS + LIQUIDATORS + 8;
+        uint256 fixedHolders = TRADERS + LIQUIDATORS + 9;
         list = new address[](fixedHolders + _strangers.length);
         uint256 n;
         for (uint256 i; i < TRADERS; ++i) list[n++] = _traders[i];
@@ -232,6 +240,7 @@ abstract contract GhostLedger is HandlerBase {
         list[n++] = _treasury;
         list[n++] = _staker;
         list[n++] = address(_backstop);
+        list[n++] = _deferExchange;
         for (uint256 i; i < _strangers.length; ++i) list[n++] = _strangers[i];
     }
 
@@ -264,14 +273,7 @@ abstract contract GhostLedger is HandlerBase {
     function _processFundLog(Vm.Log memory log, Effects memory e) internal {
         bytes32 topic = log.topics[0];
         if (topic == IFeeSplitter.InsuranceFundFeeCollected.selector) {
-            FeeSplit memory f;
-            (f.amount, f.fundPart, f.treasuryPart, f.badDebtRepaid) = abi.decode(
-                log.data,
-                (uint256, uint256, uint256, uint256)
-            );
-            _processFee(uint256(log.topics[1]), FeeKind(uint8(uint256(log.topics[2]))), f, e);
-        } else if (topic == ITradeSettlement.InsuranceFundTradeSettled.selector) {
-            _processTradeSettled(log, e);
+            _processFee(log, e);
         } else if (topic == IInsuranceVault.InsuranceFundBankruptcyCovered.selector) {
             e.fundCovered = true;
             e.cover = abi.decode(log.data, (BankruptcyCover));
@@ -309,25 +311,62 @@ abstract contract GhostLedger is HandlerBase {
             _g.flushed += abi.decode(log.data, (uint256));
         } else if (topic == IFundBackstop.InsuranceFundBackstopIncomePaid.selector) {
             _g.backstopIncome += abi.decode(log.data, (uint256));
+        } else if (topic == ITradeSettlement.InsuranceFundTradeSettled.selector) {
+            _processTradeSettled(log, e);
+        } else if (topic == ITradeSettlement.InsuranceFundDeferredFeesReceived.selector) {
+            _processDeferredReceived(log);
+        } else if (topic == ITradeSettlement.InsuranceFundDeferredFeesDropped.selector) {
+            _g.deferredDropped += abi.decode(log.data, (uint256));
         }
-    }
-
-    /// @dev One call per trade: the fee's split, its repayment (what the parts leave of the fee) and the market's open
-    /// interest; no fee, no split.
-    function _processTradeSettled(Vm.Log memory log, Effects memory e) internal {
-        FeeSplit memory f;
-        FeeKind kind;
-        (kind, f.amount, f.fundPart, f.treasuryPart, , ) = abi.decode(
-            log.data,
-            (FeeKind, uint256, uint256, uint256, uint256, bool)
-        );
-        f.badDebtRepaid = f.amount - Math.min(f.fundPart + f.treasuryPart, f.amount);
-        if (f.amount != 0) _processFee(uint256(log.topics[1]), kind, f, e);
     }
 
     /// @dev SPLIT-01 and SPLIT-02 against the market's bad debt just before the fee and the policy's answer for
     /// what the repayment left.
-    function _processFee(uint256 marketId, FeeKind kind, FeeSplit memory f, Effects memory e) internal {
+    function _processFee(Vm.Log memory log, Effects memory e) internal {
+        FeeSplit memory f;
+        (f.amount, f.fundPart, f.treasuryPart, f.badDebtRepaid) = abi.decode(
+            log.data,
+            (uint256, uint256, uint256, uint256)
+        );
+        _processSplit(uint256(log.topics[1]), FeeKind(uint8(uint256(log.topics[2]))), f, true, e);
+    }
+
+    /// @dev `settleTrade`'s one event: the repayment is what the parts leave of the fee; booked parts are not income.
+    function _processTradeSettled(Vm.Log memory log, Effects memory e) internal {
+        FeeSplit memory f;
+        FeeKind kind;
+        bool deferred;
+        (kind, f.amount, f.fundPart, f.treasuryPart, , deferred) = abi.decode(
+            log.data,
+            (FeeKind, uint256, uint256, uint256, uint256, bool)
+        );
+        // Parts above the fee are a SPLIT-01 violation (flagged in `_processSplit`); the repayment saturates at 0.
+        f.badDebtRepaid = f.amount - Math.min(f.fundPart + f.treasuryPart, f.amount);
+        _processSplit(uint256(log.topics[1]), kind, f, !deferred, e);
+        if (deferred) {
+            _g.deferredBooked += f.fundPart + f.treasuryPart;
+            ++_metrics.deferredBookings;
+        }
+    }
+
+    /// @dev Deferred fees arrived: now they are income. Netting against a pending claim (a payout to a deferring
+    /// market) is not driven: the deferring market has no bankruptcies, so each receipt here was pulled.
+    function _processDeferredReceived(Vm.Log memory log) internal {
+        (uint256 fundPart, uint256 treasuryPart, ) = abi.decode(log.data, (uint256, uint256, bool));
+        _g.fundIncome += fundPart;
+        _g.treasuryIncome += treasuryPart;
+        _g.deferredReceived += fundPart + treasuryPart;
+        ++_metrics.deferredPulls;
+    }
+
+    /// @dev One fee's split, `received` or booked as the exchange's debt (then income only when it arrives).
+    function _processSplit(
+        uint256 marketId,
+        FeeKind kind,
+        FeeSplit memory f,
+        bool received,
+        Effects memory e
+    ) internal {
         MarketGhosts storage mg = _mg[marketId];
         f.badDebtBefore = mg.badDebt;
         // A repayment above the amount or the bad debt is a SPLIT-01 violation (flagged below); the books saturate.
@@ -343,9 +382,12 @@ abstract contract GhostLedger is HandlerBase {
         _g.feeAmounts += f.amount;
         _g.fundParts += f.fundPart;
         _g.treasuryParts += f.treasuryPart;
-        _g.fundIncome += f.fundPart;
         _g.badDebtRepaid += f.badDebtRepaid;
-        e.feesPulled += rest;
+        if (received) {
+            _g.fundIncome += f.fundPart;
+            _g.treasuryIncome += f.treasuryPart;
+            e.feesPulled += rest;
+        }
         if (f.badDebtRepaid != 0) ++_metrics.badDebtRepayments;
     }
 

@@ -65,6 +65,8 @@ abstract contract HandlerBase is InvariantChecks {
     address internal immutable _funder;
     address internal immutable _donor;
     address internal immutable _staker;
+    /// @dev The exchange of the market that defers its fees (DEFER-01): an account, which approves the fund.
+    address internal immutable _deferExchange;
 
     MockPriceFeed[MARKETS] internal _feeds;
     uint256[MARKETS] internal _marketIds;
@@ -92,6 +94,7 @@ abstract contract HandlerBase is InvariantChecks {
         _funder = _actor("funder");
         _donor = _actor("donor");
         _staker = _actor("staker");
+        _deferExchange = _actor("deferExchange");
         _feeds = d.feeds;
         _marketIds = d.marketIds;
         for (uint256 i; i < TRADERS; ++i) {
@@ -102,6 +105,8 @@ abstract contract HandlerBase is InvariantChecks {
         for (uint256 i; i < LIQUIDATORS; ++i) _liquidators[i] = _actor(string.concat("liquidator", _digit(i)));
         VM.prank(_funder);
         _usdc.approve(address(_fund), type(uint256).max);
+        VM.prank(_deferExchange);
+        _usdc.approve(address(_fund), type(uint256).max);
         _now = block.timestamp;
     }
 
@@ -111,6 +116,11 @@ abstract contract HandlerBase is InvariantChecks {
     function marketIds() external view returns (uint256[] memory ids) {
         ids = new uint256[](MARKETS);
         for (uint256 i; i < MARKETS; ++i) ids[i] = _marketIds[i];
+    }
+
+    /// @notice The deferring market's exchange (an account).
+    function deferExchange() external view returns (address) {
+        return _deferExchange;
     }
 
     /// @notice The traders.
@@ -197,6 +207,7 @@ abstract contract HandlerBase is InvariantChecks {
             who == _funder ||
             who == _donor ||
             who == _staker ||
+            who == _deferExchange ||
             who == address(_backstop)
         ) return true;
         for (uint256 i; i < TRADERS; ++i) if (who == _traders[i]) return true;

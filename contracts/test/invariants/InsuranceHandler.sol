@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {DeferralActions} from "./DeferralActions.sol";
 import {ExchangeActions} from "./ExchangeActions.sol";
 import {FundActions} from "./FundActions.sol";
 import {GovernanceActions} from "./GovernanceActions.sol";
@@ -17,9 +18,9 @@ import {PayoutActions} from "./PayoutActions.sol";
 /// moved; per-event properties (the waterfall, the splits, each settlement, each sweep, each attack) are checked
 /// as they happen and counted in `violations(id)`.
 /// Built by actor: `HandlerBase` (deployment, actors, input helpers) <- `GhostLedger` (ghosts, metrics, event
-/// processing, per-event checks) <- `ExchangeActions`, `FundActions`, `GovernanceActions`, `PayoutActions` <- this
-/// contract.
+/// processing, per-event checks) <- `ExchangeActions`, `FundActions`, `GovernanceActions`, `PayoutActions`,
+/// `DeferralActions` <- this contract.
 /// The fuzzer calls the actions `Invariants.t.sol`'s `targetSelectors` lists.
-contract InsuranceHandler is ExchangeActions, FundActions, GovernanceActions, PayoutActions {
+contract InsuranceHandler is ExchangeActions, FundActions, GovernanceActions, PayoutActions, DeferralActions {
     constructor(Deployment memory d) HandlerBase(d) {}
 }

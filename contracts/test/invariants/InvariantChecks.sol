@@ -28,6 +28,8 @@ abstract contract InvariantChecks is InvariantsSpec {
     uint256 internal constant ATTACKS = 15;
     /// @dev The market id a stranger tries to register.
     uint256 internal constant ATTACK_MARKET_ID = 99;
+    /// @dev The market that defers its fees (DEFER-01): its exchange is an account the handler acts as.
+    uint256 internal constant DEFER_MARKET_ID = 3;
 
     // ================================================================ observations
 
@@ -282,6 +284,22 @@ abstract contract InvariantChecks is InvariantsSpec {
         bool recordedBadDebt;
     }
 
+    /// @notice DEFER-01: the deferred fees of the markets and the fund's money.
+    /// @param debt What the markets' exchanges owe (fund and treasury parts), summed.
+    /// @param booked, received, dropped The parts booked as debt, received (pulled or netted) and dropped, summed.
+    /// @param overCap How many markets owe more than their cap.
+    struct DeferralLedger {
+        uint256 debt;
+        uint256 booked;
+        uint256 received;
+        uint256 dropped;
+        uint256 overCap;
+        uint256 tokenBalance;
+        uint256 balance;
+        uint256 treasuryAccrued;
+        uint256 pending;
+    }
+
     // ================================================================ the vault
 
     function _checkFund01(FundLedger memory ledger) internal pure {
@@ -290,6 +308,12 @@ abstract contract InvariantChecks is InvariantsSpec {
                 ledger.deposits + ledger.fundIncome + ledger.pendingRejected,
             FUND_01
         );
+    }
+
+    function _checkDefer01(DeferralLedger memory d) internal pure {
+        _holds(d.overCap == 0, DEFER_01);
+        _holds(d.debt + d.received + d.dropped == d.booked, DEFER_01);
+        _holds(d.tokenBalance >= d.balance + d.treasuryAccrued + d.pending, DEFER_01);
     }
 
     function _checkFund02(FundTokens memory t) internal pure {

@@ -113,7 +113,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
         // 400 USDC at once, then about 0.1 USDC a second (8,640 a day).
         handler.setMarketPayoutLimit(0, 1, 400e6, 0.1e6);
         handler.depositHouseCapital(50_000e6);
-        handler.stakeInBackstop(4_000e6);
+        _stakeAndListDeferringMarket();
     }
 
     /// @dev The fee policy under test.
@@ -129,7 +129,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
         // Trades, price moves and liquidations are listed twice: the fuzzer draws from this list, so it calls them
         // twice as often.
-        bytes4[] memory selectors = new bytes4[](23);
+        bytes4[] memory selectors = new bytes4[](26);
         selectors[0] = handler.depositCollateral.selector;
         selectors[1] = handler.withdrawCollateral.selector;
         selectors[2] = handler.trade.selector;
@@ -153,6 +153,9 @@ abstract contract InvariantsTestBase is InvariantChecks {
         selectors[20] = handler.setFundPayoutLimit.selector;
         selectors[21] = handler.processPendingClaim.selector;
         selectors[22] = handler.depositHouseCapital.selector;
+        selectors[23] = handler.setFeeDeferral.selector;
+        selectors[24] = handler.deferredTrade.selector;
+        selectors[25] = handler.pullDeferredFees.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }
@@ -201,7 +204,7 @@ abstract contract InvariantsTestBase is InvariantChecks {
         _checkFund04(
             TreasuryLedger({
                 treasuryAccrued: fund.treasuryAccrued(),
-                treasuryParts: g.treasuryParts,
+                treasuryParts: g.treasuryIncome,
                 flushed: g.flushed,
                 backstopIncome: g.backstopIncome,
                 treasuryTokens: usdc.balanceOf(TREASURY),
@@ -210,6 +213,40 @@ abstract contract InvariantsTestBase is InvariantChecks {
             })
         );
         _checkNoViolations(handler.violations(FUND_04), FUND_04);
+    }
+
+    function invariant_DEFER_01_deferredFees() external view {
+        InsuranceHandler.Ghosts memory g = handler.ghosts();
+        DeferralLedger memory d;
+        for (uint256 id = 1; id <= DEFER_MARKET_ID; ++id) {
+            (uint256 fundPart, uint256 treasuryPart, uint256 cap) = fund.deferredFees(id);
+            d.debt += fundPart + treasuryPart;
+            if (fundPart + treasuryPart > cap) ++d.overCap;
+        }
+        (d.booked, d.received, d.dropped) = (g.deferredBooked, g.deferredReceived, g.deferredDropped);
+        d.tokenBalance = usdc.balanceOf(address(fund));
+        d.balance = fund.fundBalance();
+        d.treasuryAccrued = fund.treasuryAccrued();
+        d.pending = fund.totalPending();
+        _checkDefer01(d);
+        _checkNoViolations(handler.violations(DEFER_01), DEFER_01);
+    }
+
+    /// @notice The deferral actions do what DEFER-01's campaign relies on: a fee within the cap books, the fee past it
+    /// pulls the whole debt, a keeper's pull with none reverts (caught).
+    function test_DEFER_01_handlerBooksPullsAndRefuses() external {
+        handler.deferredTrade(300e6, 0);
+        handler.deferredTrade(150e6, 1);
+        _holds(handler.metrics().deferredBookings == 2, DEFER_01);
+        handler.deferredTrade(100e6, 0);
+        _holds(handler.metrics().deferredPulls == 1, DEFER_01);
+        handler.pullDeferredFees(0);
+        handler.deferredTrade(10e6, 0);
+        handler.pullDeferredFees(1);
+        _holds(handler.metrics().deferredPulls == 2, DEFER_01);
+        this.invariant_DEFER_01_deferredFees();
+        this.invariant_FUND_01_accountedBalance();
+        this.invariant_FUND_04_treasury();
     }
 
     function invariant_FUND_05_sweeps() external view {
@@ -447,6 +484,16 @@ abstract contract InvariantsTestBase is InvariantChecks {
         manager.setTargetFunctionRole(address(backstop), backstopGoverned, GOVERNOR_ROLE);
         manager.grantRole(GOVERNOR_ROLE, GOVERNOR, 0);
         manager.grantRole(GUARDIAN_ROLE, GUARDIAN, 0);
+    }
+
+    /// @dev The backstop's stake; market 3 defers its fees (DEFER-01): its exchange is an account; no insurance, no
+    /// open interest.
+    function _stakeAndListDeferringMarket() internal {
+        handler.stakeInBackstop(4_000e6);
+        MarketConfig memory deferring = MarketConfig(handler.deferExchange(), 0, 0, 0, 0);
+        VM.prank(GOVERNOR);
+        fund.registerMarket(DEFER_MARKET_ID, deferring);
+        handler.setFeeDeferral(500e6);
     }
 
     function _listMarket(

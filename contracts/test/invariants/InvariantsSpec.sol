@@ -27,9 +27,9 @@ abstract contract InvariantsSpec {
 
     /// @dev The treasury's side of the fee splitter.
     string internal constant FUND_04 =
-        "FUND-04: the treasury's accrual == the treasury parts of all fees - what was flushed (to the treasury and to"
-        " the backstop); the treasury holds exactly what was flushed to it + swept; a flush sends the whole accrual,"
-        " the backstop its income share (rounded down) and the treasury the rest";
+        "FUND-04: the treasury's accrual == the treasury parts of all fees received - what was flushed (to the treasury"
+        " and to the backstop); the treasury holds exactly what was flushed to it + swept; a flush sends the whole"
+        " accrual, the backstop its income share (rounded down) and the treasury the rest";
 
     /// @dev Spin's surplus rule: the only way out besides the waterfall, and never below the target.
     string internal constant FUND_05 =
@@ -89,7 +89,8 @@ abstract contract InvariantsSpec {
 
     string internal constant ACCESS_01 =
         "ACCESS-01: strangers' calls to exchange-only and governance functions revert and change nothing, and only"
-        " an exchange's call, a deposit, a sweep, a flush or a donation moves the fund's money";
+        " an exchange's call, a deposit, a sweep, a flush, a pull of deferred fees or a donation moves the fund's"
+        " money";
 
     // ---------------------------------------------------------------- governance
 
@@ -149,6 +150,14 @@ abstract contract InvariantsSpec {
     string internal constant LIVE_01 =
         "LIVE-01: no liquidation of a liquidatable bankrupt account reverts because the fund is short, its limit"
         " used up, a payout bucket empty or payouts paused (only the exchange's own empty vault may stop it)";
+
+    // ---------------------------------------------------------------- deferred fees
+
+    /// @dev The deferred fee pull's exposure: what an exchange owes is bounded by its market's cap, and nothing owed is
+    /// counted anywhere until it arrives (driven on a market whose exchange is an account that approves the fund).
+    string internal constant DEFER_01 =
+        "DEFER-01: each market's deferred debt is at most its cap, and == the parts booked - received - dropped; the"
+        " fund's tokens >= balance + treasury accrual + total pending: the fund never counts unreceived money";
 
     // ---------------------------------------------------------------- open interest
 

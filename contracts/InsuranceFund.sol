@@ -704,7 +704,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
     /// first and the payment now first; what the exchange still owes stays its debt (deferred, within the cap) or is
     /// pulled, what the fund still owes now is transferred: at most one transfer. `charged` (the allocation) leaves
     /// the balance here, once what nets is in: the balance cannot go below zero, since the allocation counted at most
-    /// the due fund part beyond it and at least `min(charged, that part)` of it nets (the fund owes at least `charged`).
+    /// the due fund part beyond it and at least `min(charged, that part)` of it nets (the fund owes `charged` or more).
     function _settleWithExchange(
         MarketLedger.State storage m,
         uint256 marketId,

@@ -579,7 +579,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
             MarketLedger.FeeDebt memory d = m.debt;
             // Cannot overflow: 80-bit debts plus 128-bit parts.
             unchecked {
-                if (m.keepDebt(d.fundPart + fundPart, d.treasuryPart + treasuryPart)) return (0, true);
+                if (m.keepDebt(d.cap, d.fundPart + fundPart, d.treasuryPart + treasuryPart)) return (0, true);
                 if (d.fundPart != 0 || d.treasuryPart != 0) {
                     emit InsuranceFundDeferredFeesReceived(marketId, msg.sender, d.fundPart, d.treasuryPart, false);
                 }
@@ -589,13 +589,6 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         }
         _credit(fundPart, treasuryPart);
         return (fundPart + treasuryPart, false);
-    }
-
-    /// @dev The market's deferred fees, when it defers them: what a payout to its exchange nets against.
-    function _debtDue(MarketLedger.State storage m) private view returns (uint256 fundPart, uint256 treasuryPart) {
-        if (!m.deferred) return (0, 0);
-        MarketLedger.FeeDebt memory d = m.debt;
-        return (d.fundPart, d.treasuryPart);
     }
 
     /// @dev Sets the market's open interest and the platform's; `changed` is false when it is the same.
@@ -689,13 +682,16 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
     }
 
     /// @dev What the market's exchange owes in a call that pays it: this call's parts (a penalty's), and the market's
-    /// deferred fees when it defers them.
+    /// deferred fees when it defers them (what a payout to its exchange nets against).
     function _dueFrom(
         MarketLedger.State storage m,
         uint256 fundPart,
         uint256 treasuryPart
     ) private view returns (Due memory due) {
-        (due.debtFund, due.debtTreasury) = _debtDue(m);
+        if (m.deferred) {
+            MarketLedger.FeeDebt memory d = m.debt;
+            (due.debtFund, due.debtTreasury) = (d.fundPart, d.treasuryPart);
+        }
         (due.fundPart, due.treasuryPart) = (fundPart, treasuryPart);
     }
 
@@ -742,7 +738,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
                 }
                 uint256 restFund = dueFund - fundIn;
                 uint256 restTreasury = dueTreasury - treasuryIn;
-                if (!(m.deferred && m.keepDebt(restFund, restTreasury)) && restFund + restTreasury != 0) {
+                if (!(m.deferred && m.keepDebt(m.debt.cap, restFund, restTreasury)) && restFund + restTreasury != 0) {
                     (debtFundIn, debtTreasuryIn) = (due.debtFund - debtFundIn, due.debtTreasury - debtTreasuryIn);
                     if (debtFundIn != 0 || debtTreasuryIn != 0) {
                         emit InsuranceFundDeferredFeesReceived(marketId, exchange, debtFundIn, debtTreasuryIn, false);
@@ -752,7 +748,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
             }
         }
         if (fundIn != charged) _balance = _toBalance(_balance + fundIn - charged);
-        if (treasuryIn != 0) _treasuryAccrued = _toBalance(_treasuryAccrued + treasuryIn);
+        _credit(0, treasuryIn);
         if (paid != 0) _quoteToken.safeTransfer(exchange, paid);
         else if (toPull != 0) _quoteToken.safeTransferFrom(exchange, address(this), toPull);
     }

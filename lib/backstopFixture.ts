@@ -1,4 +1,4 @@
-import type { Ethers } from "./fundFixture.js";
+import type { Ethers, FundSuite } from "./fundFixture.js";
 import type { BackstopModelTerms } from "./model/backstop.js";
 import { ADMIN_ROLE, BACKSTOP_GOVERNOR_FUNCTIONS, GOVERNOR_ROLE } from "./roles.js";
 import { DAY, usdc } from "./units.js";
@@ -37,3 +37,30 @@ export async function deployBackstop(ethers: Ethers, terms: BackstopModelTerms =
 }
 
 export type BackstopSuite = Awaited<ReturnType<typeof deployBackstop>>;
+
+/**
+ * Deploys a BackstopVault bound to the fund of `suite` on its token and AccessManager (the suite's governor governs
+ * it), has Alice stake `staked`, and sets it behind the fund with `incomeShareBps` of the treasury's income.
+ */
+export async function backstopBehind(ethers: Ethers, suite: FundSuite, staked: bigint, incomeShareBps = 2_000) {
+  const { manager, governor, usdc: token, fund, fundAddress, alice } = suite;
+  const vault = await ethers.deployContract("BackstopVault", [
+    await token.getAddress(),
+    await manager.getAddress(),
+    fundAddress,
+    "Backstop USDC",
+    "bsUSDC",
+    BACKSTOP_TERMS,
+  ]);
+  const vaultAddress = await vault.getAddress();
+  await manager.setTargetFunctionRole(
+    vaultAddress,
+    BACKSTOP_GOVERNOR_FUNCTIONS.map((s) => ethers.id(s).slice(0, 10)),
+    GOVERNOR_ROLE,
+  );
+  await token.mint(alice.address, staked);
+  await token.connect(alice).approve(vaultAddress, staked);
+  await vault.connect(alice).deposit(staked, alice.address);
+  await fund.connect(governor).setBackstop(vaultAddress, incomeShareBps);
+  return { vault, vaultAddress };
+}

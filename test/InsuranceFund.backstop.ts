@@ -5,11 +5,10 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { BACKSTOP_TERMS } from "../lib/backstopFixture.js";
+import { BACKSTOP_TERMS, backstopBehind } from "../lib/backstopFixture.js";
 import { deployFund, MARKET_ID, registerMarket, seed, claimFor } from "../lib/fundFixture.js";
 import { FeeKind } from "../lib/model/feePolicies.js";
 import { coverFromResult, coverTuple, NO_COVER, waterfallSteps } from "../lib/model/waterfall.js";
-import { BACKSTOP_GOVERNOR_FUNCTIONS, GOVERNOR_ROLE } from "../lib/roles.js";
 import { DAY, usdc, wad } from "../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -50,26 +49,8 @@ describe("InsuranceFund with a staked backstop", () => {
     const suite = await deployFund(ethers);
     await registerMarket(suite, FUND_LIMIT);
     await seed(suite, usdc(10_000));
-    const { manager, governor, usdc: token, fund, fundAddress, alice } = suite;
-    const vault = await ethers.deployContract("BackstopVault", [
-      await token.getAddress(),
-      await manager.getAddress(),
-      fundAddress,
-      "Backstop USDC",
-      "bsUSDC",
-      BACKSTOP_TERMS,
-    ]);
-    const vaultAddress = await vault.getAddress();
-    await manager.setTargetFunctionRole(
-      vaultAddress,
-      BACKSTOP_GOVERNOR_FUNCTIONS.map((s) => ethers.id(s).slice(0, 10)),
-      GOVERNOR_ROLE,
-    );
-    await vault.connect(governor).setMarketLimit(MARKET_ID, BACKSTOP_LIMIT);
-    await token.mint(alice.address, STAKED);
-    await token.connect(alice).approve(vaultAddress, STAKED);
-    await vault.connect(alice).deposit(STAKED, alice.address);
-    await fund.connect(governor).setBackstop(vaultAddress, 2_000);
+    const { vault, vaultAddress } = await backstopBehind(ethers, suite, STAKED);
+    await vault.connect(suite.governor).setMarketLimit(MARKET_ID, BACKSTOP_LIMIT);
     return { ...suite, vault, vaultAddress };
   }
 

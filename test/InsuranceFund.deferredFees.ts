@@ -2,13 +2,12 @@ import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 
-import { BACKSTOP_TERMS } from "../lib/backstopFixture.js";
-import { claimFor, deployFund, FLOOR, type FundSuite, MARKET_ID, seed } from "../lib/fundFixture.js";
+import { backstopBehind } from "../lib/backstopFixture.js";
+import { claimFor, deployFund, FLOOR, type FundSuite, MARKET_ID, registerMarket, seed } from "../lib/fundFixture.js";
 import { DeferredMarket } from "../lib/model/deferredFees.js";
 import { FeeKind, fixedShareModel, fundState } from "../lib/model/feePolicies.js";
 import { socialize } from "../lib/model/lossIndex.js";
 import { waterfall } from "../lib/model/waterfall.js";
-import { BACKSTOP_GOVERNOR_FUNCTIONS, GOVERNOR_ROLE } from "../lib/roles.js";
 import { MAX_UINT128, usdc, wad } from "../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -20,23 +19,12 @@ const SPARK = fixedShareModel(5_000n, 5_000n);
 /** The trading fee's split the model expects (Spark: half to the fund, rounded up). */
 const parts = (fee: bigint) => SPARK.split(FeeKind.TradingFee, fee, fundState({ balance: 0n }));
 
-/** Registers a market for the suite's exchange, no reward caps, an open-interest cap of 2^90. */
-async function registerMarket(suite: FundSuite, marketId = MARKET_ID) {
-  await suite.fund.connect(suite.governor).registerMarket(marketId, {
-    exchange: suite.exchange.address,
-    insuranceLimit: LIMIT,
-    rewardCap: MAX_UINT128,
-    rewardCapBps: 10_000n,
-    openInterestCap: 2n ** 90n,
-  });
-}
-
 /** A Spark fund with an empty balance, two markets, the exchange funded and approving; market 1 defers its fees. */
 async function deferringFund() {
   const policy = await ethers.deployContract("FixedSharePolicy", [5_000, 5_000]);
   const suite = await deployFund(ethers, { policy: await policy.getAddress() });
-  await registerMarket(suite);
-  await registerMarket(suite, 2n);
+  await registerMarket(suite, LIMIT);
+  await registerMarket(suite, LIMIT, 2n);
   await suite.usdc.mint(suite.exchange.address, usdc(1_000_000));
   await suite.usdc.connect(suite.exchange).approve(suite.fundAddress, ethers.MaxUint256);
   await suite.fund.connect(suite.governor).setFeeDeferral(MARKET_ID, CAP);
@@ -450,24 +438,8 @@ describe("InsuranceFund deferred fees", () => {
 
     it("test_flushTreasury_sendsOnlyReceivedPartsAndTheBackstopsShareOfThem", async () => {
       const suite = await networkHelpers.loadFixture(deferringFund);
-      const { fund, governor, manager, usdc: token, alice, treasury, fundAddress } = suite;
-      const vault = await ethers.deployContract("BackstopVault", [
-        await token.getAddress(),
-        await manager.getAddress(),
-        fundAddress,
-        "Backstop USDC",
-        "bsUSDC",
-        BACKSTOP_TERMS,
-      ]);
-      await manager.setTargetFunctionRole(
-        await vault.getAddress(),
-        BACKSTOP_GOVERNOR_FUNCTIONS.map((s) => ethers.id(s).slice(0, 10)),
-        GOVERNOR_ROLE,
-      );
-      await token.mint(alice.address, usdc(10_000));
-      await token.connect(alice).approve(await vault.getAddress(), usdc(10_000));
-      await vault.connect(alice).deposit(usdc(10_000), alice.address);
-      await fund.connect(governor).setBackstop(await vault.getAddress(), 2_000);
+      const { fund, usdc: token, alice, treasury } = suite;
+      const { vault } = await backstopBehind(ethers, suite, usdc(10_000));
       // Only booked: nothing to flush.
       await trade(suite, usdc(500));
       await expect(fund.connect(alice).flushTreasury()).to.be.revertedWithCustomError(

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { claimFor, deployFund, type FundSuite, MARKET_ID, seed } from "../lib/fundFixture.js";
+import { claimFor, deployFund, type FundSuite, MARKET_ID, registerMarket, seed } from "../lib/fundFixture.js";
 import { DeferredMarket } from "../lib/model/deferredFees.js";
 import {
   FeeKind,
@@ -25,18 +25,6 @@ const SEED = usdc(79_000);
 const BAD_DEBT = usdc(500);
 const SOCIALIZED = usdc(700);
 const OPEN_BASE = wad(10);
-
-/** Registers a market for the suite's exchange, no reward caps, an open-interest cap of 2^90 (a few such caps sum
- * below the fund's 2^96). */
-async function registerMarket(suite: FundSuite, limit: bigint, marketId = MARKET_ID) {
-  await suite.fund.connect(suite.governor).registerMarket(marketId, {
-    exchange: suite.exchange.address,
-    insuranceLimit: limit,
-    rewardCap: MAX_UINT128,
-    rewardCapBps: 10_000n,
-    openInterestCap: 2n ** 90n,
-  });
-}
 
 /** A `FundState` struct result as a plain object a call takes. */
 const plainState = (s: { balance: bigint; averageOpenInterest: bigint; floor: bigint; targetShareBps: bigint }) => ({

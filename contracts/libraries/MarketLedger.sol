@@ -212,10 +212,15 @@ library MarketLedger {
 
     // ─────────────────────────────────────────── Deferred fees ───────────────────────────────────────
 
-    /// @notice Keeps `fundPart` and `treasuryPart` as the debt, if they are within the cap; else leaves the debt at 0.
+    /// @notice Keeps `fundPart` and `treasuryPart` as the debt, if they are within the market's `cap` (the caller has
+    /// read it); else leaves the debt at 0.
     /// @return kept Whether they were kept; if not, the caller receives them now.
-    function keepDebt(State storage self, uint256 fundPart, uint256 treasuryPart) internal returns (bool kept) {
-        uint256 cap = self.debt.cap;
+    function keepDebt(
+        State storage self,
+        uint256 cap,
+        uint256 fundPart,
+        uint256 treasuryPart
+    ) internal returns (bool kept) {
         // Cannot overflow: two 128-bit amounts.
         unchecked {
             kept = fundPart + treasuryPart <= cap;

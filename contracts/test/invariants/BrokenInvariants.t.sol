@@ -599,11 +599,9 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         s.treasuryReceived = usdc.balanceOf(f.treasury());
     }
 
-    /// @dev WF-01: 50 USDC in the fund, a capped reward of 30 USDC and a shortfall of 40 USDC; no buckets, so all
-    /// of F is paid now (the rest is spread over open positions). The honest fund allocates 30 + 20.
-    function _bankruptcy(BrokenFund.Bug bug) internal returns (Bankruptcy memory b) {
-        BrokenFund f = _toyFund(bug, halfAndHalf, type(uint128).max, 0);
-        f.deposit(50e6);
+    /// @dev What WF-01's toy bankruptcies state: 50 USDC in the fund, no limit and no buckets, a capped reward of 30
+    /// USDC and a shortfall of 40 USDC over one unit of open base.
+    function _toyClaim(Bankruptcy memory b) internal pure {
         (b.fundBalance, b.limitLeft, b.payoutAvailable, b.cappedReward, b.shortfall, b.openBase) = (
             50e6,
             type(uint128).max,
@@ -612,6 +610,14 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
             40e6,
             1
         );
+    }
+
+    /// @dev WF-01: 50 USDC in the fund, a capped reward of 30 USDC and a shortfall of 40 USDC; no buckets, so all
+    /// of F is paid now (the rest is spread over open positions). The honest fund allocates 30 + 20.
+    function _bankruptcy(BrokenFund.Bug bug) internal returns (Bankruptcy memory b) {
+        BrokenFund f = _toyFund(bug, halfAndHalf, type(uint128).max, 0);
+        f.deposit(50e6);
+        _toyClaim(b);
         uint256 exchangeBefore = usdc.balanceOf(EXCHANGE);
         VM.prank(EXCHANGE);
         b.cover = f.cover(30e6, 40e6);
@@ -644,14 +650,7 @@ contract BrokenInvariantsTest is TrustBoundaryActions {
         vault.deposit(100e6, address(this));
         f.setBackstop(vault, MARKET_ID);
         f.deposit(50e6);
-        (b.fundBalance, b.limitLeft, b.payoutAvailable, b.cappedReward, b.shortfall, b.openBase) = (
-            50e6,
-            type(uint128).max,
-            type(uint256).max,
-            30e6,
-            40e6,
-            1
-        );
+        _toyClaim(b);
         b.backstopCoverable = vault.coverable(MARKET_ID);
         (uint256 vaultTokens, uint256 vaultAssets) = (usdc.balanceOf(address(vault)), vault.totalAssets());
         uint256 exchangeBefore = usdc.balanceOf(EXCHANGE);

@@ -99,9 +99,9 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
 
     // ================================================================ modifiers
 
-    /// @dev Checks the caller against the market's exchange from storage: no external call.
+    /// @dev Checks that the caller is the market's exchange and the market is active (see `_exchangeMarket`).
     modifier onlyExchange(uint256 marketId) {
-        _checkExchange(marketId);
+        _exchangeMarket(marketId);
         _;
     }
 
@@ -175,7 +175,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
             _totalPending -= uint128(paid);
         }
         _consumeBuckets(m, paid);
-        address exchange = m.exchange;
+        address exchange = _exchanges[marketId];
         emit InsuranceFundPendingClaimPaid(marketId, exchange, paid, pendingAfter);
         _settleWithExchange(m, marketId, exchange, _dueFrom(m, 0, 0), 0, paid);
     }
@@ -190,15 +190,16 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         FeeKind kind,
         uint256 fee,
         uint256 openInterest
-    ) external nonReentrant onlyExchange(marketId) returns (uint256 loss, uint256 currentIndex, uint256 badDebtRepaid) {
-        MarketLedger.State storage m = _markets[marketId];
+    ) external nonReentrant returns (uint256 loss, uint256 currentIndex, uint256 badDebtRepaid) {
+        (MarketLedger.State storage m, bool hasBadDebt, bool defers) = _exchangeMarket(marketId);
         (loss, currentIndex) = _positionLoss(m, marketId, absBase, settledIndex);
         uint256 fundPart;
         uint256 treasuryPart;
-        (fundPart, treasuryPart, badDebtRepaid) = _takeFee(m, marketId, kind, fee);
-        (uint256 toPull, bool deferred) = _receiveOrDefer(m, marketId, fundPart, treasuryPart);
+        (fundPart, treasuryPart, badDebtRepaid) = _takeFee(m, marketId, kind, fee, hasBadDebt);
+        (uint256 toPull, bool deferred) = _receiveOrDefer(m, marketId, fundPart, treasuryPart, defers);
         _recordOpenInterest(m, marketId, openInterest);
-        emit InsuranceFundTradeSettled(marketId, kind, fee, fundPart, treasuryPart, openInterest, deferred);
+        if (deferred) emit InsuranceFundTradeFeeDeferred(marketId, kind, fundPart, treasuryPart, openInterest);
+        else emit InsuranceFundTradeSettled(marketId, kind, fundPart, treasuryPart, openInterest);
         if (toPull != 0) _quoteToken.safeTransferFrom(msg.sender, address(this), toPull);
     }
 
@@ -225,23 +226,19 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         uint256 marketId,
         FeeKind kind,
         uint256 amount
-    )
-        external
-        nonReentrant
-        onlyExchange(marketId)
-        returns (uint256 fundPart, uint256 treasuryPart, uint256 badDebtRepaid)
-    {
+    ) external nonReentrant returns (uint256 fundPart, uint256 treasuryPart, uint256 badDebtRepaid) {
+        (MarketLedger.State storage m, bool hasBadDebt, bool defers) = _exchangeMarket(marketId);
         if (amount == 0) return (0, 0, 0);
-        MarketLedger.State storage m = _markets[marketId];
-        (fundPart, treasuryPart, badDebtRepaid) = _takeFee(m, marketId, kind, amount);
-        (uint256 toPull, ) = _receiveOrDefer(m, marketId, fundPart, treasuryPart);
+        (fundPart, treasuryPart, badDebtRepaid) = _takeFee(m, marketId, kind, amount, hasBadDebt);
+        (uint256 toPull, ) = _receiveOrDefer(m, marketId, fundPart, treasuryPart, defers);
         emit InsuranceFundFeeCollected(marketId, kind, amount, fundPart, treasuryPart, badDebtRepaid);
         if (toPull != 0) _quoteToken.safeTransferFrom(msg.sender, address(this), toPull);
     }
 
     /// @inheritdoc IOpenInterestTracker
-    function recordOpenInterest(uint256 marketId, uint256 openInterest) external onlyExchange(marketId) {
-        (bool changed, uint256 total) = _recordOpenInterest(_markets[marketId], marketId, openInterest);
+    function recordOpenInterest(uint256 marketId, uint256 openInterest) external {
+        (MarketLedger.State storage m, , ) = _exchangeMarket(marketId);
+        (bool changed, uint256 total) = _recordOpenInterest(m, marketId, openInterest);
         if (changed) emit InsuranceFundOpenInterestRecorded(marketId, openInterest, total);
     }
 
@@ -439,7 +436,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
 
     /// @inheritdoc IInsuranceVault
     function market(uint256 marketId) external view returns (MarketInfo memory) {
-        return _knownMarket(marketId).info();
+        return _knownMarket(marketId).info(_exchanges[marketId]);
     }
 
     /// @inheritdoc IInsuranceVault
@@ -512,20 +509,29 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         uint256 absBase,
         uint256 settledIndex
     ) external view returns (uint256 loss, uint256 currentIndex) {
-        return _positionLoss(_knownMarket(marketId), marketId, absBase, settledIndex);
+        // The exchange's own market first: an exchange reads the loss before its call that settles it, which then
+        // finds the market's slots warm.
+        MarketLedger.State storage m = _markets[marketId][msg.sender];
+        if (!m.registered) m = _knownMarket(marketId);
+        return _positionLoss(m, marketId, absBase, settledIndex);
     }
 
     // ================================================================ internal
 
-    /// @dev `exchange` and `retired` share a slot: one read.
-    function _checkExchange(uint256 marketId) private view {
-        MarketLedger.State storage m = _markets[marketId];
-        address exchange = m.exchange;
-        if (exchange != msg.sender) {
-            if (exchange == address(0)) revert InsuranceFundUnknownMarket(marketId);
+    /// @dev The caller's market: its ledger under `msg.sender`, registered only if the caller is the market's
+    /// exchange, and active. The market's exchange is read only to name the error. The flags a fee needs come from
+    /// the same read of the ledger's first slot.
+    function _exchangeMarket(
+        uint256 marketId
+    ) private view returns (MarketLedger.State storage m, bool hasBadDebt, bool deferred) {
+        m = _markets[marketId][msg.sender];
+        (bool registered, bool retired) = (m.registered, m.retired);
+        (hasBadDebt, deferred) = (m.hasBadDebt, m.deferred);
+        if (!registered) {
+            if (_exchanges[marketId] == address(0)) revert InsuranceFundUnknownMarket(marketId);
             revert InsuranceFundNotMarketExchange(marketId, msg.sender);
         }
-        if (m.retired) revert InsuranceFundMarketIsRetired(marketId);
+        if (retired) revert InsuranceFundMarketIsRetired(marketId);
     }
 
     /// @dev The loss of a position of `absBase` settled at `settledIndex`, and the index to settle it at.
@@ -540,19 +546,20 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         if (settledIndex != currentIndex) loss = LossIndex.owed(absBase, settledIndex, currentIndex);
     }
 
-    /// @dev A fee's way in, before it is received: it repays the market's bad debt first, from the whole fee (the
-    /// exchange keeps the repayment), and the policy splits the rest.
+    /// @dev A fee's way in, before it is received: it repays the market's bad debt first (when `hasBadDebt`, the
+    /// market's flag), from the whole fee (the exchange keeps the repayment), and the policy splits the rest.
     function _takeFee(
         MarketLedger.State storage m,
         uint256 marketId,
         FeeKind kind,
-        uint256 amount
+        uint256 amount,
+        bool hasBadDebt
     ) private returns (uint256 fundPart, uint256 treasuryPart, uint256 badDebtRepaid) {
         if (amount == 0) return (0, 0, 0);
         // Every part the fund keeps fits 128 bits: refused here rather than wrapped anywhere later.
         if (amount > type(uint128).max) revert InsuranceFundAmountTooLarge(amount);
         uint256 marketBadDebt;
-        (badDebtRepaid, marketBadDebt) = m.repayBadDebt(amount);
+        if (hasBadDebt) (badDebtRepaid, marketBadDebt) = m.repayBadDebt(amount);
         if (badDebtRepaid != 0) {
             // Cannot underflow: `badDebtRepaid <= the market's bad debt <= _totalBadDebt`.
             unchecked {
@@ -567,15 +574,17 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
     }
 
     /// @dev Receives a fee's parts now (`toPull` is what the caller must transfer in), or books them as the market's
-    /// debt when it defers its fees and the debt stays within its cap; past the cap the whole debt is due now.
+    /// debt when it defers its fees (`defers`, the market's flag) and the debt stays within its cap; past the cap the
+    /// whole debt is due now.
     function _receiveOrDefer(
         MarketLedger.State storage m,
         uint256 marketId,
         uint256 fundPart,
-        uint256 treasuryPart
+        uint256 treasuryPart,
+        bool defers
     ) private returns (uint256 toPull, bool deferred) {
         if (fundPart == 0 && treasuryPart == 0) return (0, false);
-        if (m.deferred) {
+        if (defers) {
             MarketLedger.FeeDebt memory d = m.debt;
             // Cannot overflow: 80-bit debts plus 128-bit parts.
             unchecked {
@@ -601,8 +610,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         if (previous == openInterest) return (false, 0);
         // Cannot underflow: the total includes the market's previous open interest. Within 96 bits: every active
         // market's open interest is at most its cap, and the caps sum below 2^96.
-        total = _openInterest.current() - previous + openInterest;
-        _openInterest.record(total, _windowSeconds);
+        total = _openInterest.recordChange(previous, openInterest, _windowSeconds);
         return (true, total);
     }
 
@@ -617,7 +625,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         bool withOpenInterest,
         uint256 openInterest
     ) private returns (BankruptcyCover memory cover, uint256 badDebtRepaid) {
-        MarketLedger.State storage m = _markets[marketId];
+        MarketLedger.State storage m = _markets[marketId][msg.sender];
         Due memory due;
         {
             (uint256 fundPart, uint256 treasuryPart, uint256 repaid) = _takePenalty(m, marketId, penalty);
@@ -670,7 +678,13 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         uint256 penalty
     ) private returns (uint256 fundPart, uint256 treasuryPart, uint256 badDebtRepaid) {
         if (penalty == 0) return (0, 0, 0);
-        (fundPart, treasuryPart, badDebtRepaid) = _takeFee(m, marketId, FeeKind.LiquidationPenalty, penalty);
+        (fundPart, treasuryPart, badDebtRepaid) = _takeFee(
+            m,
+            marketId,
+            FeeKind.LiquidationPenalty,
+            penalty,
+            m.hasBadDebt
+        );
         emit InsuranceFundFeeCollected(
             marketId,
             FeeKind.LiquidationPenalty,

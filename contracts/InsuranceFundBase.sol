@@ -85,7 +85,13 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
     /// width `OpenInterestWindow` keeps it in).
     uint256 internal _openInterestCapSum;
 
-    mapping(uint256 marketId => MarketLedger.State) internal _markets;
+    /// @dev Each market's exchange (0: not registered).
+    mapping(uint256 marketId => address exchange) internal _exchanges;
+
+    /// @dev Each market's ledger, under the market and its exchange: an exchange's call finds its market's ledger
+    /// under `msg.sender`, registered only if the caller is the market's exchange, so that the check reads no slot of
+    /// its own. Moving a market moves its ledger to the new exchange.
+    mapping(uint256 marketId => mapping(address exchange => MarketLedger.State)) internal _markets;
 
     OpenInterestWindow.State internal _openInterest;
 
@@ -117,8 +123,9 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
     }
 
     function _knownMarket(uint256 marketId) internal view returns (MarketLedger.State storage m) {
-        m = _markets[marketId];
-        if (!m.isRegistered()) revert IInsuranceVault.InsuranceFundUnknownMarket(marketId);
+        address exchange = _exchanges[marketId];
+        if (exchange == address(0)) revert IInsuranceVault.InsuranceFundUnknownMarket(marketId);
+        m = _markets[marketId][exchange];
     }
 
     /// @dev A registered market that is not retired: what the lifecycle calls act on.
@@ -150,7 +157,7 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
         }
         if (amount == 0) return 0;
         m.debt = MarketLedger.FeeDebt(d.cap, 0, 0);
-        address exchange = m.exchange;
+        address exchange = _exchanges[marketId];
         if (strict) {
             _quoteToken.safeTransferFrom(exchange, address(this), amount);
         } else if (!_quoteToken.trySafeTransferFrom(exchange, address(this), amount)) {
@@ -163,9 +170,12 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @dev Adds received parts to the balance and the treasury's accrual (each checked to stay within its width).
+    /// Both in one write of their shared slot.
     function _credit(uint256 fundPart, uint256 treasuryPart) internal {
-        if (fundPart != 0) _balance = _toBalance(_addCapped(_balance, fundPart));
-        if (treasuryPart != 0) _treasuryAccrued = _toBalance(_addCapped(_treasuryAccrued, treasuryPart));
+        (_balance, _treasuryAccrued) = (
+            _toBalance(_addCapped(_balance, fundPart)),
+            _toBalance(_addCapped(_treasuryAccrued, treasuryPart))
+        );
     }
 
     /// @dev Calls a policy view with `POLICY_GAS_LIMIT` gas and reads the first two words of its answer without

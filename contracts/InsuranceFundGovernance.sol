@@ -44,9 +44,9 @@ contract InsuranceFundGovernance is InsuranceFundBase {
         if (config.exchange == address(0)) revert IInsuranceVault.InsuranceFundZeroAddress();
         if (config.rewardCapBps > BasisPoints.MAX_BPS)
             revert IInsuranceVault.InsuranceFundBpsOutOfBounds(config.rewardCapBps);
-        MarketLedger.State storage m = _markets[marketId];
-        if (m.isRegistered()) revert IInsuranceVault.InsuranceFundMarketExists(marketId);
-        m.register(config);
+        if (_exchanges[marketId] != address(0)) revert IInsuranceVault.InsuranceFundMarketExists(marketId);
+        _exchanges[marketId] = config.exchange;
+        _markets[marketId][config.exchange].register(config);
         emit IInsuranceVault.InsuranceFundMarketRegistered(
             marketId,
             config.exchange,
@@ -68,19 +68,24 @@ contract InsuranceFundGovernance is InsuranceFundBase {
             );
         }
         uint256 oldCap = m.openInterestCap;
-        m.openInterestCap = openInterestCap;
         _updateCapSum(marketId, oldCap, openInterestCap);
+        // Cannot truncate: the cap sum, which includes it, is below 2^96.
+        m.openInterestCap = uint96(openInterestCap);
     }
 
     /// @dev See IMarketLifecycle
     function moveMarket(uint256 marketId, address newExchange) external restricted nonReentrant {
         if (newExchange == address(0)) revert IInsuranceVault.InsuranceFundZeroAddress();
         MarketLedger.State storage m = _activeMarket(marketId);
-        address oldExchange = m.exchange;
+        address oldExchange = _exchanges[marketId];
         if (newExchange == oldExchange) revert IMarketLifecycle.InsuranceFundSameExchange(marketId, newExchange);
         // The old exchange owes the deferred fees: received (or dropped) before the new one takes the market.
         _receiveDebt(m, marketId, false);
-        m.exchange = newExchange;
+        // The ledger moves under the new exchange (where nothing is: a market's ledger leaves an exchange only here,
+        // and is deleted behind it).
+        _markets[marketId][newExchange] = m;
+        delete _markets[marketId][oldExchange];
+        _exchanges[marketId] = newExchange;
         emit IMarketLifecycle.InsuranceFundMarketMoved(marketId, oldExchange, newExchange);
     }
 
@@ -92,8 +97,7 @@ contract InsuranceFundGovernance is InsuranceFundBase {
         uint256 removed = m.retire();
         if (removed != 0) {
             // Cannot underflow: the total includes the market's open interest.
-            uint256 total = _openInterest.current() - removed;
-            _openInterest.record(uint128(total), _windowSeconds);
+            uint256 total = _openInterest.recordChange(removed, 0, _windowSeconds);
             emit IOpenInterestTracker.InsuranceFundOpenInterestRecorded(marketId, 0, total);
         }
         emit IMarketLifecycle.InsuranceFundMarketRetired(marketId, removed, m.badDebt);

@@ -215,11 +215,10 @@ export function flowTotals(events: readonly FundEvent[]): Record<string, bigint>
         add("fees to the treasury", a.treasuryPart);
         break;
       case "InsuranceFundTradeSettled":
-        // A deferred fee is income when it is received (InsuranceFundDeferredFeesReceived), not when it is booked.
-        if (!a.deferred) {
-          add("fee income to the fund", a.fundPart);
-          add("fees to the treasury", a.treasuryPart);
-        }
+        // A deferred fee (InsuranceFundTradeFeeDeferred) is income when it is received
+        // (InsuranceFundDeferredFeesReceived), not when it is booked.
+        add("fee income to the fund", a.fundPart);
+        add("fees to the treasury", a.treasuryPart);
         break;
       case "InsuranceFundDeposited":
         add("deposits", a.amount);

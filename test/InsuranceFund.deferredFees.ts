@@ -135,8 +135,8 @@ describe("InsuranceFund deferred fees", () => {
         const next = parts(usdc(10));
         const outcome = model.fee(next.fundPart, next.treasuryPart);
         await expect(trade(suite, usdc(10)))
-          .to.emit(fund, "InsuranceFundTradeSettled")
-          .withArgs(MARKET_ID, FeeKind.TradingFee, usdc(10), next.fundPart, next.treasuryPart, 0n, outcome.deferred);
+          .to.emit(fund, outcome.deferred ? "InsuranceFundTradeFeeDeferred" : "InsuranceFundTradeSettled")
+          .withArgs(MARKET_ID, FeeKind.TradingFee, next.fundPart, next.treasuryPart, 0n);
         expect(outcome.deferred).to.equal(newCap !== 0n);
         await expectModel(suite, model, start);
       });
@@ -165,8 +165,8 @@ describe("InsuranceFund deferred fees", () => {
         expect(model.fee(p.fundPart, p.treasuryPart).deferred).to.equal(true);
         const tx = trade(suite, fee);
         await expect(tx)
-          .to.emit(fund, "InsuranceFundTradeSettled")
-          .withArgs(MARKET_ID, FeeKind.TradingFee, fee, p.fundPart, p.treasuryPart, 0n, true);
+          .to.emit(fund, "InsuranceFundTradeFeeDeferred")
+          .withArgs(MARKET_ID, FeeKind.TradingFee, p.fundPart, p.treasuryPart, 0n);
         expect(await transfersIn(suite, tx)).to.deep.equal([]);
         await expectModel(suite, model, start);
       }
@@ -194,7 +194,7 @@ describe("InsuranceFund deferred fees", () => {
         .to.emit(fund, "InsuranceFundDeferredFeesReceived")
         .withArgs(MARKET_ID, exchange.address, debt.fundPart, debt.treasuryPart, false)
         .and.to.emit(fund, "InsuranceFundTradeSettled")
-        .withArgs(MARKET_ID, FeeKind.TradingFee, 1n, 1n, 0n, 0n, false);
+        .withArgs(MARKET_ID, FeeKind.TradingFee, 1n, 0n, 0n);
       expect(await transfersIn(suite, tx)).to.deep.equal([
         { from: exchange.address, to: suite.fundAddress, value: CAP + 1n },
       ]);

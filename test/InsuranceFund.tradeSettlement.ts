@@ -209,7 +209,7 @@ describe("InsuranceFund trade settlement", () => {
     const tx = fund.connect(exchange).settleTrade(MARKET_ID, 0n, 0n, FeeKind.LiquidationPenalty, 7n, usdc(1_000));
     await expect(tx)
       .to.emit(fund, "InsuranceFundTradeSettled")
-      .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, 7n, 4n, 3n, usdc(1_000), false);
+      .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, 4n, 3n, usdc(1_000));
     expect(names(await (await tx).wait())).to.deep.equal(["InsuranceFundTradeSettled"]);
   });
 
@@ -222,11 +222,11 @@ describe("InsuranceFund trade settlement", () => {
       .to.emit(fund, "InsuranceFundBadDebtRepaid")
       .withArgs(MARKET_ID, usdc(300), usdc(200))
       .and.to.emit(fund, "InsuranceFundTradeSettled")
-      .withArgs(MARKET_ID, FeeKind.TradingFee, usdc(300), 0n, 0n, 0n, false);
+      .withArgs(MARKET_ID, FeeKind.TradingFee, 0n, 0n, 0n);
     // 201: 200 repays the rest, 1 unit splits (the fund's half rounded up: the whole unit).
     await expect(fund.connect(exchange).settleTrade(MARKET_ID, 0n, 0n, FeeKind.TradingFee, usdc(200) + 1n, 0n))
       .to.emit(fund, "InsuranceFundTradeSettled")
-      .withArgs(MARKET_ID, FeeKind.TradingFee, usdc(200) + 1n, 1n, 0n, 0n, false);
+      .withArgs(MARKET_ID, FeeKind.TradingFee, 1n, 0n, 0n);
     const after = await endState(one);
     expect(after.totalBadDebt).to.equal(0n);
     expect(after.balance - before.balance).to.equal(1n);
@@ -239,7 +239,7 @@ describe("InsuranceFund trade settlement", () => {
     const before = await endState(one);
     await expect(fund.connect(exchange).settleTrade(MARKET_ID, wad(1), 0n, FeeKind.TradingFee, 0n, usdc(5)))
       .to.emit(fund, "InsuranceFundTradeSettled")
-      .withArgs(MARKET_ID, FeeKind.TradingFee, 0n, 0n, 0n, usdc(5), false)
+      .withArgs(MARKET_ID, FeeKind.TradingFee, 0n, 0n, usdc(5))
       .and.not.to.emit(fund, "InsuranceFundBadDebtRepaid");
     const after = await endState(one);
     expect({ ...after, marketOpenInterest: 0n, totalOpenInterest: 0n, averageOpenInterest: 0n }).to.deep.equal({
@@ -312,7 +312,7 @@ describe("InsuranceFund trade settlement", () => {
         expect([policyFund, policyTreasury]).to.deep.equal([expected.fundPart, expected.treasuryPart]);
         await expect(fund.connect(exchange).settleTrade(MARKET_ID, 0n, 0n, kind, amount, 0n))
           .to.emit(fund, "InsuranceFundTradeSettled")
-          .withArgs(MARKET_ID, kind, amount, expected.fundPart, expected.treasuryPart, 0n, false);
+          .withArgs(MARKET_ID, kind, expected.fundPart, expected.treasuryPart, 0n);
         balance += expected.fundPart;
         treasuryAccrued += expected.treasuryPart;
       }
@@ -335,10 +335,10 @@ describe("InsuranceFund trade settlement", () => {
       // Declared 50 % rounded up (2 of 3 to the fund); the policy rounds down: its own split is used.
       await expect(fund.connect(exchange).settleTrade(MARKET_ID, 0n, 0n, FeeKind.TradingFee, 3n, 0n))
         .to.emit(fund, "InsuranceFundTradeSettled")
-        .withArgs(MARKET_ID, FeeKind.TradingFee, 3n, 1n, 2n, 0n, false);
+        .withArgs(MARKET_ID, FeeKind.TradingFee, 1n, 2n, 0n);
       await expect(fund.connect(exchange).settleTrade(MARKET_ID, 0n, 0n, FeeKind.LiquidationPenalty, 1n, 0n))
         .to.emit(fund, "InsuranceFundTradeSettled")
-        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, 1n, 0n, 1n, 0n, false);
+        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, 0n, 1n, 0n);
     });
 
     it("test_settleTrade_aPolicyHonestOnlyOnTheProbeIsTakenAtItsWord", async () => {
@@ -352,7 +352,7 @@ describe("InsuranceFund trade settlement", () => {
       await fund.connect(governor).setFeePolicy(await liar.getAddress());
       await expect(fund.connect(exchange).settleTrade(MARKET_ID, 0n, 0n, FeeKind.TradingFee, 3n, 0n))
         .to.emit(fund, "InsuranceFundTradeSettled")
-        .withArgs(MARKET_ID, FeeKind.TradingFee, 3n, 2n, 1n, 0n, false);
+        .withArgs(MARKET_ID, FeeKind.TradingFee, 2n, 1n, 0n);
     });
   });
 

@@ -28,18 +28,27 @@ import {BankruptcyClaim, BankruptcyCover} from "./IInsuranceVault.sol";
 interface ITradeSettlement {
     // ---------------------------------------------------------------- events
 
-    /// @notice One trade or solvent liquidation settled: `fee == fundPart + treasuryPart + badDebtRepaid`, where
-    /// `badDebtRepaid` stayed with the exchange; the market's open interest is now `openInterest`.
-    /// @param deferred True if the parts were booked as the exchange's debt (received later), false if they
-    /// arrived with this call.
+    /// @notice One trade or solvent liquidation settled, its fee's parts received with the call: `fundPart` joined
+    /// the balance and `treasuryPart` the treasury's accrual. The fee was `fundPart + treasuryPart` plus what it
+    /// repaid of the market's bad debt (`InsuranceFundBadDebtRepaid`, which the exchange kept); the market's open
+    /// interest is now `openInterest`.
     event InsuranceFundTradeSettled(
         uint256 indexed marketId,
         FeeKind kind,
-        uint256 fee,
         uint256 fundPart,
         uint256 treasuryPart,
-        uint256 openInterest,
-        bool deferred
+        uint256 openInterest
+    );
+
+    /// @notice One trade or solvent liquidation settled in a market that defers its fees: the fee's parts were booked
+    /// as the exchange's debt, not received (`InsuranceFundDeferredFeesReceived` says when they are). Otherwise as
+    /// `InsuranceFundTradeSettled`.
+    event InsuranceFundTradeFeeDeferred(
+        uint256 indexed marketId,
+        FeeKind kind,
+        uint256 fundPart,
+        uint256 treasuryPart,
+        uint256 openInterest
     );
 
     /// @notice Governance set the market's fee deferral: a cap of 0 turns it off.
@@ -75,8 +84,8 @@ interface ITradeSettlement {
     /// deferral on, booked as the caller's debt.
     /// @dev Only the market's exchange. Works while paused. Equivalent to `positionLoss(marketId, absBase,
     /// settledIndex)`, `collectFee(marketId, kind, fee)` and `recordOpenInterest(marketId, openInterest)` in that
-    /// order, with one event instead of two (`InsuranceFundTradeSettled`; `InsuranceFundBadDebtRepaid` when it
-    /// repays). A zero fee hands in nothing.
+    /// order, with one event instead of two (`InsuranceFundTradeSettled`, or `InsuranceFundTradeFeeDeferred` when the
+    /// parts are booked; `InsuranceFundBadDebtRepaid` when it repays). A zero fee hands in nothing.
     /// @param marketId A registered, active market.
     /// @param absBase The position's |base| before the trade (18-decimal); 0 for a new position.
     /// @param settledIndex The loss index the position last settled at.

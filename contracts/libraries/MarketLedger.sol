@@ -10,12 +10,13 @@ import {LossIndex} from "./LossIndex.sol";
 import {PayoutBucket} from "./PayoutBucket.sol";
 
 /// @title MarketLedger
-/// @notice One market's money at the fund: its exchange, insurance limit and what it allocated, pending claim,
-/// payout bucket, reward caps, bad debt, open interest and loss index; and the per-market steps of the waterfall
-/// and of fee income.
-/// @dev Laid out so that each hot path reads few slots: a trade needs `exchange`, `retired` and the flags (slot
-/// 0), the open interest and its cap (slot 1) and the loss index; the bad debt only when its flag is set, the
-/// deferred fees only when the market defers them. A bankruptcy reads the limit and charges it in slot 2, and
+/// @notice One market's money at the fund: its insurance limit and what it allocated, pending claim, payout
+/// bucket, reward caps, bad debt, open interest and loss index; and the per-market steps of the waterfall and of
+/// fee income. The market's exchange is not in it: the fund keeps each ledger under its market and exchange, so
+/// that finding the ledger under the caller is the exchange check (see `InsuranceFundBase._markets`).
+/// @dev Laid out so that each hot path reads few slots: a trade needs the flags, the open interest and its cap
+/// (slot 0) and the loss index; the bad debt only when its flag is set, the deferred fees only when the market
+/// defers them. A bankruptcy reads the limit and charges it in slot 2, and
 /// reads the reward cap and moves the pending claim in slot 3: both slots hold a setting that registration
 /// made non-zero in practice, so a market's first bankruptcy or pending claim rewrites a slot rather than
 /// filling an empty one. Amounts fit 128 bits: the fund casts what it hands in, and an amount that would
@@ -36,6 +37,8 @@ library MarketLedger {
     }
 
     /// @notice One market's state.
+    /// @param registered Whether the market is registered (under this exchange).
+    /// @param openInterest The market's open interest; 96 bits, as its cap: the caps sum below 2^96.
     /// @param hasBadDebt Whether `badDebt` is non-zero: a fee reads that slot only then.
     /// @param deferred Whether the market defers its fees (`debt.cap != 0`).
     /// @param bucketOn Whether the market's payout bucket is on (not disabled): a payout reads the bucket only then.
@@ -47,15 +50,15 @@ library MarketLedger {
     /// the fund's part of a pending claim is paid out first, so this is what a rejection returns to the backstop.
     /// @param debt The exchange's deferred fees.
     struct State {
-        address exchange;
         uint16 rewardCapBps;
+        bool registered;
         bool retired;
         bool backstopPending;
         bool hasBadDebt;
         bool deferred;
         bool bucketOn;
-        uint128 openInterest;
-        uint128 openInterestCap;
+        uint96 openInterest;
+        uint96 openInterestCap;
         uint128 insuranceLimit;
         uint128 insurancePaid;
         uint128 rewardCap;
@@ -70,13 +73,13 @@ library MarketLedger {
     // ─────────────────────────────────────────── Governance ──────────────────────────────────────────
 
     /// @notice Registers the market with `config` and a disabled payout bucket; the caller checked that it was not
-    /// registered.
+    /// registered, and the cap sum it checks (below 2^96) reverts a cap that does not fit 96 bits.
     function register(State storage self, MarketConfig calldata config) internal {
-        self.exchange = config.exchange;
+        self.registered = true;
         self.rewardCapBps = config.rewardCapBps;
         self.insuranceLimit = config.insuranceLimit;
         self.rewardCap = config.rewardCap;
-        self.openInterestCap = config.openInterestCap;
+        self.openInterestCap = uint96(config.openInterestCap);
         PayoutBucket.configure(self.bucket, PayoutBucket.DISABLED, 0);
     }
 
@@ -244,8 +247,8 @@ library MarketLedger {
         if (openInterest > previous && openInterest > self.openInterestCap) {
             revert IMarketLifecycle.InsuranceFundOpenInterestAboveCap(marketId, openInterest, self.openInterestCap);
         }
-        // Cannot truncate: `openInterest <= max(previous, cap)`, both 128-bit.
-        self.openInterest = uint128(openInterest);
+        // Cannot truncate: `openInterest <= max(previous, cap)`, both 96-bit.
+        self.openInterest = uint96(openInterest);
     }
 
     // ─────────────────────────────────────────── Lifecycle ───────────────────────────────────────────
@@ -270,14 +273,14 @@ library MarketLedger {
 
     /// @notice Whether the market is registered.
     function isRegistered(State storage self) internal view returns (bool) {
-        return self.exchange != address(0);
+        return self.registered;
     }
 
-    /// @notice The market as the fund's getter shows it.
-    function info(State storage self) internal view returns (MarketInfo memory) {
+    /// @notice The market as the fund's getter shows it, run by `exchange`.
+    function info(State storage self, address exchange) internal view returns (MarketInfo memory) {
         return
             MarketInfo({
-                exchange: self.exchange,
+                exchange: exchange,
                 insuranceLimit: self.insuranceLimit,
                 insurancePaid: self.insurancePaid,
                 rewardCap: self.rewardCap,

@@ -107,40 +107,21 @@ library OpenInterestWindow {
     /// @param value The new value; at most `type(uint96).max`.
     /// @param windowSeconds The window; see `isValidWindow`.
     function record(State storage self, uint256 value, uint256 windowSeconds) internal {
-        uint96 newValue = value.toUint96();
+        _record(self, self.head, value, windowSeconds);
+    }
+
+    /// @notice Records that the value changed from `current()` by `added - removed` (`removed <= current()`), from
+    /// `block.timestamp` on, as `record` does, with one read of the head.
+    /// @return value The new value.
+    function recordChange(
+        State storage self,
+        uint256 removed,
+        uint256 added,
+        uint256 windowSeconds
+    ) internal returns (uint256 value) {
         Head memory head = self.head;
-        uint256 last = head.lastTimestamp;
-        if (last == 0) {
-            if (block.timestamp == 0) revert OpenInterestWindowTimestampZero();
-            uint32 now32 = block.timestamp.toUint32();
-            self.firstReportTimestamp = now32;
-            self.head = Head({lastTimestamp: now32, lastValue: newValue, cumulative: 0});
-            return;
-        }
-        if (block.timestamp == last) {
-            if (newValue != head.lastValue) self.head.lastValue = newValue;
-            return;
-        }
-        uint256 lastValue = head.lastValue;
-        uint256 cumulative = head.cumulative;
-
-        // Checkpoint every boundary in (last, now], but only the newest SLOTS: no read reaches older ones.
-        uint256 bucketLength = bucketSeconds(windowSeconds);
-        uint256 newestBucket = block.timestamp / bucketLength;
-        uint256 bucket = last / bucketLength + 1;
-        if (newestBucket >= bucket + SLOTS) bucket = newestBucket + 1 - SLOTS;
-        for (; bucket <= newestBucket; ++bucket) {
-            // The bucket number fits 40 bits (else `toUint32` below reverts); the sum is below 2^129, and the
-            // truncation keeps it modulo 2^128.
-            uint256 boundaryCumulative = cumulative + lastValue * (bucket * bucketLength - last);
-            self.ring[bucket % SLOTS] = Boundary(uint40(bucket), uint128(boundaryCumulative));
-        }
-
-        self.head = Head({
-            lastTimestamp: block.timestamp.toUint32(),
-            lastValue: newValue,
-            cumulative: _cumulativeNow(head)
-        });
+        value = head.lastValue - removed + added;
+        _record(self, head, value, windowSeconds);
     }
 
     // ────────────────────────────────────────────── Views ─────────────────────────────────────────────
@@ -200,6 +181,43 @@ library OpenInterestWindow {
     }
 
     // ──────────────────────────────────────────── Internal ────────────────────────────────────────────
+
+    /// @dev `record`, from the head as read.
+    function _record(State storage self, Head memory head, uint256 value, uint256 windowSeconds) private {
+        uint96 newValue = value.toUint96();
+        uint256 last = head.lastTimestamp;
+        if (last == 0) {
+            if (block.timestamp == 0) revert OpenInterestWindowTimestampZero();
+            uint32 now32 = block.timestamp.toUint32();
+            self.firstReportTimestamp = now32;
+            self.head = Head({lastTimestamp: now32, lastValue: newValue, cumulative: 0});
+            return;
+        }
+        if (block.timestamp == last) {
+            if (newValue != head.lastValue) self.head.lastValue = newValue;
+            return;
+        }
+        uint256 lastValue = head.lastValue;
+        uint256 cumulative = head.cumulative;
+
+        // Checkpoint every boundary in (last, now], but only the newest SLOTS: no read reaches older ones.
+        uint256 bucketLength = bucketSeconds(windowSeconds);
+        uint256 newestBucket = block.timestamp / bucketLength;
+        uint256 bucket = last / bucketLength + 1;
+        if (newestBucket >= bucket + SLOTS) bucket = newestBucket + 1 - SLOTS;
+        for (; bucket <= newestBucket; ++bucket) {
+            // The bucket number fits 40 bits (else `toUint32` below reverts); the sum is below 2^129, and the
+            // truncation keeps it modulo 2^128.
+            uint256 boundaryCumulative = cumulative + lastValue * (bucket * bucketLength - last);
+            self.ring[bucket % SLOTS] = Boundary(uint40(bucket), uint128(boundaryCumulative));
+        }
+
+        self.head = Head({
+            lastTimestamp: block.timestamp.toUint32(),
+            lastValue: newValue,
+            cumulative: _cumulativeNow(head)
+        });
+    }
 
     /// @dev C(now) modulo 2^128. The sum is below 2^128 + 2^96 * (now - last), far from 2^256.
     function _cumulativeNow(Head memory head) private view returns (uint128) {

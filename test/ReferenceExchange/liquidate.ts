@@ -65,7 +65,7 @@ describe("ReferenceExchange", () => {
       // One call to the fund: the penalty's rest, split 19 / 19, and the market's open interest, now 0.
       await expect(tx)
         .to.emit(s.fund, "InsuranceFundTradeSettled")
-        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(38), usdc(19), usdc(19), 0n, false);
+        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(19), usdc(19), 0n);
       expect(await s.fund.totalOpenInterest()).to.equal(0n);
       await expect(tx).not.to.emit(s.exchange, "ReferenceExchangeBankruptcyCovered");
       expect(await positionOf(s, s.alice)).to.deep.equal(model.flat(usdc(516)));
@@ -82,7 +82,7 @@ describe("ReferenceExchange", () => {
       expect(expected).to.deep.include({ bankrupt: false, penalty: usdc("70.4"), penaltyPaid: usdc(32) });
       await expect(s.exchange.connect(s.dave).liquidate(s.alice.address, MARKET_ID))
         .to.emit(s.fund, "InsuranceFundTradeSettled")
-        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(16), usdc(8), usdc(8), 0n, false);
+        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(8), usdc(8), 0n);
       expect(await s.quote.balanceOf(s.dave.address)).to.equal(usdc(16));
       expect(await positionOf(s, s.alice)).to.deep.equal(model.flat(0n));
       await expectSolvent(s, [s.alice]);
@@ -192,7 +192,7 @@ describe("ReferenceExchange", () => {
       const tx = s.exchange.connect(s.bob).trade(MARKET_ID, wad(1));
       await expect(tx)
         .to.emit(s.fund, "InsuranceFundTradeSettled")
-        .withArgs(MARKET_ID, FeeKind.TradingFee, usdc("1.7"), 0n, 0n, usdc(1_700), false);
+        .withArgs(MARKET_ID, FeeKind.TradingFee, 0n, 0n, usdc(1_700));
       await expect(tx).to.emit(s.fund, "InsuranceFundBadDebtRepaid").withArgs(MARKET_ID, usdc("1.7"), usdc("232.3"));
       expect(await s.exchange.badDebtOutstanding()).to.equal(usdc("232.3"));
       expect(await s.quote.balanceOf(s.exchangeAddress)).to.equal(usdc(2_000) - usdc(34));
@@ -261,7 +261,7 @@ describe("ReferenceExchange", () => {
       await expect(tx).not.to.emit(s.fund, "InsuranceFundBankruptcyCovered");
       await expect(tx)
         .to.emit(s.fund, "InsuranceFundTradeSettled")
-        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(32), usdc(16), usdc(16), 0n, false);
+        .withArgs(MARKET_ID, FeeKind.LiquidationPenalty, usdc(16), usdc(16), 0n);
       await expectSolvent(s, [s.alice]);
     });
   });

@@ -35,7 +35,7 @@ describe("ReferenceExchange", () => {
       // One call to the fund: the fee, split 4 / 4, and the market's open interest.
       await expect(tx)
         .to.emit(s.fund, "InsuranceFundTradeSettled")
-        .withArgs(MARKET_ID, FeeKind.TradingFee, usdc(8), usdc(4), usdc(4), usdc(8_000), false);
+        .withArgs(MARKET_ID, FeeKind.TradingFee, usdc(4), usdc(4), usdc(8_000));
       await expect(tx).not.to.emit(s.fund, "InsuranceFundFeeCollected");
       expect(await s.fund.totalOpenInterest()).to.equal(usdc(8_000));
       expect(await positionOf(s, s.alice)).to.deep.equal(expected.position);

@@ -85,8 +85,6 @@ describe("client", function () {
     expect(fee.kind).to.equal("income");
     expect(fee.args).to.include({
       marketId: ETH_PERP,
-      fee: usdc(8),
-      deferred: false,
       fundPart: usdc("1.6"),
       treasuryPart: usdc("6.4"),
     });

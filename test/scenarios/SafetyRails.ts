@@ -102,7 +102,7 @@ describe("scenario: safety rails", () => {
     const openInterest = await s.exchange.openInterest(MARKET_ID);
     await expect(trade.tx)
       .to.emit(s.fund, "InsuranceFundTradeSettled")
-      .withArgs(MARKET_ID, FeeKind.TradingFee, usdc("1.7"), usdc("0.85"), usdc("0.85"), openInterest, false);
+      .withArgs(MARKET_ID, FeeKind.TradingFee, usdc("0.85"), usdc("0.85"), openInterest);
 
     // The guardian resumes payouts; anyone then has the pending claim paid to the exchange.
     const unpause = await d.setPaused(false);

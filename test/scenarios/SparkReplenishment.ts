@@ -108,7 +108,9 @@ describe("scenario: Spark's replenishment", () => {
     const traded = await s.exchange.queryFilter(s.exchange.filters.ReferenceExchangeTraded(), firstBlock + 1);
     const collected = await s.fund.queryFilter(s.fund.filters.InsuranceFundTradeSettled(), firstBlock + 1);
     expect(traded.map((e) => e.args.fee)).to.deep.equal(fees);
-    const byKind = (kind: FeeKind) => collected.filter((e) => e.args.kind === BigInt(kind)).map((e) => e.args.fee);
+    // No bad debt here, so each fee is its two parts.
+    const byKind = (kind: FeeKind) =>
+      collected.filter((e) => e.args.kind === BigInt(kind)).map((e) => e.args.fundPart + e.args.treasuryPart);
     expect(byKind(FeeKind.TradingFee)).to.deep.equal(fees);
     expect(byKind(FeeKind.LiquidationPenalty)).to.deep.equal(penalties);
 
@@ -131,10 +133,15 @@ describe("scenario: Spark's replenishment", () => {
     expect(fundGain - treasuryGain).to.equal(BigInt(odd));
     expect(fundGain + treasuryGain).to.equal(sum(income));
     expect([fundGain, treasuryGain]).to.deep.equal([72_253_510n, 72_253_497n]);
-    // Event by event too: each split is the 50 % rounded up.
-    for (const e of collected) {
-      expect([e.args.fundPart, e.args.treasuryPart]).to.deep.equal([fundHalf(e.args.fee), treasuryHalf(e.args.fee)]);
-    }
+    // Event by event too, in the order handed in: each split is the 50 % rounded up.
+    const queues = new Map([
+      [BigInt(FeeKind.TradingFee), [...fees]],
+      [BigInt(FeeKind.LiquidationPenalty), [...penalties]],
+    ]);
+    const handedIn = collected.map((e) => queues.get(e.args.kind)!.shift()!);
+    collected.forEach((e, i) => {
+      expect([e.args.fundPart, e.args.treasuryPart]).to.deep.equal([fundHalf(handedIn[i]), treasuryHalf(handedIn[i])]);
+    });
 
     // Kim kept the other half of each penalty.
     expect(await s.quote.balanceOf(kim.address)).to.equal(41_751_000n + 46_997_750n);

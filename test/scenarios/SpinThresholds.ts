@@ -108,7 +108,7 @@ describe("scenario: Spin's thresholds", () => {
       const openInterest = await s.exchange.openInterest(BIG);
       await expect(probe.tx)
         .to.emit(s.fund, "InsuranceFundTradeSettled")
-        .withArgs(BIG, FeeKind.TradingFee, fee.amount, fee.fundPart, fee.treasuryPart, openInterest, false);
+        .withArgs(BIG, FeeKind.TradingFee, fee.fundPart, fee.treasuryPart, openInterest);
 
       const victim = victims.shift()!;
       await d.deposit(victim, usdc(200), SMALL);
@@ -120,7 +120,7 @@ describe("scenario: Spin's thresholds", () => {
       await expectBand(penalty.state, (await liq.tx.wait())!.blockNumber, band);
       await expect(liq.tx)
         .to.emit(s.fund, "InsuranceFundTradeSettled")
-        .withArgs(SMALL, FeeKind.LiquidationPenalty, penalty.amount, penalty.fundPart, penalty.treasuryPart, 0n, false);
+        .withArgs(SMALL, FeeKind.LiquidationPenalty, penalty.fundPart, penalty.treasuryPart, 0n);
       await d.setPrice(wad(100), SMALL);
       return [
         [fee.fundPart, fee.treasuryPart],

@@ -85,7 +85,7 @@ describe("scenario: bad debt with zero open interest", () => {
     const t1 = await d.trade(carol, wad(100), MARKET_ID);
     await expect(t1.tx)
       .to.emit(s.fund, "InsuranceFundTradeSettled")
-      .withArgs(MARKET_ID, FeeKind.TradingFee, usdc(170), 0n, 0n, usdc(170_000), false);
+      .withArgs(MARKET_ID, FeeKind.TradingFee, 0n, 0n, usdc(170_000));
     await expect(t1.tx).to.emit(s.fund, "InsuranceFundBadDebtRepaid").withArgs(MARKET_ID, usdc(170), usdc(18));
     expect(await s.fund.totalBadDebt()).to.equal(usdc(18));
     expect(await s.exchange.badDebtOutstanding()).to.equal(usdc(18));
@@ -96,7 +96,7 @@ describe("scenario: bad debt with zero open interest", () => {
     const t2 = await d.trade(dan, -wad(100), MARKET_ID);
     await expect(t2.tx)
       .to.emit(s.fund, "InsuranceFundTradeSettled")
-      .withArgs(MARKET_ID, FeeKind.TradingFee, usdc(170), usdc(76), usdc(76), usdc(340_000), false);
+      .withArgs(MARKET_ID, FeeKind.TradingFee, usdc(76), usdc(76), usdc(340_000));
     await expect(t2.tx).to.emit(s.fund, "InsuranceFundBadDebtRepaid").withArgs(MARKET_ID, usdc(18), 0n);
     expect(await s.fund.totalBadDebt()).to.equal(0n);
     expect((await s.fund.market(MARKET_ID)).badDebt).to.equal(0n);
@@ -107,7 +107,7 @@ describe("scenario: bad debt with zero open interest", () => {
     const t3 = await d.trade(carol, -wad(50), MARKET_ID);
     await expect(t3.tx)
       .to.emit(s.fund, "InsuranceFundTradeSettled")
-      .withArgs(MARKET_ID, FeeKind.TradingFee, usdc(85), usdc("42.5"), usdc("42.5"), usdc(255_000), false);
+      .withArgs(MARKET_ID, FeeKind.TradingFee, usdc("42.5"), usdc("42.5"), usdc(255_000));
     await expect(t3.tx).not.to.emit(s.fund, "InsuranceFundBadDebtRepaid");
     expect(await s.fund.fundBalance()).to.equal(usdc("128.5"));
     await d.trade(dan, wad(50), MARKET_ID);

@@ -156,6 +156,9 @@ abstract contract GhostLedger is HandlerBase {
     mapping(address liquidator => uint256) internal _rewardsTo;
     /// @dev The liquidator of the liquidation whose events are being read (its bankruptcy event follows).
     address internal _lastLiquidator;
+    /// @dev What the last `InsuranceFundBadDebtRepaid` repaid: a settled trade's event gives the fee's parts, and the
+    /// repayment comes before it in the same call.
+    uint256 internal _repaidBeforeTrade;
     mapping(bytes32 invariant => uint256) internal _violations;
     mapping(uint256 bucket => BucketGhost) internal _buckets;
 
@@ -311,8 +314,12 @@ abstract contract GhostLedger is HandlerBase {
             _g.flushed += abi.decode(log.data, (uint256));
         } else if (topic == IFundBackstop.InsuranceFundBackstopIncomePaid.selector) {
             _g.backstopIncome += abi.decode(log.data, (uint256));
+        } else if (topic == IFeeSplitter.InsuranceFundBadDebtRepaid.selector) {
+            (_repaidBeforeTrade, ) = abi.decode(log.data, (uint256, uint256));
         } else if (topic == ITradeSettlement.InsuranceFundTradeSettled.selector) {
-            _processTradeSettled(log, e);
+            _processTradeSettled(log, false, e);
+        } else if (topic == ITradeSettlement.InsuranceFundTradeFeeDeferred.selector) {
+            _processTradeSettled(log, true, e);
         } else if (topic == ITradeSettlement.InsuranceFundDeferredFeesReceived.selector) {
             _processDeferredReceived(log);
         } else if (topic == ITradeSettlement.InsuranceFundDeferredFeesDropped.selector) {
@@ -323,6 +330,7 @@ abstract contract GhostLedger is HandlerBase {
     /// @dev SPLIT-01 and SPLIT-02 against the market's bad debt just before the fee and the policy's answer for
     /// what the repayment left.
     function _processFee(Vm.Log memory log, Effects memory e) internal {
+        _repaidBeforeTrade = 0;
         FeeSplit memory f;
         (f.amount, f.fundPart, f.treasuryPart, f.badDebtRepaid) = abi.decode(
             log.data,
@@ -331,17 +339,15 @@ abstract contract GhostLedger is HandlerBase {
         _processSplit(uint256(log.topics[1]), FeeKind(uint8(uint256(log.topics[2]))), f, true, e);
     }
 
-    /// @dev `settleTrade`'s one event: the repayment is what the parts leave of the fee; booked parts are not income.
-    function _processTradeSettled(Vm.Log memory log, Effects memory e) internal {
+    /// @dev `settleTrade`'s one event: the fee is its parts plus the repayment just before it; booked parts are not
+    /// income.
+    function _processTradeSettled(Vm.Log memory log, bool deferred, Effects memory e) internal {
         FeeSplit memory f;
         FeeKind kind;
-        bool deferred;
-        (kind, f.amount, f.fundPart, f.treasuryPart, , deferred) = abi.decode(
-            log.data,
-            (FeeKind, uint256, uint256, uint256, uint256, bool)
-        );
-        // Parts above the fee are a SPLIT-01 violation (flagged in `_processSplit`); the repayment saturates at 0.
-        f.badDebtRepaid = f.amount - Math.min(f.fundPart + f.treasuryPart, f.amount);
+        (kind, f.fundPart, f.treasuryPart, ) = abi.decode(log.data, (FeeKind, uint256, uint256, uint256));
+        f.badDebtRepaid = _repaidBeforeTrade;
+        _repaidBeforeTrade = 0;
+        f.amount = f.fundPart + f.treasuryPart + f.badDebtRepaid;
         _processSplit(uint256(log.topics[1]), kind, f, !deferred, e);
         if (deferred) {
             _g.deferredBooked += f.fundPart + f.treasuryPart;

@@ -48,17 +48,18 @@ export class DayLedger {
             l.deposited += event.args.amount;
             break;
           case "InsuranceFundFeeCollected":
-            // Bad debt is repaid from the whole fee first (the exchange keeps it); the policy splits the rest.
+            // Bad debt is repaid from the whole fee first (the exchange keeps it, InsuranceFundBadDebtRepaid says how
+            // much); the policy splits the rest.
             l.income += event.args.fundPart as bigint;
-            l.badDebtRepaid += event.args.badDebtRepaid as bigint;
             break;
-          case "InsuranceFundTradeSettled": {
-            // A trade's or a solvent liquidation's one call: what the split did not get repaid bad debt.
-            const fundPart = event.args.fundPart as bigint;
-            l.income += fundPart;
-            l.badDebtRepaid += (event.args.fee as bigint) - fundPart - (event.args.treasuryPart as bigint);
+          case "InsuranceFundTradeSettled":
+            // A trade's or a solvent liquidation's one call, its fee received (what it repaid of bad debt comes in
+            // InsuranceFundBadDebtRepaid just before).
+            l.income += event.args.fundPart as bigint;
             break;
-          }
+          case "InsuranceFundBadDebtRepaid":
+            l.badDebtRepaid += event.args.amount as bigint;
+            break;
           case "InsuranceFundBankruptcyCovered": {
             const cover = event.args.cover;
             l.fundRewards += cover.fundReward as bigint;

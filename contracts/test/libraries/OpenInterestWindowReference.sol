@@ -4,8 +4,8 @@ pragma solidity ^0.8.24;
 import {OpenInterestWindow} from "../../libraries/OpenInterestWindow.sol";
 
 /// @title OpenInterestWindowReference
-/// @notice The straightforward read of `OpenInterestWindow`, kept as the reference of the differential tests (OIW-6,
-/// OIW-7): it loads `firstReportTimestamp` first and clips the start's bucket to it, as the library did before a
+/// @notice The straightforward read of `OpenInterestWindow`, kept as the reference of the differential test
+/// (OIW-6): it loads `firstReportTimestamp` first and clips the start's bucket to it, as the library did before a
 /// checkpoint at the start's bucket was taken as proof of a whole window of history. Tests only.
 library OpenInterestWindowReference {
     /// @notice The average at `block.timestamp`, by the reference read; same contract as `OpenInterestWindow.average`.

@@ -338,6 +338,38 @@ describe("OpenInterestWindow", function () {
         console.log(JSON.stringify({ gas, afterGap }, (_, v) => (typeof v === "bigint" ? Number(v) : v)));
     });
 
+    it("reads one cold slot fewer than the reference read once a whole window exists", async function () {
+      const harness = await deploy(WEEK);
+      await harness.prepare();
+      const t0 = (BigInt(await networkHelpers.time.latest()) / DAY + 2n) * DAY + HOUR; // 01:00, inside a bucket
+      /** The gas of the average and of the reference read (which loads the first report's time first) at `now`. */
+      const reads = async (now: bigint) => {
+        await networkHelpers.time.increaseTo(now);
+        expect(await harness.average()).to.equal(await harness.referenceAverage());
+        return {
+          average: await harness.average.estimateGas(),
+          reference: await harness.referenceAverage.estimateGas(),
+        };
+      };
+      await networkHelpers.time.setNextBlockTimestamp(t0);
+      await harness.record(1_000_000n);
+      // Less than a window: the start's bucket has no checkpoint, so the read also loads its slot (one cold slot more).
+      const short = await reads(t0 + DAY - HOUR);
+      for (let day = 1n; day <= 30n; day++) {
+        await networkHelpers.time.setNextBlockTimestamp(t0 + day * DAY);
+        await harness.record(1_000_000n + day * 7_777n);
+      }
+      // The steady state: the start's bucket and the next have checkpoints, and the first report's time is not read.
+      const steady = await reads(t0 + 30n * DAY + 5n * HOUR);
+      if (GAS_IS_REAL) {
+        // Head and two checkpoints (three cold slots) against Head, the first report's time and two checkpoints.
+        expect(steady.reference - steady.average).to.be.within(2_100n, 2_400n);
+        expect(short.average - short.reference).to.be.within(2_100n, 2_900n);
+      }
+      if (process.env.OI_WINDOW_GAS)
+        console.log(JSON.stringify({ short, steady }, (_, v) => (typeof v === "bigint" ? Number(v) : v)));
+    });
+
     it("charges the first write of a ring slot only when the ring was not prepared", async function () {
       const fresh = await deploy(WEEK);
       const prepared = await ethers.deployContract("OpenInterestWindowHarness", [WEEK]);

@@ -27,9 +27,12 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// the values it averages. Down favours the treasury (a lower target), by less than one unit of open interest.
 ///
 /// Gas: O(1) in the length of history. A record after the first reads and writes the one slot of `Head`, plus
-/// the checkpoints it crosses (at most `SLOTS`, after an idle gap of a whole window); a read loads `Head`,
-/// `firstReportTimestamp` and at most two checkpoints. The measured figures are in `gas-snapshot.json`
-/// (`scripts/bench-task.ts`) and `test/OpenInterestWindow.ts`.
+/// the checkpoints it crosses (at most `SLOTS`, after an idle gap of a whole window). A read in the steady state
+/// loads `Head` and at most two checkpoints; it loads `firstReportTimestamp` only while the window start's bucket
+/// has no checkpoint. That is safe because the checkpoint of boundary `b * g` is written only by a record that
+/// crosses it from an earlier report (`first <= last < b * g`): its presence proves `first < b * g`, so the start
+/// needs no clipping to the first report and more than a window of history exists. No record writes bucket 0.
+/// The measured figures are in `gas-snapshot.json` (`scripts/bench-task.ts`) and `test/OpenInterestWindow.ts`.
 ///
 /// Every `windowSeconds` argument must be the same for the life of a `State` and pass `isValidWindow`.
 library OpenInterestWindow {
@@ -82,7 +85,8 @@ library OpenInterestWindow {
 
     /// @notice The window's state.
     /// @param head The last report.
-    /// @param firstReportTimestamp Time of the first report; written once, read by `average` and `firstTimestamp`.
+    /// @param firstReportTimestamp Time of the first report; written once, read by `firstTimestamp` and by `average`
+    /// while the window start's bucket has no checkpoint.
     /// @param ring Boundary `j` lives in slot `j % SLOTS`.
     struct State {
         Head head;
@@ -128,25 +132,33 @@ library OpenInterestWindow {
 
     /// @notice The time-weighted average of the value over the window ending at `block.timestamp`, or over
     /// the history there is when it is shorter than the window; 0 without history. Rounded down.
+    /// @dev Reads `firstReportTimestamp` only when the start's bucket has no checkpoint (see Gas in the header).
     /// @param windowSeconds The window; see `isValidWindow`.
     function average(State storage self, uint256 windowSeconds) internal view returns (uint256) {
         Head memory head = self.head;
         if (head.lastTimestamp == 0) return 0;
+        // A window reaching back before time 0 holds less than a window of history.
+        if (block.timestamp < windowSeconds) return _averageSinceFirst(head, self.firstReportTimestamp);
 
-        // Less than a window of history: the exact average since the first report (C(first) = 0, and C(now)
-        // is below 2^128, so its stored residue is C(now) itself).
-        uint256 first = self.firstReportTimestamp;
-        uint256 elapsed = block.timestamp - first;
-        if (elapsed < windowSeconds) {
-            if (elapsed == 0) return head.lastValue;
-            return _cumulativeNow(head) / elapsed;
-        }
-
-        // The value has not changed during the window.
+        // The value has not changed during the window (first <= last <= start: a whole window of history).
         uint256 start = block.timestamp - windowSeconds;
         if (start >= head.lastTimestamp) return head.lastValue;
 
-        return _cumulativeSinceUp(self, head, first, start, windowSeconds) / windowSeconds;
+        uint256 bucketLength = bucketSeconds(windowSeconds);
+        uint256 bucket = start / bucketLength;
+        uint256 lo = bucket * bucketLength;
+        Boundary memory boundary = self.ring[bucket % SLOTS];
+        uint128 cumulativeLo = boundary.cumulative;
+        // Bucket 0 is never written: a 0 there is an unprepared slot, not a checkpoint.
+        if (bucket == 0 || boundary.bucket != bucket) {
+            uint256 first = self.firstReportTimestamp;
+            if (block.timestamp - first < windowSeconds) return _averageSinceFirst(head, first);
+            // A whole window of history: lo at or before the first report (clip it, C(first) = 0), or the
+            // checkpoint is stale.
+            if (lo > first) revert OpenInterestWindowCheckpointMissing(bucket);
+            (lo, cumulativeLo) = (first, 0);
+        }
+        return _cumulativeSinceUp(self, head, start, lo, cumulativeLo, bucket, bucketLength) / windowSeconds;
     }
 
     /// @notice The value since the last report (0 without history).
@@ -224,27 +236,29 @@ library OpenInterestWindow {
         return uint128(head.cumulative + uint256(head.lastValue) * (block.timestamp - head.lastTimestamp));
     }
 
-    /// @dev C(now) - C(x) for `first <= x < last`, C(x) linear between the ends `lo <= x < hi` of x's bucket,
-    /// each clipped to the history (C(first) = 0, C(last) = `head.cumulative`), and rounded down, so the
+    /// @dev The exact average since the first report, for less than a window of history: C(first) = 0, and
+    /// C(now) is below 2^128, so its stored residue is C(now) itself.
+    function _averageSinceFirst(Head memory head, uint256 first) private view returns (uint256) {
+        uint256 elapsed = block.timestamp - first;
+        if (elapsed == 0) return head.lastValue;
+        return _cumulativeNow(head) / elapsed;
+    }
+
+    /// @dev C(now) - C(x) for `first <= x < last`, C(x) linear between the ends `lo <= x < hi` of x's bucket
+    /// `bucket`, each clipped to the history (C(first) = 0, C(last) = `head.cumulative`), and rounded down, so the
     /// difference rounds up and the average is never below the interpolated one (nor above the largest value
-    /// live from `lo` on: see the tests). Written as (C(now) - C(lo)) - D * (x - lo) / (hi - lo) with
-    /// D = C(hi) - C(lo): both wrapping differences are true ones (see the header), and the result is the
-    /// same integer as C(now) - (C(lo) + D * (x - lo) / (hi - lo)).
+    /// live from `lo` on: see the tests). The caller gives the clipped `lo` and `cumulativeLo` = C(lo). Written
+    /// as (C(now) - C(lo)) - D * (x - lo) / (hi - lo) with D = C(hi) - C(lo): both wrapping differences are true
+    /// ones (see the header), and the result is the same integer as C(now) - (C(lo) + D * (x - lo) / (hi - lo)).
     function _cumulativeSinceUp(
         State storage self,
         Head memory head,
-        uint256 first,
         uint256 x,
-        uint256 windowSeconds
+        uint256 lo,
+        uint128 cumulativeLo,
+        uint256 bucket,
+        uint256 bucketLength
     ) private view returns (uint256) {
-        uint256 bucketLength = bucketSeconds(windowSeconds);
-        uint256 bucket = x / bucketLength;
-
-        uint256 lo = bucket * bucketLength;
-        uint128 cumulativeLo;
-        if (lo <= first) lo = first;
-        else cumulativeLo = _checkpoint(self, bucket);
-
         uint256 hi = (bucket + 1) * bucketLength;
         uint128 cumulativeHi;
         if (hi >= head.lastTimestamp) (hi, cumulativeHi) = (head.lastTimestamp, head.cumulative);

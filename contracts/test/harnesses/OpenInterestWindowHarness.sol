@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IOpenInterestTracker} from "../../interfaces/IOpenInterestTracker.sol";
 import {OpenInterestWindow} from "../../libraries/OpenInterestWindow.sol";
+import {OpenInterestWindowReference} from "../libraries/OpenInterestWindowReference.sol";
 
 /// @title OpenInterestWindowHarness
 /// @notice Exposes `OpenInterestWindow` over one state with a window fixed at deployment. Tests only.
@@ -41,6 +42,11 @@ contract OpenInterestWindowHarness {
     /// @notice The average at `block.timestamp`.
     function average() external view returns (uint256) {
         return _window.average(windowSeconds);
+    }
+
+    /// @notice The average at `block.timestamp` by the reference read over the same state, to compare with `average`.
+    function referenceAverage() external view returns (uint256) {
+        return OpenInterestWindowReference.average(_window, windowSeconds);
     }
 
     /// @notice The average and the time it was read at (for off-chain callers, whose calls run in a block

@@ -22,6 +22,8 @@ import {VM} from "../utils/Vm.sol";
 /// - OIW-4 Every checkpoint a read needs is in the ring: no read reverts with
 ///   `OpenInterestWindowCheckpointMissing` (every fuzz test reads after every report and at random times).
 /// - OIW-5 A record and a read cost the same gas whatever the length of history.
+/// - OIW-6 A read gives what the reference read gives (`OpenInterestWindowReference`, which loads the first report's
+///   time first), value for value or revert for revert.
 contract OpenInterestWindowTest is Assertions {
     uint256 private constant W = 7 days;
     uint256 private constant G = 6 hours;
@@ -381,7 +383,52 @@ contract OpenInterestWindowTest is Assertions {
         }
     }
 
+    /// @dev Random histories from a random start, near timestamp 1 too (a window reaching back before time 0, and
+    /// the start in bucket 0), on a prepared or an unprepared ring. Each report is read at once, at a random later
+    /// time, at a whole window after the first report less one second, exactly and plus one, and with the window's
+    /// start one second before, on and after a bucket boundary. The gaps include idle ones longer than a window and
+    /// reports on bucket boundaries (`_randomGap`).
+    function testFuzz_averageMatchesReference(uint256 seed) public {
+        uint256 time = seed % 2 == 0 ? T0 + ((seed >> 8) % G) : 1 + ((seed >> 8) % (W + G));
+        VM.warp(time);
+        window = new OpenInterestWindowHarness(W);
+        if ((seed >> 1) % 2 == 0) window.prepare();
+        uint256 first = time;
+        History memory history = History(new uint256[](24), new uint256[](24), 0);
+        for (uint256 i = 0; i < 24; ++i) {
+            seed = uint256(keccak256(abi.encode(seed, i)));
+            if (i > 0) time += _randomGap(seed, time);
+            VM.warp(time);
+            uint256 value = _randomValue(seed >> 128, history);
+            window.record(value);
+            _push(history, time, value);
+
+            uint256 r = uint256(keccak256(abi.encode(seed)));
+            _assertSameAsReference(time, time);
+            _assertSameAsReference(time + _randomGap(r, time), time);
+            // One second before each read time: the start on a boundary (W is a multiple of G) and a whole window.
+            uint256 boundaryRead = ((time + ((r >> 64) % (2 * W))) / G) * G;
+            for (uint256 offset = 0; offset < 3; ++offset) {
+                if (first + W + offset > time) _assertSameAsReference(first + W + offset - 1, time);
+                if (boundaryRead + offset > time) _assertSameAsReference(boundaryRead + offset - 1, time);
+            }
+        }
+    }
+
     // ──────────────────────────────────────────── Helpers ─────────────────────────────────────────────
+
+    /// @dev Reads both averages at `readTime` and compares results or revert data, then returns to `time`.
+    function _assertSameAsReference(uint256 readTime, uint256 time) private {
+        VM.warp(readTime);
+        (bool ok, bytes memory result) = address(window).staticcall(abi.encodeCall(window.average, ()));
+        (bool referenceOk, bytes memory referenceResult) = address(window).staticcall(
+            abi.encodeCall(window.referenceAverage, ())
+        );
+        _assertTrue(ok == referenceOk, "OIW-6 both succeed or both revert");
+        if (ok) _assertEq(abi.decode(result, (uint256)), abi.decode(referenceResult, (uint256)), "OIW-6 same average");
+        else _assertTrue(keccak256(result) == keccak256(referenceResult), "OIW-6 same revert");
+        VM.warp(time);
+    }
 
     function _assertCheckpoint(uint256 bucketOfSlot, uint256 bucket, uint256 cumulative) private view {
         (uint256 storedBucket, uint256 storedCumulative) = window.checkpoint(bucketOfSlot % SLOTS);

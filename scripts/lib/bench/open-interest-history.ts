@@ -61,8 +61,8 @@ export async function benchOpenInterestHistory(results: BenchResults): Promise<v
       "the first row of their O(1) series, which must stay within 2 %. The report's series starts at 1 day (the " +
       "fund's constructor filled the checkpoint ring, so no report writes a slot for the first time). The " +
       "average's and the fee's start at 30 days, the first row with a whole window of history: with less, the " +
-      "average is the exact one since the first report and reads no checkpoint, so at 1 day both cost less " +
-      "(ratio below 1).",
+      "average is the exact one since the first report (it finds no checkpoint at the window's start, reads the " +
+      "first report's time and no second checkpoint), so at 1 day both cost a little less (ratio below 1).",
     ["history", "recordOpenInterest", "ratio", "averageOpenInterest (estimate)", "ratio", "collectFee", "ratio"],
     rows,
   );

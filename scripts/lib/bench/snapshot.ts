@@ -61,7 +61,8 @@ export function writeSnapshot(
 /**
  * The O(1) series: within 2 % of the series' first entry. The open-interest report from 1 day of history on;
  * the average and the fee that reads it from 30 days on (a whole window): with less than a window the average
- * is the exact one since the first report and reads no checkpoint, so the 1-day figures are lower, and shown.
+ * is the exact one since the first report (the first report's time read, no second checkpoint), so the 1-day
+ * figures are a little lower, and shown.
  */
 export function constantSeries(results: BenchResults, positionCounts: number[]): string[] {
   const { gas } = results;

@@ -132,7 +132,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         if (surplus == 0 && unaccounted == 0) revert InsuranceFundNoSurplus(balance, target_);
         // Cannot underflow: `surplus <= balance`.
         unchecked {
-            _balance = uint104(balance - surplus);
+            _balance = uint96(balance - surplus);
         }
         address treasury_ = _treasury;
         emit InsuranceFundSurplusSwept(treasury_, surplus, unaccounted);
@@ -773,9 +773,15 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
     /// parts that do not add up to `amount` sends the whole amount to the fund: income is never lost and a
     /// liquidation never blocked by a broken policy.
     function _split(FeeKind kind, uint256 amount) private returns (uint256 fundPart, uint256 treasuryPart) {
-        uint256 tradingFeeBps = _fixedTradingFeeBps;
+        // One read of the balance slot: the fixed shares, or the balance and the target share a policy is told.
+        (uint256 tradingFeeBps, uint256 penaltyBps, uint256 balance, uint256 targetShareBps_) = (
+            _fixedTradingFeeBps,
+            _fixedPenaltyBps,
+            _balance,
+            _targetShareBps
+        );
         if (tradingFeeBps != NOT_FIXED) {
-            uint256 shareBps = kind == FeeKind.TradingFee ? tradingFeeBps : _fixedPenaltyBps;
+            uint256 shareBps = kind == FeeKind.TradingFee ? tradingFeeBps : penaltyBps;
             // Rounded up (favours the fund); cannot overflow: `amount < 2^128` and `shareBps <= 10_000`.
             unchecked {
                 fundPart = Math.ceilDiv(amount * shareBps, BasisPoints.MAX_BPS);
@@ -783,12 +789,14 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
             }
             return (fundPart, treasuryPart);
         }
-        IFeePolicy policy = _feePolicy;
-        (bool ok, uint256 f, uint256 t) = _askPolicy(
-            policy,
-            abi.encodeCall(IFeePolicy.split, (kind, amount, _fundState())),
-            64
-        );
+        (IFeePolicy policy, uint256 floor_) = (_feePolicy, _floor);
+        FundState memory state = FundState({
+            balance: balance,
+            averageOpenInterest: _openInterest.average(_windowSeconds),
+            floor: floor_,
+            targetShareBps: targetShareBps_
+        });
+        (bool ok, uint256 f, uint256 t) = _askPolicy(policy, abi.encodeCall(IFeePolicy.split, (kind, amount, state)), 64);
         if (ok && f <= amount && t == amount - f) return (f, t);
         emit InsuranceFundPolicyFailed(address(policy), kind, amount);
         return (amount, 0);

@@ -54,26 +54,29 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
     uint256 internal immutable _windowSeconds;
     uint128 internal immutable _minFloor;
 
-    /// @dev Both change on every fee: one slot, one write. The fixed-share policy's shares ride along, so that a fee
-    /// under it reads nothing else of the fund's settings, and so do the pause and the fund-wide bucket's flag, so that
-    /// a bankruptcy reads them with the balance. 104 bits: 2 * 10^31 units, 2 * 10^13 tokens of 18 decimals.
-    uint104 internal _balance;
-    uint104 internal _treasuryAccrued;
+    /// @dev Both change on every fee: one slot, one write. The settings a fee reads ride along: the target share (a
+    /// policy sees it), the fixed-share policy's shares (so that a fee under it reads nothing else of the fund's
+    /// settings), and the pause and the fund-wide bucket's flag, so that a bankruptcy reads them with the balance.
+    /// 96 bits: 7.9 * 10^28 units, 7.9 * 10^10 tokens of 18 decimals.
+    uint96 internal _balance;
+    uint96 internal _treasuryAccrued;
+    uint16 internal _targetShareBps;
     uint16 internal _fixedTradingFeeBps;
     uint16 internal _fixedPenaltyBps;
     bool internal _paused;
     /// @dev Whether the fund-wide payout bucket is on (not disabled): a payout reads that bucket only then.
     bool internal _fundBucketOn;
 
-    uint128 internal _floor;
+    /// @dev The policy and the floor, which a policy is told, in one slot: a fee asking the policy reads the balance
+    /// slot and this one. The floor fits 96 bits, as the balance does.
+    IFeePolicy internal _feePolicy;
+    uint96 internal _floor;
+
     /// @dev All markets' pending claims: tokens held, reserved, outside `_balance`.
     uint128 internal _totalPending;
 
     /// @dev 256 bits: each market's bad debt fits 128 bits, so their sum can never overflow (market isolation).
     uint256 internal _totalBadDebt;
-
-    IFeePolicy internal _feePolicy;
-    uint16 internal _targetShareBps;
 
     address internal _treasury;
 
@@ -223,8 +226,9 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
             revert IInsuranceVault.InsuranceFundTargetShareOutOfBounds(targetShareBps_);
         }
         if (floor_ < _minFloor) revert IInsuranceVault.InsuranceFundFloorBelowMinimum(floor_, _minFloor);
+        if (floor_ > type(uint96).max) revert IInsuranceVault.InsuranceFundAmountTooLarge(floor_);
         _targetShareBps = targetShareBps_;
-        _floor = floor_;
+        _floor = uint96(floor_);
         emit IInsuranceVault.InsuranceFundTargetSet(targetShareBps_, floor_);
     }
 
@@ -288,8 +292,8 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @dev The balance's and the treasury accrual's width.
-    function _toBalance(uint256 amount) internal pure returns (uint104) {
-        if (amount > type(uint104).max) revert IInsuranceVault.InsuranceFundAmountTooLarge(amount);
-        return uint104(amount);
+    function _toBalance(uint256 amount) internal pure returns (uint96) {
+        if (amount > type(uint96).max) revert IInsuranceVault.InsuranceFundAmountTooLarge(amount);
+        return uint96(amount);
     }
 }

@@ -164,7 +164,8 @@ interface IInsuranceVault {
     error InsuranceFundZeroAddress();
     /// @notice An amount that must be positive was zero.
     error InsuranceFundZeroAmount();
-    /// @notice An amount does not fit the fund's 128-bit accounting.
+    /// @notice An amount does not fit the fund's accounting: 128 bits for a fee or a claim, 96 for the balance, the
+    /// treasury's accrual and the floor.
     error InsuranceFundAmountTooLarge(uint256 amount);
     /// @notice A share in basis points is above 10,000 (or zero where zero makes no sense).
     error InsuranceFundBpsOutOfBounds(uint256 bps);
@@ -252,7 +253,8 @@ interface IInsuranceVault {
     /// @notice Sets the target: max(`targetShareBps` of the average open interest, `floor`).
     /// @param targetShareBps In [`MIN_TARGET_SHARE_BPS`, 10,000].
     /// @param floor Quote-token units, >= `minFloor()`: no governance call can lower the floor below the minimum
-    /// fixed at deployment, so no sequence of calls makes more than the surplus above it sweepable.
+    /// fixed at deployment, so no sequence of calls makes more than the surplus above it sweepable; at most
+    /// 2^96 - 1, the balance's width (else `InsuranceFundAmountTooLarge`).
     function setTarget(uint16 targetShareBps, uint128 floor) external;
 
     /// @notice The guardian stops payouts until unpaused: `coverBankruptcy` still runs but pays nothing (what it

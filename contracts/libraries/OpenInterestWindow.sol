@@ -141,12 +141,18 @@ library OpenInterestWindow {
         if (block.timestamp < windowSeconds) return _averageSinceFirst(head, self.firstReportTimestamp);
 
         // The value has not changed during the window (first <= last <= start: a whole window of history).
-        uint256 start = block.timestamp - windowSeconds;
+        uint256 start;
+        uint256 bucketLength = bucketSeconds(windowSeconds);
+        uint256 bucket;
+        uint256 lo;
+        // Cannot underflow: `windowSeconds <= block.timestamp`; cannot overflow: `lo <= start`.
+        unchecked {
+            start = block.timestamp - windowSeconds;
+            bucket = start / bucketLength;
+            lo = bucket * bucketLength;
+        }
         if (start >= head.lastTimestamp) return head.lastValue;
 
-        uint256 bucketLength = bucketSeconds(windowSeconds);
-        uint256 bucket = start / bucketLength;
-        uint256 lo = bucket * bucketLength;
         Boundary memory boundary = self.ring[bucket % SLOTS];
         uint128 cumulativeLo = boundary.cumulative;
         // Bucket 0 is never written: a 0 there is an unprepared slot, not a checkpoint.
@@ -233,7 +239,10 @@ library OpenInterestWindow {
 
     /// @dev C(now) modulo 2^128. The sum is below 2^128 + 2^96 * (now - last), far from 2^256.
     function _cumulativeNow(Head memory head) private view returns (uint128) {
-        return uint128(head.cumulative + uint256(head.lastValue) * (block.timestamp - head.lastTimestamp));
+        // Cannot underflow: `lastTimestamp <= block.timestamp`; cannot overflow: see above.
+        unchecked {
+            return uint128(head.cumulative + uint256(head.lastValue) * (block.timestamp - head.lastTimestamp));
+        }
     }
 
     /// @dev The exact average since the first report, for less than a window of history: C(first) = 0, and
@@ -259,19 +268,25 @@ library OpenInterestWindow {
         uint256 bucket,
         uint256 bucketLength
     ) private view returns (uint256) {
-        uint256 hi = (bucket + 1) * bucketLength;
+        uint256 hi;
+        // Cannot overflow: `hi <= x + bucketLength`, two timestamps' worth.
+        unchecked {
+            hi = (bucket + 1) * bucketLength;
+        }
         uint128 cumulativeHi;
         if (hi >= head.lastTimestamp) (hi, cumulativeHi) = (head.lastTimestamp, head.cumulative);
         else cumulativeHi = _checkpoint(self, bucket + 1);
 
         uint256 sinceLo;
         uint256 acrossBucket;
-        // Wrapping: each difference is below 2^121 (see the header), so its residue modulo 2^128 is itself.
+        // Wrapping: each difference is below 2^121 (see the header), so its residue modulo 2^128 is itself. Then
+        // cannot overflow: below 2^121 times a bucket's length; cannot underflow: `lo <= x < hi`, and C is
+        // non-decreasing, so `sinceLo >= acrossBucket`, which is at least the quotient.
         unchecked {
             sinceLo = _cumulativeNow(head) - cumulativeLo;
             acrossBucket = cumulativeHi - cumulativeLo;
+            return sinceLo - (acrossBucket * (x - lo)) / (hi - lo);
         }
-        return sinceLo - (acrossBucket * (x - lo)) / (hi - lo);
     }
 
     /// @dev C at the boundary of `bucket`, which must be in the ring.

@@ -176,15 +176,15 @@ library MarketLedger {
     /// (see `previewAbsorb`).
     /// @return socialized `rest` if the index took it, else 0.
     /// @return badDebt `rest` if it became bad debt, else 0.
-    /// @return index The loss index after the step.
+    /// @return index The loss index after the step (0 when `rest` is 0: nothing to report).
     function absorb(
         State storage self,
         uint256 rest,
         uint256 openBase
     ) internal returns (uint256 socialized, uint256 badDebt, uint256 index) {
+        if (rest == 0) return (0, 0, 0);
         bool absorbed;
         (absorbed, index) = previewAbsorb(self, rest, openBase);
-        if (rest == 0) return (0, 0, index);
         if (absorbed) {
             self.lossIndex = index;
             return (rest, 0, index);

@@ -721,11 +721,11 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
 
     /// @dev The end of a call that pays the market's exchange: the fund owes it `paid` now and the market's pending
     /// claim; it owes the fund its earlier debt (`debtFund`, `debtTreasury`) and this call's parts (`fundPart`,
-    /// `treasuryPart`). The smaller side nets against the larger, the fund part
-    /// first and the payment now first; what the exchange still owes stays its debt (deferred, within the cap) or is
-    /// pulled, what the fund still owes now is transferred: at most one transfer. `charged` (the allocation) leaves
-    /// the balance here, once what nets is in: the balance cannot go below zero, since the allocation counted at most
-    /// the due fund part beyond it and at least `min(charged, that part)` of it nets (the fund owes `charged` or more).
+    /// `treasuryPart`). The smaller side nets against the larger, the fund part first and the payment now first; what
+    /// the exchange still owes stays its debt (deferred, within the cap) or is pulled, what the fund still owes now is
+    /// transferred: at most one transfer. `charged` (the allocation) leaves the balance here, once what nets is in:
+    /// the balance cannot go below zero, since the allocation counted at most the due fund part beyond it and at least
+    /// `min(charged, that part)` of it nets (the fund owes `charged` or more).
     function _settleWithExchange(
         MarketLedger.State storage m,
         uint256 marketId,
@@ -737,9 +737,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         uint256 charged,
         uint256 paid
     ) private {
-        uint256 fundIn;
-        uint256 treasuryIn;
-        uint256 toPull;
+        (uint256 fundIn, uint256 treasuryIn, uint256 toPull) = (0, 0, 0);
         // Cannot overflow: 80-bit debts and 128-bit parts.
         uint256 dueFund = debtFund + fundPart;
         uint256 dueTreasury = debtTreasury + treasuryPart;

@@ -9,7 +9,8 @@ import {BankruptcyCover} from "../interfaces/IInsuranceVault.sol";
 /// @notice Who bears one bankruptcy's loss and when it is paid, as pure arithmetic in the three steps of
 /// docs/behaviour.md section 3.1: allocate (the fund's part F, then the backstop's part B, each reward first), time
 /// (what of F + B is paid now and what waits as a pending claim), remainder (what neither covers). The caller reads its
-/// state into an `Input`, runs `run` and writes the `Result` back; where the remainder goes (the loss index or the
+/// state into an `Input`, runs `run` and writes the `Result` back (the fund runs `runInto`, the same steps written
+/// straight into its `BankruptcyCover`); where the remainder goes (the loss index or the
 /// market's bad debt) is the market ledger's decision.
 /// @dev Inputs and outputs are structs so that a mechanism adds a field instead of changing a signature. The
 /// timing inputs never reach the allocation: rate limits and the pause change when a loss is paid, never who

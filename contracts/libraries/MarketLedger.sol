@@ -158,8 +158,8 @@ library MarketLedger {
         }
     }
 
-    /// @notice Where the waterfall's remainder `rest` would go now: the loss index, or the market's bad debt when
-    /// the market has no open base (or its index has no headroom left for it).
+    /// @notice Where the waterfall's non-zero remainder `rest` would go now: the loss index, or the market's bad debt
+    /// when the market has no open base (or its index has no headroom left for it).
     /// @return absorbed Whether the index takes it.
     /// @return index The loss index after the step.
     function previewAbsorb(
@@ -167,9 +167,7 @@ library MarketLedger {
         uint256 rest,
         uint256 openBase
     ) internal view returns (bool absorbed, uint256 index) {
-        index = self.lossIndex;
-        if (rest == 0) return (true, index);
-        (index, absorbed) = LossIndex.socialize(index, rest, openBase);
+        (index, absorbed) = LossIndex.socialize(self.lossIndex, rest, openBase);
     }
 
     /// @notice The waterfall's remainder: adds `rest` to the loss index, or records it as the market's bad debt

@@ -97,14 +97,6 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         _setFeePolicy(feePolicy_);
     }
 
-    // ================================================================ modifiers
-
-    /// @dev Checks that the caller is the market's exchange and the market is active (see `_exchangeMarket`).
-    modifier onlyExchange(uint256 marketId) {
-        _exchangeMarket(marketId);
-        _;
-    }
-
     // ================================================================ anyone
 
     /// @inheritdoc IInsuranceVault
@@ -207,8 +199,9 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
     function coverBankruptcy(
         uint256 marketId,
         BankruptcyClaim calldata claim
-    ) external nonReentrant onlyExchange(marketId) returns (BankruptcyCover memory cover) {
-        (cover, ) = _settleBankruptcy(marketId, claim, 0, false, 0);
+    ) external nonReentrant returns (BankruptcyCover memory cover) {
+        (MarketLedger.State storage m, bool hasBadDebt, ) = _exchangeMarket(marketId);
+        (cover, ) = _settleBankruptcy(m, hasBadDebt, marketId, claim, 0, false, 0);
     }
 
     /// @inheritdoc ITradeSettlement
@@ -217,8 +210,9 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         BankruptcyClaim calldata claim,
         uint256 penalty,
         uint256 openInterest
-    ) external nonReentrant onlyExchange(marketId) returns (BankruptcyCover memory cover, uint256 badDebtRepaid) {
-        return _settleBankruptcy(marketId, claim, penalty, true, openInterest);
+    ) external nonReentrant returns (BankruptcyCover memory cover, uint256 badDebtRepaid) {
+        (MarketLedger.State storage m, bool hasBadDebt, ) = _exchangeMarket(marketId);
+        return _settleBankruptcy(m, hasBadDebt, marketId, claim, penalty, true, openInterest);
     }
 
     /// @inheritdoc IFeeSplitter
@@ -618,24 +612,23 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
     /// when `withOpenInterest`. What the exchange owes in the call (the penalty's parts, and the market's deferred
     /// fees when it defers them) may be allocated as if in the balance: it settles against the payout by netting
     /// (`_settleWithExchange`). The one call out before the state is written is to the backstop (`_runWaterfall`).
+    /// `m` is the caller's market and `hasBadDebt` its flag (`_exchangeMarket`).
     function _settleBankruptcy(
+        MarketLedger.State storage m,
+        bool hasBadDebt,
         uint256 marketId,
         BankruptcyClaim calldata claim,
         uint256 penalty,
         bool withOpenInterest,
         uint256 openInterest
     ) private returns (BankruptcyCover memory cover, uint256 badDebtRepaid) {
-        MarketLedger.State storage m = _markets[marketId][msg.sender];
-        Due memory due;
-        {
-            (uint256 fundPart, uint256 treasuryPart, uint256 repaid) = _takePenalty(m, marketId, penalty);
-            due = _dueFrom(m, fundPart, treasuryPart);
-            badDebtRepaid = repaid;
-        }
+        uint256 fundPart;
+        uint256 treasuryPart;
+        (fundPart, treasuryPart, badDebtRepaid) = _takePenalty(m, marketId, penalty, hasBadDebt);
+        (uint256 debtFund, uint256 debtTreasury) = _debtOf(m);
+        uint256 rest;
         // Cannot overflow: an 80-bit debt and a 128-bit part.
-        Waterfall.Result memory w = _runWaterfall(m, marketId, claim, due.debtFund + due.fundPart);
-        cover = Waterfall.toCover(w);
-        uint256 rest = w.remainder.reward + w.remainder.shortfall;
+        (cover, rest) = _runWaterfall(m, marketId, claim, debtFund + fundPart);
 
         uint256 index;
         (cover.socialized, cover.badDebt, index) = m.absorb(rest, claim.openBase);
@@ -668,14 +661,15 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         if (cover.badDebt != 0) {
             emit InsuranceFundBadDebtRecorded(marketId, claim.account, cover.badDebt, m.badDebt);
         }
-        _settleWithExchange(m, marketId, msg.sender, due, charged, paid);
+        _settleWithExchange(m, marketId, msg.sender, debtFund, debtTreasury, fundPart, treasuryPart, charged, paid);
     }
 
     /// @dev A bankrupt liquidation's penalty, handed in: bad debt first, then the split.
     function _takePenalty(
         MarketLedger.State storage m,
         uint256 marketId,
-        uint256 penalty
+        uint256 penalty,
+        bool hasBadDebt
     ) private returns (uint256 fundPart, uint256 treasuryPart, uint256 badDebtRepaid) {
         if (penalty == 0) return (0, 0, 0);
         (fundPart, treasuryPart, badDebtRepaid) = _takeFee(
@@ -683,7 +677,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
             marketId,
             FeeKind.LiquidationPenalty,
             penalty,
-            m.hasBadDebt
+            hasBadDebt
         );
         emit InsuranceFundFeeCollected(
             marketId,
@@ -702,19 +696,19 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         uint256 fundPart,
         uint256 treasuryPart
     ) private view returns (Due memory due) {
-        if (m.deferred) {
-            MarketLedger.FeeDebt memory d = m.debt;
-            (due.debtFund, due.debtTreasury) = (d.fundPart, d.treasuryPart);
-        }
+        (due.debtFund, due.debtTreasury) = _debtOf(m);
         (due.fundPart, due.treasuryPart) = (fundPart, treasuryPart);
     }
 
-    /// @dev The end of a call that pays the market's exchange: the fund owes it `paid` now and the market's pending
-    /// claim; it owes the fund `due` (fund and treasury parts). The smaller side nets against the larger, the fund part
-    /// first and the payment now first; what the exchange still owes stays its debt (deferred, within the cap) or is
-    /// pulled, what the fund still owes now is transferred: at most one transfer. `charged` (the allocation) leaves
-    /// the balance here, once what nets is in: the balance cannot go below zero, since the allocation counted at most
-    /// the due fund part beyond it and at least `min(charged, that part)` of it nets (the fund owes `charged` or more).
+    /// @dev The market's deferred fees when it defers them (what a payout to its exchange nets against), else 0.
+    function _debtOf(MarketLedger.State storage m) private view returns (uint256 debtFund, uint256 debtTreasury) {
+        if (m.deferred) {
+            MarketLedger.FeeDebt memory d = m.debt;
+            (debtFund, debtTreasury) = (d.fundPart, d.treasuryPart);
+        }
+    }
+
+    /// @dev `_settleWithExchange` for what `due` holds.
     function _settleWithExchange(
         MarketLedger.State storage m,
         uint256 marketId,
@@ -723,12 +717,41 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         uint256 charged,
         uint256 paid
     ) private {
-        uint256 fundIn;
-        uint256 treasuryIn;
-        uint256 toPull;
+        _settleWithExchange(
+            m,
+            marketId,
+            exchange,
+            due.debtFund,
+            due.debtTreasury,
+            due.fundPart,
+            due.treasuryPart,
+            charged,
+            paid
+        );
+    }
+
+    /// @dev The end of a call that pays the market's exchange: the fund owes it `paid` now and the market's pending
+    /// claim; it owes the fund its earlier debt (`debtFund`, `debtTreasury`) and this call's parts (`fundPart`,
+    /// `treasuryPart`). The smaller side nets against the larger, the fund part first and the payment now first; what
+    /// the exchange still owes stays its debt (deferred, within the cap) or is pulled, what the fund still owes now is
+    /// transferred: at most one transfer. `charged` (the allocation) leaves the balance here, once what nets is in:
+    /// the balance cannot go below zero, since the allocation counted at most the due fund part beyond it and at least
+    /// `min(charged, that part)` of it nets (the fund owes `charged` or more).
+    function _settleWithExchange(
+        MarketLedger.State storage m,
+        uint256 marketId,
+        address exchange,
+        uint256 debtFund,
+        uint256 debtTreasury,
+        uint256 fundPart,
+        uint256 treasuryPart,
+        uint256 charged,
+        uint256 paid
+    ) private {
+        (uint256 fundIn, uint256 treasuryIn, uint256 toPull) = (0, 0, 0);
         // Cannot overflow: 80-bit debts and 128-bit parts.
-        uint256 dueFund = due.debtFund + due.fundPart;
-        uint256 dueTreasury = due.debtTreasury + due.treasuryPart;
+        uint256 dueFund = debtFund + fundPart;
+        uint256 dueTreasury = debtTreasury + treasuryPart;
         if (dueFund != 0 || dueTreasury != 0) {
             uint256 pending = m.pending;
             uint256 netted = Math.min(paid + pending, dueFund + dueTreasury);
@@ -745,15 +768,15 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
                     _totalPending -= uint128(fromPending);
                 }
                 // The earlier debt's share of what nets: this call's parts count as received first.
-                uint256 debtFundIn = fundIn - Math.min(fundIn, due.fundPart);
-                uint256 debtTreasuryIn = treasuryIn - Math.min(treasuryIn, due.treasuryPart);
+                uint256 debtFundIn = fundIn - Math.min(fundIn, fundPart);
+                uint256 debtTreasuryIn = treasuryIn - Math.min(treasuryIn, treasuryPart);
                 if (debtFundIn != 0 || debtTreasuryIn != 0) {
                     emit InsuranceFundDeferredFeesReceived(marketId, exchange, debtFundIn, debtTreasuryIn, true);
                 }
                 uint256 restFund = dueFund - fundIn;
                 uint256 restTreasury = dueTreasury - treasuryIn;
                 if (!(m.deferred && m.keepDebt(m.debt.cap, restFund, restTreasury)) && restFund + restTreasury != 0) {
-                    (debtFundIn, debtTreasuryIn) = (due.debtFund - debtFundIn, due.debtTreasury - debtTreasuryIn);
+                    (debtFundIn, debtTreasuryIn) = (debtFund - debtFundIn, debtTreasury - debtTreasuryIn);
                     if (debtFundIn != 0 || debtTreasuryIn != 0) {
                         emit InsuranceFundDeferredFeesReceived(marketId, exchange, debtFundIn, debtTreasuryIn, false);
                     }
@@ -837,28 +860,28 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         return _paused ? 0 : _bucketsAvailable(m);
     }
 
-    /// @dev The waterfall for `claim`, the backstop's part included. The one call out before the state is written
-    /// is to the backstop (set by governance, bound to this fund), when the fund leaves part of the claim: it transfers
-    /// its part B at once, and what arrived is what counts; the timing is then read again, since the buckets were not
-    /// read when the fund alone could pay nothing.
+    /// @dev The waterfall for `claim`, the backstop's part included, written into the cover, with what neither the fund
+    /// nor the backstop covers (`rest`). The one call out before the state is written is to the backstop (set by
+    /// governance, bound to this fund), when the fund leaves part of the claim: it transfers its part B at once, and
+    /// what arrived is what counts; the timing is then read again, since the buckets were not read when the fund alone
+    /// could pay nothing.
     function _runWaterfall(
         MarketLedger.State storage m,
         uint256 marketId,
         BankruptcyClaim calldata claim,
         uint256 dueFund
-    ) private returns (Waterfall.Result memory w) {
+    ) private returns (BankruptcyCover memory cover, uint256 rest) {
         Waterfall.Input memory input = _waterfallInput(m, claim, dueFund);
-        w = Waterfall.run(input);
-        uint256 rest = w.remainder.reward + w.remainder.shortfall;
-        if (rest == 0) return w;
+        rest = Waterfall.runInto(input, cover);
+        if (rest == 0) return (cover, 0);
         IBackstopVault backstop_ = _backstop;
-        if (address(backstop_) == address(0)) return w;
+        if (address(backstop_) == address(0)) return (cover, rest);
         uint256 received = _takeFromBackstop(backstop_, marketId, rest);
-        if (received == 0) return w;
+        if (received == 0) return (cover, rest);
         input.backstopSpendable = received;
         input.backstopLimitLeft = received;
         input.payoutAvailable = _payoutAvailable(m);
-        w = Waterfall.run(input);
+        rest = Waterfall.runInto(input, cover);
     }
 
     /// @dev Asks the backstop to cover up to `wanted` for `marketId` and returns what arrived, at most `wanted`. A

@@ -161,8 +161,8 @@ library MarketLedger {
         }
     }
 
-    /// @notice Where the waterfall's remainder `rest` would go now: the loss index, or the market's bad debt when
-    /// the market has no open base (or its index has no headroom left for it).
+    /// @notice Where the waterfall's non-zero remainder `rest` would go now: the loss index, or the market's bad debt
+    /// when the market has no open base (or its index has no headroom left for it).
     /// @return absorbed Whether the index takes it.
     /// @return index The loss index after the step.
     function previewAbsorb(
@@ -170,24 +170,22 @@ library MarketLedger {
         uint256 rest,
         uint256 openBase
     ) internal view returns (bool absorbed, uint256 index) {
-        index = self.lossIndex;
-        if (rest == 0) return (true, index);
-        (index, absorbed) = LossIndex.socialize(index, rest, openBase);
+        (index, absorbed) = LossIndex.socialize(self.lossIndex, rest, openBase);
     }
 
     /// @notice The waterfall's remainder: adds `rest` to the loss index, or records it as the market's bad debt
     /// (see `previewAbsorb`).
     /// @return socialized `rest` if the index took it, else 0.
     /// @return badDebt `rest` if it became bad debt, else 0.
-    /// @return index The loss index after the step.
+    /// @return index The loss index after the step (0 when `rest` is 0: nothing to report).
     function absorb(
         State storage self,
         uint256 rest,
         uint256 openBase
     ) internal returns (uint256 socialized, uint256 badDebt, uint256 index) {
+        if (rest == 0) return (0, 0, 0);
         bool absorbed;
         (absorbed, index) = previewAbsorb(self, rest, openBase);
-        if (rest == 0) return (0, 0, index);
         if (absorbed) {
             self.lossIndex = index;
             return (rest, 0, index);

@@ -9,7 +9,8 @@ import {BankruptcyCover} from "../interfaces/IInsuranceVault.sol";
 /// @notice Who bears one bankruptcy's loss and when it is paid, as pure arithmetic in the three steps of
 /// docs/behaviour.md section 3.1: allocate (the fund's part F, then the backstop's part B, each reward first), time
 /// (what of F + B is paid now and what waits as a pending claim), remainder (what neither covers). The caller reads its
-/// state into an `Input`, runs `run` and writes the `Result` back; where the remainder goes (the loss index or the
+/// state into an `Input`, runs `run` and writes the `Result` back (the fund runs `runInto`, the same steps written
+/// straight into its `BankruptcyCover`); where the remainder goes (the loss index or the
 /// market's bad debt) is the market ledger's decision.
 /// @dev Inputs and outputs are structs so that a mechanism adds a field instead of changing a signature. The
 /// timing inputs never reach the allocation: rate limits and the pause change when a loss is paid, never who
@@ -82,31 +83,16 @@ library Waterfall {
     /// @notice Allocate: F = min(R + S, fund spendable, fund limit left), reward first; then
     /// B = min(R + S - F, backstop spendable, backstop limit left), reward first. Writes `a`.
     function allocate(Input memory input, Allocation memory a) internal pure {
-        (a.fundReward, a.fundShortfall) = _part(
-            input.reward,
-            input.shortfall,
-            Math.min(input.fundSpendable, input.fundLimitLeft)
-        );
-        // Cannot underflow: each part is at most what it takes from.
-        unchecked {
-            (a.backstopReward, a.backstopShortfall) = _part(
-                input.reward - a.fundReward,
-                input.shortfall - a.fundShortfall,
-                Math.min(input.backstopSpendable, input.backstopLimitLeft)
-            );
-        }
+        (a.fundReward, a.fundShortfall, a.backstopReward, a.backstopShortfall) = _allocate(input);
     }
 
     /// @notice Time: the market's earlier pending claim is paid first, then F + B, together at most
     /// `payoutAvailable`; what of F + B is not paid now is pending. Writes `t`.
     function time(Input memory input, Allocation memory a, Timing memory t) internal pure {
-        uint256 allocated = a.fundReward + a.fundShortfall + a.backstopReward + a.backstopShortfall;
-        t.earlierPaid = Math.min(input.earlierPending, input.payoutAvailable);
-        // Cannot underflow: `earlierPaid <= payoutAvailable` and `paidNow <= allocated`.
-        unchecked {
-            t.paidNow = Math.min(allocated, input.payoutAvailable - t.earlierPaid);
-            t.pending = allocated - t.paidNow;
-        }
+        (t.earlierPaid, t.paidNow, t.pending) = _time(
+            input,
+            a.fundReward + a.fundShortfall + a.backstopReward + a.backstopShortfall
+        );
     }
 
     /// @notice Remainder: what the allocation left of the reward and of the shortfall. Writes `u`.
@@ -131,7 +117,73 @@ library Waterfall {
         cover.earlierPendingPaid = w.timing.earlierPaid;
     }
 
+    /// @notice All three steps written straight into `cover`, as `toCover(run(input))` would write them (its
+    /// `socialized` and `badDebt` are left as they are): the fund's one memory struct for a bankruptcy.
+    /// @return rest What neither the fund nor the backstop covers: `remainder.reward + remainder.shortfall`.
+    function runInto(Input memory input, BankruptcyCover memory cover) internal pure returns (uint256 rest) {
+        (uint256 fundReward, uint256 fundShortfall, uint256 backstopReward, uint256 backstopShortfall) = _allocate(
+            input
+        );
+        uint256 reward = input.reward;
+        (cover.reward, cover.fundReward, cover.fundShortfall, cover.backstopReward, cover.backstopShortfall) = (
+            reward,
+            fundReward,
+            fundShortfall,
+            backstopReward,
+            backstopShortfall
+        );
+        (cover.earlierPendingPaid, cover.paidNow, cover.pending) = _time(
+            input,
+            fundReward + fundShortfall + backstopReward + backstopShortfall
+        );
+        uint256 rewardLeft;
+        uint256 shortfallLeft;
+        // Cannot underflow: as in `remainder`.
+        unchecked {
+            rewardLeft = reward - fundReward - backstopReward;
+            shortfallLeft = input.shortfall - fundShortfall - backstopShortfall;
+        }
+        rest = rewardLeft + shortfallLeft;
+    }
+
     // ─────────────────────────────────────────── Internal ──────────────────────────────────────────
+
+    /// @dev The allocation step's four parts: F's reward and shortfall, then B's.
+    function _allocate(
+        Input memory input
+    )
+        private
+        pure
+        returns (uint256 fundReward, uint256 fundShortfall, uint256 backstopReward, uint256 backstopShortfall)
+    {
+        (fundReward, fundShortfall) = _part(
+            input.reward,
+            input.shortfall,
+            Math.min(input.fundSpendable, input.fundLimitLeft)
+        );
+        // Cannot underflow: each part is at most what it takes from.
+        unchecked {
+            (backstopReward, backstopShortfall) = _part(
+                input.reward - fundReward,
+                input.shortfall - fundShortfall,
+                Math.min(input.backstopSpendable, input.backstopLimitLeft)
+            );
+        }
+    }
+
+    /// @dev The timing step for `allocated` (F + B): the earlier claim's paid part, then this claim's paid and pending
+    /// parts.
+    function _time(
+        Input memory input,
+        uint256 allocated
+    ) private pure returns (uint256 earlierPaid, uint256 paidNow, uint256 pending) {
+        earlierPaid = Math.min(input.earlierPending, input.payoutAvailable);
+        // Cannot underflow: `earlierPaid <= payoutAvailable` and `paidNow <= allocated`.
+        unchecked {
+            paidNow = Math.min(allocated, input.payoutAvailable - earlierPaid);
+            pending = allocated - paidNow;
+        }
+    }
 
     /// @dev Up to `available` of `reward + shortfall`, the reward first.
     function _part(

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
+import {BankruptcyCover} from "../../interfaces/IInsuranceVault.sol";
 import {Waterfall} from "../../libraries/Waterfall.sol";
 import {Assertions} from "../utils/Assertions.sol";
 
@@ -19,6 +20,8 @@ import {Assertions} from "../utils/Assertions.sol";
 /// - WFL-5 Remainder: U = R + S - F - B; the shortfall's rest is what neither covered of S.
 /// - WFL-6 Timing never changes who bears what: the allocation and the remainder are those of the same claim with
 ///   no earlier claim and no limit on payouts.
+/// - WFL-7 `runInto` writes the cover `toCover(run(input))` makes, leaves `socialized` and `badDebt` as they were,
+///   and returns the remainder `U`.
 contract WaterfallTest is Assertions {
     uint256 private constant MAX_AMOUNT = type(uint128).max;
 
@@ -98,14 +101,7 @@ contract WaterfallTest is Assertions {
         uint256 earlierPending,
         uint256 payoutAvailable
     ) public pure {
-        Waterfall.Input memory input = _input(
-            _bound(shortfall, 0, MAX_AMOUNT),
-            _bound(reward, 0, MAX_AMOUNT),
-            _bound(fundRoom, 0, MAX_AMOUNT),
-            MAX_AMOUNT,
-            0,
-            0
-        );
+        Waterfall.Input memory input = _roomInput(shortfall, reward, fundRoom, 0);
         Waterfall.Result memory free = Waterfall.run(input);
         input.earlierPending = _bound(earlierPending, 0, MAX_AMOUNT);
         input.payoutAvailable = _bound(payoutAvailable, 0, type(uint256).max);
@@ -181,9 +177,56 @@ contract WaterfallTest is Assertions {
         );
     }
 
+    function testFuzz_runInto_isToCoverOfRun(
+        uint256 shortfall,
+        uint256 reward,
+        uint256 fundRoom,
+        uint256 backstopRoom,
+        uint256 earlierPending,
+        uint256 payoutAvailable
+    ) public pure {
+        Waterfall.Input memory input = _roomInput(shortfall, reward, fundRoom, backstopRoom);
+        input.earlierPending = _bound(earlierPending, 0, MAX_AMOUNT);
+        input.payoutAvailable = _bound(payoutAvailable, 0, type(uint256).max);
+        Waterfall.Result memory r = Waterfall.run(input);
+        BankruptcyCover memory expected = Waterfall.toCover(r);
+        BankruptcyCover memory cover;
+        (cover.socialized, cover.badDebt) = (7, 11);
+        uint256 rest = Waterfall.runInto(input, cover);
+        _assertEq(rest, r.remainder.reward + r.remainder.shortfall, "WFL-7 the remainder");
+        _assertEq(cover.reward, expected.reward, "WFL-7 reward");
+        _assertEq(cover.fundReward, expected.fundReward, "WFL-7 fund reward");
+        _assertEq(cover.fundShortfall, expected.fundShortfall, "WFL-7 fund shortfall");
+        _assertEq(cover.backstopReward, expected.backstopReward, "WFL-7 backstop reward");
+        _assertEq(cover.backstopShortfall, expected.backstopShortfall, "WFL-7 backstop shortfall");
+        _assertEq(cover.paidNow, expected.paidNow, "WFL-7 paid now");
+        _assertEq(cover.pending, expected.pending, "WFL-7 pending");
+        _assertEq(cover.earlierPendingPaid, expected.earlierPendingPaid, "WFL-7 earlier paid");
+        _assertEq(cover.socialized, 7, "WFL-7 socialized untouched");
+        _assertEq(cover.badDebt, 11, "WFL-7 bad debt untouched");
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Helpers
     // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev A claim bounded to 128 bits whose fund and backstop are limited by their room alone (limits left at max).
+    function _roomInput(
+        uint256 shortfall,
+        uint256 reward,
+        uint256 fundRoom,
+        uint256 backstopRoom
+    ) private pure returns (Waterfall.Input memory) {
+        return
+            _input(
+                _bound(shortfall, 0, MAX_AMOUNT),
+                _bound(reward, 0, MAX_AMOUNT),
+                _bound(fundRoom, 0, MAX_AMOUNT),
+                MAX_AMOUNT,
+                _bound(backstopRoom, 0, MAX_AMOUNT),
+                MAX_AMOUNT
+            );
+    }
 
     function _input(
         uint256 shortfall,

@@ -158,7 +158,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         MarketLedger.State storage m = _knownMarket(marketId);
         uint256 pending = m.pending;
         if (pending == 0) revert InsuranceFundNoPendingClaim(marketId);
-        paid = Math.min(pending, _bucketsAvailable(m));
+        paid = Math.min(pending, _bucketsAvailable(m, m.bucketOn, _fundBucketOn));
         if (paid == 0) revert InsuranceFundPayoutLimited(marketId, pending);
         (, uint256 pendingAfter) = m.allocate(0, 0, paid);
         m.trackBackstopPending(pendingAfter, 0);
@@ -784,8 +784,13 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
                 }
             }
         }
-        if (fundIn != charged) _balance = _toBalance(_balance + fundIn - charged);
-        _credit(0, treasuryIn);
+        // One write of the balance slot, for both.
+        if (fundIn != charged || treasuryIn != 0) {
+            (_balance, _treasuryAccrued) = (
+                _toBalance(_balance + fundIn - charged),
+                _toBalance(_addCapped(_treasuryAccrued, treasuryIn))
+            );
+        }
         if (paid != 0) _quoteToken.safeTransfer(exchange, paid);
         else if (toPull != 0) _quoteToken.safeTransferFrom(exchange, address(this), toPull);
     }
@@ -838,26 +843,30 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         if (claim.shortfall == 0 && claim.reward == 0) revert InsuranceFundZeroAmount();
         if (claim.shortfall > type(uint128).max) revert InsuranceFundAmountTooLarge(claim.shortfall);
         if (claim.reward != 0 && claim.liquidator == address(0)) revert InsuranceFundZeroAddress();
-        uint256 spendable = _balance + dueFund;
+        // One read of each slot: the balance with the pause and the fund-wide bucket's flag, the market's reward cap
+        // in basis points with its bucket's flag, and its reward cap with its pending claim.
+        (uint256 balance, bool paused, bool fundBucketOn) = (_balance, _paused, _fundBucketOn);
+        (uint256 rewardCapBps, bool bucketOn) = (m.rewardCapBps, m.bucketOn);
+        (uint256 rewardCap, uint256 earlierPending) = (m.rewardCap, m.pending);
+        uint256 spendable = balance + dueFund;
         uint256 limitLeft = m.limitLeft();
-        uint256 earlierPending = m.pending;
-        bool canPay = earlierPending != 0 || (spendable != 0 && limitLeft != 0);
+        bool canPay = !paused && (earlierPending != 0 || (spendable != 0 && limitLeft != 0));
         return
             Waterfall.Input({
                 shortfall: claim.shortfall,
-                reward: m.cappedReward(claim.reward, claim.liquidatedNotional),
+                reward: MarketLedger.capReward(claim.reward, claim.liquidatedNotional, rewardCap, rewardCapBps),
                 fundSpendable: spendable,
                 fundLimitLeft: limitLeft,
                 backstopSpendable: 0,
                 backstopLimitLeft: 0,
                 earlierPending: earlierPending,
-                payoutAvailable: canPay ? _payoutAvailable(m) : 0
+                payoutAvailable: canPay ? _bucketsAvailable(m, bucketOn, fundBucketOn) : 0
             });
     }
 
     /// @dev What may be paid now: what both buckets hold, 0 while paused.
     function _payoutAvailable(MarketLedger.State storage m) private view returns (uint256) {
-        return _paused ? 0 : _bucketsAvailable(m);
+        return _paused ? 0 : _bucketsAvailable(m, m.bucketOn, _fundBucketOn);
     }
 
     /// @dev The waterfall for `claim`, the backstop's part included, written into the cover, with what neither the fund
@@ -896,13 +905,17 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         received = Math.min(_quoteToken.balanceOf(address(this)) - before, wanted);
     }
 
-    /// @dev What both buckets let through now: the smaller level.
-    /// A bucket that is off (disabled) is not read: its flag says so.
-    function _bucketsAvailable(MarketLedger.State storage m) private view returns (uint256) {
+    /// @dev What both buckets let through now: the smaller level. A bucket that is off (disabled) is not read: its
+    /// flag, as the caller read it (`bucketOn`: the market's, `fundBucketOn`: the fund-wide one), says so.
+    function _bucketsAvailable(
+        MarketLedger.State storage m,
+        bool bucketOn,
+        bool fundBucketOn
+    ) private view returns (uint256) {
         return
             Math.min(
-                m.bucketOn ? m.bucket.available() : type(uint256).max,
-                _fundBucketOn ? _fundBucket.available() : type(uint256).max
+                bucketOn ? m.bucket.available() : type(uint256).max,
+                fundBucketOn ? _fundBucket.available() : type(uint256).max
             );
     }
 

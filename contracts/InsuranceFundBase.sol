@@ -72,8 +72,6 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
     IFeePolicy internal _feePolicy;
     uint96 internal _floor;
 
-    /// @dev All markets' pending claims: tokens held, reserved, outside `_balance`.
-    uint128 internal _totalPending;
 
     /// @dev 256 bits: each market's bad debt fits 128 bits, so their sum can never overflow (market isolation).
     uint256 internal _totalBadDebt;
@@ -86,7 +84,10 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
 
     /// @dev The active markets' open-interest caps summed: below 2^96, so the platform's open interest is too (the
     /// width `OpenInterestWindow` keeps it in).
-    uint256 internal _openInterestCapSum;
+    uint128 internal _openInterestCapSum;
+    /// @dev All markets' pending claims: tokens held, reserved, outside `_balance`. Beside the cap sum, which
+    /// registering a market makes non-zero, so that the first pending claim rewrites a slot rather than filling one.
+    uint128 internal _totalPending;
 
     /// @dev Each market's exchange (0: not registered).
     mapping(uint256 marketId => address exchange) internal _exchanges;
@@ -141,7 +142,8 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
     function _updateCapSum(uint256 marketId, uint256 oldCap, uint256 newCap) internal {
         uint256 capSum = _openInterestCapSum - oldCap + newCap;
         if (capSum > type(uint96).max) revert IMarketLifecycle.InsuranceFundOpenInterestCapsTooLarge(capSum);
-        _openInterestCapSum = capSum;
+        // Cannot truncate: below 2^96.
+        _openInterestCapSum = uint128(capSum);
         emit IMarketLifecycle.InsuranceFundOpenInterestCapSet(marketId, newCap, capSum);
     }
 

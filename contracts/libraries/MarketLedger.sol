@@ -91,16 +91,8 @@ library MarketLedger {
 
     // ─────────────────────────────────────────── Waterfall ───────────────────────────────────────────
 
-    /// @notice The reward the fund recognises: the exchange's ask within the market's absolute and notional caps.
-    function cappedReward(
-        State storage self,
-        uint256 reward,
-        uint256 liquidatedNotional
-    ) internal view returns (uint256) {
-        return capReward(reward, liquidatedNotional, self.rewardCap, self.rewardCapBps);
-    }
-
-    /// @notice `min(reward, rewardCap, rewardCapBps of liquidatedNotional)`, the notional cap rounded down (favours
+    /// @notice The reward the fund recognises, `min(reward, rewardCap, rewardCapBps of liquidatedNotional)`: the
+    /// exchange's ask within the market's absolute and notional caps, the notional cap rounded down (favours
     /// the fund).
     function capReward(
         uint256 reward,

@@ -231,6 +231,15 @@ describe("InsuranceFund: market isolation and lifecycle", () => {
         .to.be.revertedWithCustomError(s.fund, "InsuranceFundNotMarketExchange")
         .withArgs(ROGUE_MARKET, s.rogue.address);
       await s.fund.connect(successor).recordOpenInterest(ROGUE_MARKET, usdc(40_000));
+      // The ledger moved whole (it is kept under the market's exchange): moving back carries it back, and the
+      // successor is refused again.
+      const moved = await s.fund.market(ROGUE_MARKET);
+      await s.fund.connect(s.governor).moveMarket(ROGUE_MARKET, s.rogue.address);
+      expect(await s.fund.market(ROGUE_MARKET)).to.deep.equal([s.rogue.address, ...moved.slice(1)]);
+      await expect(s.fund.connect(successor).recordOpenInterest(ROGUE_MARKET, 0n))
+        .to.be.revertedWithCustomError(s.fund, "InsuranceFundNotMarketExchange")
+        .withArgs(ROGUE_MARKET, successor.address);
+      await s.fund.connect(s.governor).moveMarket(ROGUE_MARKET, successor.address);
       await expect(s.fund.connect(s.governor).moveMarket(ROGUE_MARKET, successor.address))
         .to.be.revertedWithCustomError(s.fund, "InsuranceFundSameExchange")
         .withArgs(ROGUE_MARKET, successor.address);

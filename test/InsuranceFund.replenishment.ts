@@ -241,6 +241,12 @@ describe("InsuranceFund replenishment", () => {
       await expect(fund.connect(governor).setTarget(10_001n, 1n))
         .to.be.revertedWithCustomError(fund, "InsuranceFundTargetShareOutOfBounds")
         .withArgs(10_001n);
+      // The floor shares the balance's width, 96 bits.
+      await expect(fund.connect(governor).setTarget(700n, 2n ** 96n))
+        .to.be.revertedWithCustomError(fund, "InsuranceFundAmountTooLarge")
+        .withArgs(2n ** 96n);
+      await fund.connect(governor).setTarget(700n, 2n ** 96n - 1n);
+      expect(await fund.floor()).to.equal(2n ** 96n - 1n);
       await expect(fund.connect(governor).setTarget(700n, usdc(300_000)))
         .to.emit(fund, "InsuranceFundTargetSet")
         .withArgs(700n, usdc(300_000));

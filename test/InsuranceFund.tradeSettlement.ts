@@ -19,7 +19,7 @@ import { DAY, HOUR, MAX_UINT128, usdc, wad, WEEK } from "../lib/units.js";
 
 const { ethers, networkHelpers } = await network.create();
 
-const MAX_UINT104 = 2n ** 104n - 1n;
+const MAX_UINT96 = 2n ** 96n - 1n;
 const LIMIT = usdc(1_000);
 const SEED = usdc(79_000);
 const BAD_DEBT = usdc(500);
@@ -301,7 +301,8 @@ describe("InsuranceFund trade settlement", () => {
       const model = fixedShareModel(3_333n, 7_777n);
       const rng = new Prng("fast path");
       const amounts = [1n, 2n, 3n, 9_999n, 10_001n, 2n ** 64n + 1n];
-      while (amounts.length < 300) amounts.push(rng.below(rng.chance(1, 2) ? 10n ** 9n : 2n ** 96n) + 1n);
+      // Up to 2^86 each: 300 of them stay within the balance's 96 bits.
+      while (amounts.length < 300) amounts.push(rng.below(rng.chance(1, 2) ? 10n ** 9n : 2n ** 86n) + 1n);
       const state = plainState(await fund.fundState());
       let balance = 0n;
       let treasuryAccrued = 0n;
@@ -318,10 +319,10 @@ describe("InsuranceFund trade settlement", () => {
       }
       expect(await fund.fundBalance()).to.equal(balance);
       expect(await fund.treasuryAccrued()).to.equal(treasuryAccrued);
-      // 2^128 - 1: the fund's part is exact to the unit, and the balance's 104-bit width refuses it by name.
+      // 2^128 - 1: the fund's part is exact to the unit, and the balance's 96-bit width refuses it by name.
       const top = model.split(FeeKind.TradingFee, MAX_UINT128, fundState({ balance: 0n }));
       expect(top.fundPart).to.equal((MAX_UINT128 * 3_333n + 9_999n) / 10_000n);
-      expect(balance + top.fundPart).to.be.greaterThan(MAX_UINT104);
+      expect(balance + top.fundPart).to.be.greaterThan(MAX_UINT96);
       await expect(fund.connect(exchange).settleTrade(MARKET_ID, 0n, 0n, FeeKind.TradingFee, MAX_UINT128, 0n))
         .to.be.revertedWithCustomError(fund, "InsuranceFundAmountTooLarge")
         .withArgs(balance + top.fundPart);

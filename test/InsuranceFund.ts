@@ -267,6 +267,9 @@ describe("InsuranceFund", () => {
       // The survivors: a 3 ETH long and a 1 ETH short owe 45 and 15 USDC.
       expect((await fund.positionLoss(MARKET_ID, wad(3), 0n)).loss).to.equal(usdc(45));
       expect((await fund.positionLoss(MARKET_ID, wad(1), 0n)).loss).to.equal(usdc(15));
+      // The exchange reads its own market's ledger directly (under its address), anyone else through the market's
+      // exchange: the same answer.
+      expect(await fund.connect(exchange).positionLoss(MARKET_ID, wad(3), 0n)).to.deep.equal([usdc(45), index]);
       // A position opened after the loss owes nothing of it.
       expect((await fund.positionLoss(MARKET_ID, wad(100), index)).loss).to.equal(0n);
       // The limit is used up: the next bankruptcy is socialized whole, the reward with the shortfall.

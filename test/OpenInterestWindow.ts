@@ -362,8 +362,9 @@ describe("OpenInterestWindow", function () {
       // The steady state: the start's bucket and the next have checkpoints, and the first report's time is not read.
       const steady = await reads(t0 + 30n * DAY + 5n * HOUR);
       if (GAS_IS_REAL) {
-        // Head and two checkpoints (three cold slots) against Head, the first report's time and two checkpoints.
-        expect(steady.reference - steady.average).to.be.within(2_100n, 2_400n);
+        // Head and two checkpoints (three cold slots) against Head, the first report's time and two checkpoints,
+        // and the read's arithmetic unchecked where its bounds are proven.
+        expect(steady.reference - steady.average).to.be.within(2_100n, 3_200n);
         expect(short.average - short.reference).to.be.within(2_100n, 2_900n);
       }
       if (process.env.OI_WINDOW_GAS)

@@ -784,15 +784,19 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
                 }
             }
         }
-        // One write of the balance slot, for both.
-        if (fundIn != charged || treasuryIn != 0) {
-            (_balance, _treasuryAccrued) = (
-                _toBalance(_balance + fundIn - charged),
-                _toBalance(_addCapped(_treasuryAccrued, treasuryIn))
-            );
-        }
+        _settleBalances(fundIn, charged, treasuryIn);
         if (paid != 0) _quoteToken.safeTransfer(exchange, paid);
         else if (toPull != 0) _quoteToken.safeTransferFrom(exchange, address(this), toPull);
+    }
+
+    /// @dev The balance gains `fundIn` and loses `charged` (the caller's bound keeps it from going below zero), and the
+    /// treasury's accrual gains `treasuryIn`: one write of their shared slot, none when nothing changes.
+    function _settleBalances(uint256 fundIn, uint256 charged, uint256 treasuryIn) private {
+        if (fundIn == charged && treasuryIn == 0) return;
+        (_balance, _treasuryAccrued) = (
+            _toBalance(_balance + fundIn - charged),
+            _toBalance(_addCapped(_treasuryAccrued, treasuryIn))
+        );
     }
 
     /// @dev Splits `amount` (below 2^128): with a fixed-share policy, the fund splits it itself with the shares the
@@ -824,7 +828,11 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
             floor: floor_,
             targetShareBps: targetShareBps_
         });
-        (bool ok, uint256 f, uint256 t) = _askPolicy(policy, abi.encodeCall(IFeePolicy.split, (kind, amount, state)), 64);
+        (bool ok, uint256 f, uint256 t) = _askPolicy(
+            policy,
+            abi.encodeCall(IFeePolicy.split, (kind, amount, state)),
+            64
+        );
         if (ok && f <= amount && t == amount - f) return (f, t);
         emit InsuranceFundPolicyFailed(address(policy), kind, amount);
         return (amount, 0);

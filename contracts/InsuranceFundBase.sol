@@ -72,7 +72,6 @@ abstract contract InsuranceFundBase is AccessManaged, ReentrancyGuardTransient {
     IFeePolicy internal _feePolicy;
     uint96 internal _floor;
 
-
     /// @dev 256 bits: each market's bad debt fits 128 bits, so their sum can never overflow (market isolation).
     uint256 internal _totalBadDebt;
 

@@ -189,11 +189,11 @@ library MarketLedger {
 
     // ─────────────────────────────────────────── Income ──────────────────────────────────────────────
 
-    /// @notice Repays the market's bad debt from `income` first.
+    /// @notice Repays the market's bad debt from `income` first; the caller checked `hasBadDebt` (the flag it read
+    /// with the market's first slot), so that a market without bad debt never reads its slot.
     /// @return repaid min(income, bad debt).
     /// @return before The bad debt before the repayment.
     function repayBadDebt(State storage self, uint256 income) internal returns (uint256 repaid, uint256 before) {
-        if (!self.hasBadDebt) return (0, 0);
         before = self.badDebt;
         repaid = Math.min(income, before);
         // Cannot underflow: `repaid <= before`.
@@ -260,11 +260,6 @@ library MarketLedger {
     }
 
     // ─────────────────────────────────────────── Views ───────────────────────────────────────────────
-
-    /// @notice Whether the market is registered.
-    function isRegistered(State storage self) internal view returns (bool) {
-        return self.registered;
-    }
 
     /// @notice The market as the fund's getter shows it, run by `exchange`.
     function info(State storage self, address exchange) internal view returns (MarketInfo memory) {

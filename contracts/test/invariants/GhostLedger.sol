@@ -314,7 +314,14 @@ abstract contract GhostLedger is HandlerBase {
             _g.flushed += abi.decode(log.data, (uint256));
         } else if (topic == IFundBackstop.InsuranceFundBackstopIncomePaid.selector) {
             _g.backstopIncome += abi.decode(log.data, (uint256));
-        } else if (topic == IFeeSplitter.InsuranceFundBadDebtRepaid.selector) {
+        } else {
+            _processTradeLog(log, topic, e);
+        }
+    }
+
+    /// @dev The events of a settled trade and of the deferred fee pull.
+    function _processTradeLog(Vm.Log memory log, bytes32 topic, Effects memory e) internal {
+        if (topic == IFeeSplitter.InsuranceFundBadDebtRepaid.selector) {
             (_repaidBeforeTrade, ) = abi.decode(log.data, (uint256, uint256));
         } else if (topic == ITradeSettlement.InsuranceFundTradeSettled.selector) {
             _processTradeSettled(log, false, e);

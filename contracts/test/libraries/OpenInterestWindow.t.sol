@@ -338,6 +338,24 @@ contract OpenInterestWindowTest is Assertions {
         window.average();
     }
 
+    /// @dev The window's start bucket has its checkpoint (so the first report's time is not read) but the next one is
+    /// stale: the read reverts rather than interpolate from it.
+    function test_average_revertsOnStaleNextCheckpoint() public {
+        window.record(100);
+        for (uint256 day = 1; day <= 9; ++day) {
+            VM.warp(T0 + day * 1 days);
+            window.record(100 + day);
+        }
+        VM.warp(T0 + 9 days + 1 hours);
+        // Start T0 + 2d + 1h: bucket B0 + 8 (kept), next B0 + 9, before the last report.
+        window.average();
+        window.corruptCheckpoint((B0 + 9) % SLOTS, uint40(B0 + 9 - SLOTS), 1);
+        VM.expectRevert(
+            abi.encodeWithSelector(OpenInterestWindow.OpenInterestWindowCheckpointMissing.selector, B0 + 9)
+        );
+        window.average();
+    }
+
     // ───────────────────────────────────────────── Fuzz ───────────────────────────────────────────────
 
     function testFuzz_constantOiAverageIsExact(uint96 value, uint32 offset, uint256 seed) public {

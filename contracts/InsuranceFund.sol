@@ -57,15 +57,6 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
     /// @dev The governance half (`InsuranceFundGovernance`), run on this storage by `DELEGATECALL`.
     address private immutable _governance;
 
-    /// @dev What the market's exchange owes the fund in a call that pays it: its earlier deferred fees (when the
-    /// market defers them) and this call's parts (a bankrupt liquidation's penalty), each by part.
-    struct Due {
-        uint256 debtFund;
-        uint256 debtTreasury;
-        uint256 fundPart;
-        uint256 treasuryPart;
-    }
-
     // ================================================================ constructor
 
     /// @param quoteToken_ The quote token (USDC); its decimals are read once here.
@@ -169,7 +160,8 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         _consumeBuckets(m, paid);
         address exchange = _exchanges[marketId];
         emit InsuranceFundPendingClaimPaid(marketId, exchange, paid, pendingAfter);
-        _settleWithExchange(m, marketId, exchange, _dueFrom(m, 0, 0), 0, paid);
+        (uint256 debtFund, uint256 debtTreasury) = _debtOf(m, m.deferred);
+        _settleWithExchange(m, marketId, exchange, debtFund, debtTreasury, 0, 0, 0, paid);
     }
 
     // ================================================================ the exchange
@@ -200,8 +192,8 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         uint256 marketId,
         BankruptcyClaim calldata claim
     ) external nonReentrant returns (BankruptcyCover memory cover) {
-        (MarketLedger.State storage m, bool hasBadDebt, ) = _exchangeMarket(marketId);
-        (cover, ) = _settleBankruptcy(m, hasBadDebt, marketId, claim, 0, false, 0);
+        (MarketLedger.State storage m, bool hasBadDebt, bool deferred) = _exchangeMarket(marketId);
+        (cover, ) = _settleBankruptcy(m, hasBadDebt, deferred, marketId, claim, 0, false, 0);
     }
 
     /// @inheritdoc ITradeSettlement
@@ -211,8 +203,8 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         uint256 penalty,
         uint256 openInterest
     ) external nonReentrant returns (BankruptcyCover memory cover, uint256 badDebtRepaid) {
-        (MarketLedger.State storage m, bool hasBadDebt, ) = _exchangeMarket(marketId);
-        return _settleBankruptcy(m, hasBadDebt, marketId, claim, penalty, true, openInterest);
+        (MarketLedger.State storage m, bool hasBadDebt, bool deferred) = _exchangeMarket(marketId);
+        return _settleBankruptcy(m, hasBadDebt, deferred, marketId, claim, penalty, true, openInterest);
     }
 
     /// @inheritdoc IFeeSplitter
@@ -612,10 +604,11 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
     /// when `withOpenInterest`. What the exchange owes in the call (the penalty's parts, and the market's deferred
     /// fees when it defers them) may be allocated as if in the balance: it settles against the payout by netting
     /// (`_settleWithExchange`). The one call out before the state is written is to the backstop (`_runWaterfall`).
-    /// `m` is the caller's market and `hasBadDebt` its flag (`_exchangeMarket`).
+    /// `m` is the caller's market, `hasBadDebt` and `deferred` its flags (`_exchangeMarket`).
     function _settleBankruptcy(
         MarketLedger.State storage m,
         bool hasBadDebt,
+        bool deferred,
         uint256 marketId,
         BankruptcyClaim calldata claim,
         uint256 penalty,
@@ -625,7 +618,7 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         uint256 fundPart;
         uint256 treasuryPart;
         (fundPart, treasuryPart, badDebtRepaid) = _takePenalty(m, marketId, penalty, hasBadDebt);
-        (uint256 debtFund, uint256 debtTreasury) = _debtOf(m);
+        (uint256 debtFund, uint256 debtTreasury) = _debtOf(m, deferred);
         uint256 rest;
         // Cannot overflow: an 80-bit debt and a 128-bit part.
         (cover, rest) = _runWaterfall(m, marketId, claim, debtFund + fundPart);
@@ -689,45 +682,16 @@ contract InsuranceFund is IInsuranceFund, InsuranceFundBase {
         );
     }
 
-    /// @dev What the market's exchange owes in a call that pays it: this call's parts (a penalty's), and the market's
-    /// deferred fees when it defers them (what a payout to its exchange nets against).
-    function _dueFrom(
+    /// @dev The market's deferred fees when it defers them (`deferred`, its flag as the caller read it): what a payout
+    /// to its exchange nets against; else 0.
+    function _debtOf(
         MarketLedger.State storage m,
-        uint256 fundPart,
-        uint256 treasuryPart
-    ) private view returns (Due memory due) {
-        (due.debtFund, due.debtTreasury) = _debtOf(m);
-        (due.fundPart, due.treasuryPart) = (fundPart, treasuryPart);
-    }
-
-    /// @dev The market's deferred fees when it defers them (what a payout to its exchange nets against), else 0.
-    function _debtOf(MarketLedger.State storage m) private view returns (uint256 debtFund, uint256 debtTreasury) {
-        if (m.deferred) {
+        bool deferred
+    ) private view returns (uint256 debtFund, uint256 debtTreasury) {
+        if (deferred) {
             MarketLedger.FeeDebt memory d = m.debt;
             (debtFund, debtTreasury) = (d.fundPart, d.treasuryPart);
         }
-    }
-
-    /// @dev `_settleWithExchange` for what `due` holds.
-    function _settleWithExchange(
-        MarketLedger.State storage m,
-        uint256 marketId,
-        address exchange,
-        Due memory due,
-        uint256 charged,
-        uint256 paid
-    ) private {
-        _settleWithExchange(
-            m,
-            marketId,
-            exchange,
-            due.debtFund,
-            due.debtTreasury,
-            due.fundPart,
-            due.treasuryPart,
-            charged,
-            paid
-        );
     }
 
     /// @dev The end of a call that pays the market's exchange: the fund owes it `paid` now and the market's pending

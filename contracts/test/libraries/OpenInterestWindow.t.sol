@@ -414,12 +414,7 @@ contract OpenInterestWindowTest is Assertions {
         uint256 first = time;
         History memory history = History(new uint256[](24), new uint256[](24), 0);
         for (uint256 i = 0; i < 24; ++i) {
-            seed = uint256(keccak256(abi.encode(seed, i)));
-            if (i > 0) time += _randomGap(seed, time);
-            VM.warp(time);
-            uint256 value = _randomValue(seed >> 128, history);
-            window.record(value);
-            _push(history, time, value);
+            (seed, time) = _recordRandom(seed, i, time, history);
 
             uint256 r = uint256(keccak256(abi.encode(seed)));
             _assertSameAsReference(time, time);
@@ -488,18 +483,29 @@ contract OpenInterestWindowTest is Assertions {
         uint256 count;
     }
 
+    /// @dev The `i`-th report of a random history, after `time`: the next seed, its time and its value, recorded.
+    function _recordRandom(
+        uint256 seed,
+        uint256 i,
+        uint256 time,
+        History memory history
+    ) private returns (uint256, uint256) {
+        seed = uint256(keccak256(abi.encode(seed, i)));
+        if (i > 0) time += _randomGap(seed, time);
+        VM.warp(time);
+        uint256 value = _randomValue(seed >> 128, history);
+        window.record(value);
+        _push(history, time, value);
+        return (seed, time);
+    }
+
     /// @dev Plays 24 random reports with a read after each and at a random later time, and checks either
     /// the min/max bound or the exact TWAP against an exact integration of the whole history.
     function _playRandomHistory(uint256 seed, bool checkBounds) private {
         History memory history = History(new uint256[](24), new uint256[](24), 0);
         uint256 time = T0 + (seed % G);
         for (uint256 i = 0; i < 24; ++i) {
-            seed = uint256(keccak256(abi.encode(seed, i)));
-            if (i > 0) time += _randomGap(seed, time);
-            VM.warp(time);
-            uint256 value = _randomValue(seed >> 128, history);
-            window.record(value);
-            _push(history, time, value);
+            (seed, time) = _recordRandom(seed, i, time, history);
             _check(history, time, checkBounds);
 
             uint256 readTime = time + _randomGap(uint256(keccak256(abi.encode(seed))), time);
